@@ -1,0 +1,60 @@
+"""Exception and warning classes of capital-scarcity, in one place.
+
+Every error names what was wrong and where (file, row, ticker, series), so a user can fix
+the input without reading the code.
+"""
+
+from __future__ import annotations
+
+
+class ScarcityError(Exception):
+    """Base class of every error raised by capital-scarcity."""
+
+
+class ConfigError(ScarcityError):
+    """A configuration key is missing, unknown or out of range."""
+
+
+class DataError(ScarcityError):
+    """Input data is malformed or incomplete.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    source : str, optional
+        The file, ticker or series the problem was found in.
+    row : int or str, optional
+        The row (1-based line number, or date) of the problem.
+    """
+
+    def __init__(self, message: str, *, source: str | None = None, row: int | str | None = None):
+        self.source = source
+        self.row = row
+        where = ""
+        if source is not None:
+            where = f"{source}"
+            if row is not None:
+                where += f", row {row}"
+            where += ": "
+        super().__init__(f"{where}{message}")
+
+
+class ParseError(DataError):
+    """A raw payload (CSV or JSON) cannot be parsed into a canonical table."""
+
+
+class FetchError(DataError):
+    """A live download failed (HTTP error, timeout, throttling, empty answer)."""
+
+
+class CacheError(DataError):
+    """A cache file is missing or corrupt (its hash does not match the manifest)."""
+
+
+class LookAheadError(ScarcityError):
+    """A computation would use information that was not public at the date it is used."""
+
+
+class DataWarning(UserWarning):
+    """Data has a gap, a stale series or another problem that is reported, not fatal."""

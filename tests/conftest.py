@@ -1,0 +1,45 @@
+"""Shared fixtures: configuration, the real mirror (skipped when absent), the synthetic market."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from data.config import load_config
+
+REPO = Path(__file__).resolve().parents[1]
+MIRROR = Path(os.environ.get("SCARCITY_MIRROR", REPO.parent / "shared" / "market-data"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Never let a test touch the user's cache directory."""
+    monkeypatch.setenv("SCARCITY_CACHE", str(tmp_path_factory.mktemp("cache")))
+    for var in ("FRED_API_KEY", "SEC_USER_AGENT", "SCARCITY_SOURCE"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="session")
+def cfg():
+    """The default configuration."""
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def mirror_dir() -> Path:
+    """The real offline mirror; tests that need it skip with a reason when it is absent."""
+    if not (MIRROR / "prices").is_dir():
+        pytest.skip(f"real market-data mirror not found at {MIRROR} (set SCARCITY_MIRROR)")
+    return MIRROR
+
+
+@pytest.fixture(scope="session")
+def synthetic_dir(tmp_path_factory, cfg) -> Path:
+    """A synthetic market written in the mirror layout (default seed and effect size)."""
+    from data.sources.synthetic import write_synthetic_mirror
+
+    root = tmp_path_factory.mktemp("synthetic")
+    write_synthetic_mirror(root, cfg)
+    return root
