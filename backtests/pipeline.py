@@ -1,0 +1,356 @@
+"""The main job as one function: data -> factor -> rotation -> benchmarks -> sweep -> inference.
+
+:func:`run_pipeline` is what ``scarcity report`` and the research notebooks call. It holds no
+statistics or accounting of its own: it wires the public functions of ``data``, ``signals``
+and ``backtests`` together in the order a researcher would, keeping the held-out tail
+(``run.oos_start``) out of every tuning step.
+
+Timing
+------
+The factor at close t uses only data public at t (``signals``); target weights decided at
+close t trade at close t + ``execution_lag`` (``backtests.engine``, the one place the lag is
+applied). Sweeps, deflation, PBO and walk-forward see only dates before ``oos_start``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.config import Config
+from data.errors import DataError
+from data.loaders import MarketData, load_market
+from signals import build_factor
+from signals.diagnostics import event_study, predictive_regression
+
+from backtests.benchmarks import run_benchmarks
+from backtests.engine import run_backtest
+from backtests.inference import (
+    InferenceReport,
+    deflated_sharpe,
+    hac_alpha,
+    held_out,
+    pbo,
+    placebo_test,
+    sharpe_ci,
+    tstat_hurdle,
+    walk_forward,
+)
+from backtests.result import BacktestResult
+from backtests.rotation import target_weights
+from backtests.spec import RotationSpec
+from backtests.stats import sharpe as sharpe_ratio
+from backtests.sweep import SweepResult, run_sweep
+
+log = logging.getLogger(__name__)
+
+Stage = Callable[[str], None]
+
+
+@dataclass
+class PipelineResult:
+    """Everything one run produced, ready for :func:`backtests.report.write_report`.
+
+    Attributes
+    ----------
+    cfg : Config
+        The configuration used.
+    market : MarketData
+        The canonical tables, their source and provenance.
+    factor : signals.composite.FactorResult
+        Factor, regime, components, events.
+    spec : RotationSpec
+        The default rotation.
+    backtest : BacktestResult
+        The default rotation's result over the backtest period.
+    benchmarks : dict of str to BacktestResult
+        Always-near, always-long, 50/50, SPY, QQQ (those with data).
+    spread : pandas.Series
+        Daily near-minus-long basket return (always-near minus always-long).
+    predictive, events : object
+        Signal diagnostics (predictive regressions, event study).
+    sweep : SweepResult or None
+        The in-sample sweep (dates before ``oos_start``).
+    inference : InferenceReport
+        HAC alpha, Sharpe CI, deflated Sharpe, PBO, placebo, walk-forward, held-out tail.
+    """
+
+    cfg: Config
+    market: MarketData
+    factor: Any
+    spec: RotationSpec
+    backtest: BacktestResult
+    benchmarks: dict[str, BacktestResult]
+    spread: pd.Series
+    predictive: Any
+    events: Any
+    sweep: SweepResult | None
+    inference: InferenceReport
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def synthetic(self) -> bool:
+        """True when the run used the synthetic market."""
+        return bool(self.market.synthetic)
+
+    def summary(self) -> str:
+        """One screen of text: data, factor, strategy, inference."""
+        lines = []
+        if self.synthetic:
+            lines.append("*** SYNTHETIC DATA: simulated market, not real history ***")
+        idx = self.backtest.returns.index
+        lines.append(
+            f"data: {self.market.source}  period: {idx[0].date()} .. {idx[-1].date()}"
+            f"  ({len(idx)} business days)"
+        )
+        st = self.backtest.stats()
+        lines.append(
+            f"strategy ({self.spec.rule}, {self.spec.rebalance}): total {st['total_return']:+.1%}"
+            f"  CAGR {st['cagr']:+.1%}  Sharpe {st['sharpe']:.2f}  maxDD {st['max_drawdown']:.1%}"
+        )
+        lines.append(str(self.inference.summary()))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def backtest_window(prices: pd.DataFrame, cfg: Config) -> pd.DataFrame:
+    """Prices restricted to ``[run.start, run.end]`` (end empty: the last date)."""
+    start = pd.Timestamp(cfg.run.start)
+    end = pd.Timestamp(cfg.run.end) if cfg.run.end else prices.index[-1]
+    out = prices.loc[start:end]
+    if len(out) < 30:
+        raise DataError(
+            f"only {len(out)} business days of prices between {start.date()} and {end.date()}",
+            source="run.start/run.end",
+        )
+    return out
+
+
+def cash_rate_series(market: MarketData, cfg: Config, index: pd.DatetimeIndex) -> pd.Series | None:
+    """The configured cash rate (annual percent) as known at each date, or None."""
+    name = cfg.costs.cash_rate_series
+    if not name or name not in market.macro.columns:
+        return None
+    from data.pit import macro_known_at
+
+    values, _ = macro_known_at(market.macro[[name]], cfg, index)
+    return values[name].fillna(0.0)
+
+
+def spread_returns(benchmarks: dict[str, BacktestResult]) -> pd.Series:
+    """Near-minus-long basket daily return from the always-near and always-long benchmarks."""
+    return (benchmarks["always_near"].returns - benchmarks["always_long"].returns).rename("spread")
+
+
+def factor_function(market: MarketData, cfg: Config) -> Callable[[int, int], pd.Series]:
+    """A callable ``(zscore_window, change_window) -> factor`` for sweeps over factor windows."""
+    cache: dict[tuple[int, int], pd.Series] = {}
+
+    def factor_fn(zscore_window: int, change_window: int) -> pd.Series:
+        key = (int(zscore_window), int(change_window))
+        if key not in cache:
+            alt = cfg.replace(factor={"zscore_window": key[0], "change_window": key[1]})
+            cache[key] = build_factor(market, alt).factor
+        return cache[key]
+
+    return factor_fn
+
+
+def run_sweep_for(
+    cfg: Config,
+    market: MarketData,
+    *,
+    prices: pd.DataFrame | None = None,
+    cash_rate: pd.Series | None = None,
+    grid_path: str | None = None,
+    chunk_size: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = False,
+) -> SweepResult:
+    """Run the configured (or a TOML file's) grid on the in-sample window, before ``oos_start``.
+
+    Parameters
+    ----------
+    cfg : Config
+        Configuration; ``[sweep]`` is the default grid.
+    market : MarketData
+        Loaded tables.
+    prices : DataFrame, optional
+        Prices to sweep over (default: the backtest window before ``run.oos_start``).
+    cash_rate : Series, optional
+        Cash rate (annual percent) known at each date.
+    grid_path : str, optional
+        A TOML grid file with a ``[sweep]`` table.
+    chunk_size : int, optional
+        Trials per chunk (default ``sweep.chunk_size``).
+    scheduler : str, optional
+        Dask scheduler address or ``"local"``.
+    progress : bool
+        Show a progress bar over chunks.
+
+    Returns
+    -------
+    SweepResult
+    """
+    from backtests.sweep import load_grid
+
+    if prices is None:
+        window = backtest_window(market.prices, cfg)
+        prices = window.loc[: pd.Timestamp(cfg.run.oos_start) - pd.Timedelta(days=1)]
+        cash_rate = cash_rate_series(market, cfg, prices.index)
+    grid = load_grid(grid_path) if grid_path else cfg.sweep.to_dict()
+    grid = {k: v for k, v in grid.items() if k != "chunk_size"}
+    return run_sweep(
+        prices,
+        factor_function(market, cfg),
+        grid,
+        cfg,
+        chunk_size=int(chunk_size or cfg.sweep.chunk_size),
+        scheduler=scheduler,
+        progress=progress,
+        cash_rate=cash_rate,
+    )
+
+
+def run_pipeline(
+    cfg: Config,
+    *,
+    source: str = "auto",
+    mirror: str | None = None,
+    market: MarketData | None = None,
+    with_sweep: bool = True,
+    stage: Stage = _noop,
+) -> PipelineResult:
+    """Run the whole study once.
+
+    Parameters
+    ----------
+    cfg : Config
+        Configuration (``data.config.load_config``).
+    source : {"auto", "live", "mirror", "synthetic", "cache"}
+        Where the data comes from (see ``data.loaders.load_market``).
+    mirror : str, optional
+        Mirror directory for ``source="mirror"`` or ``"auto"``.
+    market : MarketData, optional
+        Already loaded tables (skips loading).
+    with_sweep : bool
+        Run the parameter sweep (needed for deflated Sharpe, PBO and walk-forward).
+    stage : callable, optional
+        Called with the name of each stage as it starts (the CLI drives a progress bar).
+
+    Returns
+    -------
+    PipelineResult
+    """
+    stage("data")
+    if market is None:
+        market = load_market(cfg, source=source, mirror=mirror)
+    stage("signal")
+    factor = build_factor(market, cfg)
+    prices = backtest_window(market.prices, cfg)
+    fac = factor.factor.reindex(prices.index)
+    spec = RotationSpec.from_config(cfg)
+    cash = cash_rate_series(market, cfg, prices.index)
+
+    stage("backtest")
+    targets = target_weights(fac, prices, spec)
+    result = run_backtest(prices, targets, spec, engine="vectorbt", cash_rate=cash)
+    benches = run_benchmarks(prices, spec, cfg, cash_rate=cash)
+    spread = spread_returns(benches)
+    inf = cfg.inference
+    predictive = predictive_regression(spread, fac, horizons=tuple(inf.horizons))
+    events = event_study(spread, factor.events, window=tuple(inf.event_window))
+
+    oos_start = pd.Timestamp(cfg.run.oos_start)
+    is_prices = prices.loc[: oos_start - pd.Timedelta(days=1)]
+    sweep: SweepResult | None = None
+    if with_sweep:
+        stage("sweep")
+        sweep = run_sweep_for(cfg, market, prices=is_prices, cash_rate=cash)
+
+    stage("inference")
+    report = _inference(cfg, result, benches, fac, prices, spec, cash, sweep, oos_start)
+    return PipelineResult(
+        cfg=cfg,
+        market=market,
+        factor=factor,
+        spec=spec,
+        backtest=result,
+        benchmarks=benches,
+        spread=spread,
+        predictive=predictive,
+        events=events,
+        sweep=sweep,
+        inference=report,
+    )
+
+
+def _inference(
+    cfg: Config,
+    result: BacktestResult,
+    benches: dict[str, BacktestResult],
+    fac: pd.Series,
+    prices: pd.DataFrame,
+    spec: RotationSpec,
+    cash: pd.Series | None,
+    sweep: SweepResult | None,
+    oos_start: pd.Timestamp,
+) -> InferenceReport:
+    inf = cfg.inference
+    rets = result.returns
+    bench_cols = {"SPY": "SPY", "50/50": "fifty_fifty"}
+    bench_frame = pd.DataFrame(
+        {label: benches[key].returns for label, key in bench_cols.items() if key in benches}
+    )
+    alpha = hac_alpha(rets, bench_frame, lags=int(inf.hac_lags) or None)
+    ci = sharpe_ci(rets, reps=int(inf.bootstrap_reps), seed=int(inf.seed))
+
+    def run_with(f: pd.Series) -> float:
+        t = target_weights(f, prices, spec)
+        r = run_backtest(prices, t, spec, engine="reference", cash_rate=cash).returns
+        return float(sharpe_ratio(r))
+
+    placebo = placebo_test(
+        run_with,
+        fac,
+        reps=int(inf.placebo_reps),
+        method=inf.placebo_method,
+        seed=int(inf.seed),
+    )
+    tail = held_out(rets, oos_start)
+    deflated = pbo_res = wf = None
+    n_trials = 1
+    if sweep is not None and sweep.n_trials > 1:
+        trial_rets = sweep.returns.dropna(how="all")
+        n_trials = int(sweep.n_trials)
+        trial_sr = np.asarray([sharpe_ratio(trial_rets[c].dropna()) for c in trial_rets.columns])
+        deflated = deflated_sharpe(rets.loc[: oos_start - pd.Timedelta(days=1)], trial_sr)
+        pbo_res = pbo(trial_rets.fillna(0.0), n_splits=int(inf.pbo_splits))
+        wf = walk_forward(
+            trial_rets.fillna(0.0),
+            train_days=int(inf.walkforward_train_days),
+            test_days=int(inf.walkforward_test_days),
+        )
+    hurdle = tstat_hurdle(n_trials)
+    return InferenceReport(
+        alpha=alpha,
+        sharpe_ci=ci,
+        deflated=deflated,
+        pbo=pbo_res,
+        placebo=placebo,
+        walkforward=wf,
+        held_out=tail,
+        hurdle=hurdle,
+        n_trials=n_trials,
+    )

@@ -1,0 +1,231 @@
+"""Render the self-contained HTML page of a report.
+
+The page needs no network: styles are inline and figures are embedded PNG. Every number
+taken from ``metrics.json`` is written as ``<span class="num" data-key="a.b"
+data-value="...">`` so a test can check the page against the file. When the data is
+synthetic a banner is the first element of the body.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+
+from backtests.report.metrics import STAT_KEYS
+
+THESIS = (
+    "AI capital expenditure works like reverse QE: once idle money (a full overnight "
+    "reverse-repo facility, ample reserves) is used up, every dollar hyperscalers spend must be "
+    "pulled from elsewhere, funding yields rise and capital becomes scarce. Returns should then "
+    "rotate away from long-duration speculative assets toward names with near-term cash flows."
+)
+
+CSS = """
+body{font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1b1b1b;
+line-height:1.45;background:#fafafa}
+main{max-width:1000px;margin:0 auto;padding:1rem}
+h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin-top:1.8rem;border-bottom:1px solid #ddd}
+.banner{background:#b00020;color:#fff;padding:.7rem 1rem;font-weight:700;text-align:center}
+.verdict{background:#eef3f8;border-left:4px solid #1d3557;padding:.6rem .9rem}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0;display:block;overflow-x:auto}
+th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}
+figure{margin:1rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee;background:#fff}
+figcaption{font-size:.85rem;color:#555}code{font-size:.8rem;word-break:break-all}
+.muted{color:#666;font-size:.85rem}
+"""
+
+PERCENT_KEYS = {"total_return", "cagr", "ann_vol", "max_drawdown", "turnover"}
+
+
+def esc(x: Any) -> str:
+    """HTML-escape any value's string form."""
+    return html.escape(str(x))
+
+
+def fmt_value(key: str, value: Any) -> str:
+    """The visible text of a metric: percentages for returns, 3 decimals otherwise."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        leaf = key.rsplit(".", 1)[-1]
+        if leaf in PERCENT_KEYS:
+            return f"{value * 100:.2f}%"
+        return f"{value:.3f}"
+    return str(value)
+
+
+def num(key: str, value: Any) -> str:
+    """A metric as a tagged span (``data-key`` names its place in metrics.json)."""
+    raw = "" if value is None else repr(value)
+    return (
+        f'<span class="num" data-key="{esc(key)}" data-value="{esc(raw)}">'
+        f"{esc(fmt_value(key, value))}</span>"
+    )
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """An HTML table from already-rendered cells."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def figure(png_b64: str, alt: str, caption: str) -> str:
+    """An embedded PNG figure with alt text and a caption."""
+    return (
+        f'<figure><img alt="{esc(alt)}" src="data:image/png;base64,{png_b64}">'
+        f"<figcaption>{esc(caption)}</figcaption></figure>"
+    )
+
+
+def stats_table(metrics: dict[str, Any]) -> str:
+    """Strategy and benchmarks, one row each, the contract's statistics as columns."""
+    rows = [["strategy"] + [num(f"strategy.{k}", metrics["strategy"][k]) for k in STAT_KEYS]]
+    for name, st in metrics["benchmarks"].items():
+        rows.append([esc(name)] + [num(f"benchmarks.{name}.{k}", st[k]) for k in STAT_KEYS])
+    return table(["", *STAT_KEYS], rows)
+
+
+def inference_table(metrics: dict[str, Any]) -> str:
+    """The inference numbers with a short explanation of each."""
+    inf = metrics["inference"]
+    ci = inf.get("sharpe_ci95") or [None, None]
+    rows = [
+        ["HAC alpha t-statistic", num("inference.hac_alpha_tstat", inf.get("hac_alpha_tstat")),
+         "Newey–West t-stat of the intercept against SPY and the 50/50 mix"],
+        ["t-stat hurdle", num("inference.tstat_hurdle", inf.get("tstat_hurdle")),
+         "what the t-stat must exceed given the number of trials"],
+        ["Sharpe 95% CI low", num("inference.sharpe_ci95.0", ci[0]), "stationary bootstrap"],
+        ["Sharpe 95% CI high", num("inference.sharpe_ci95.1", ci[1]), "stationary bootstrap"],
+        ["deflated Sharpe", num("inference.deflated_sharpe", inf.get("deflated_sharpe")),
+         "probability the true Sharpe exceeds the best of N noise trials"],
+        ["PBO", num("inference.pbo", inf.get("pbo")),
+         "probability of backtest overfitting (CSCV over the sweep)"],
+        ["placebo p-value", num("inference.placebo_pvalue", inf.get("placebo_pvalue")),
+         "real Sharpe within Sharpes of shifted factors"],
+        ["trials", num("inference.n_trials", inf.get("n_trials")), "sweep variants tested"],
+    ]
+    if "walkforward_sharpe" in inf:
+        rows.append(["walk-forward Sharpe", num("inference.walkforward_sharpe",
+                     inf.get("walkforward_sharpe")), "stitched out-of-sample choices"])
+    oos = metrics["oos"]
+    rows += [
+        ["in-sample Sharpe", num("oos.is_sharpe", oos.get("is_sharpe")), f"before {oos['start']}"],
+        ["held-out Sharpe", num("oos.sharpe", oos.get("sharpe")), f"from {oos['start']}"],
+        ["held-out total return", num("oos.total_return", oos.get("total_return")),
+         f"from {oos['start']}"],
+    ]
+    return table(["statistic", "value", "meaning"], rows)
+
+
+def predictive_table(predictive: pd.DataFrame) -> str:
+    """Predictive regressions, one row per horizon."""
+    cols = [c for c in predictive.columns]
+    rows = []
+    for h, r in predictive.iterrows():
+        rows.append([esc(h)] + [esc(f"{v:.4g}" if isinstance(v, float) else v) for v in r])
+    return table(["horizon (days)", *cols], rows)
+
+
+def provenance_section(metrics: dict[str, Any], availability: pd.DataFrame | None) -> str:
+    """Sources, hashes, gaps and component availability."""
+    prov = metrics["provenance"]
+    rows = [[f"<code>{esc(k)}</code>", f"<code>{esc(v[:16])}…</code>"] for k, v in prov.items()]
+    parts = [f"<p>Data source: <b>{esc(metrics['data_source'])}</b>; period "
+             f"{num('period.start', metrics['period']['start'])} to "
+             f"{num('period.end', metrics['period']['end'])}.</p>"]
+    gaps = metrics.get("gaps") or []
+    if gaps:
+        parts.append("<p>Missing or stale data:</p><ul>" +
+                     "".join(f"<li>{esc(g)}</li>" for g in gaps) + "</ul>")
+    else:
+        parts.append("<p>No gaps were reported.</p>")
+    if availability is not None and not availability.empty:
+        av_rows = []
+        for name, r in availability.iterrows():
+            av_rows.append([esc(name)] + [esc(v) for v in r.tolist()])
+        parts.append("<p>Factor components:</p>" +
+                     table(["component", *map(str, availability.columns)], av_rows))
+    parts.append(f"<details><summary>{len(prov)} input files and their SHA-256</summary>"
+                 + table(["file", "sha256"], rows) + "</details>")
+    return "".join(parts)
+
+
+def render_html(
+    metrics: dict[str, Any],
+    figures: dict[str, tuple[str, str, str]],
+    *,
+    predictive: pd.DataFrame | None = None,
+    availability: pd.DataFrame | None = None,
+    title: str = "capital-scarcity report",
+) -> str:
+    """Assemble the page.
+
+    Parameters
+    ----------
+    metrics : dict
+        The content of metrics.json.
+    figures : dict
+        name -> (base64 PNG, alt text, caption), in display order.
+    predictive : DataFrame, optional
+        Predictive-regression table.
+    availability : DataFrame, optional
+        Factor component availability.
+    title : str
+        Page title.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    synthetic = bool(metrics["synthetic"])
+    banner = ""
+    if synthetic:
+        sp = metrics.get("synthetic_params", {})
+        banner = (
+            '<div class="banner" id="synthetic-banner">SYNTHETIC DATA: these numbers come from a '
+            f"simulated market (seed {esc(sp.get('seed'))}, planted effect "
+            f"{esc(sp.get('effect_size'))}), not from real history.</div>"
+        )
+    v = metrics["verdict"]
+    sections = [
+        f"<h1>{esc(title)}</h1>",
+        f"<p>{esc(THESIS)}</p>",
+        f'<div class="verdict" id="verdict"><b>Verdict ({esc(v["label"])}).</b> '
+        f"{esc(v['sentence'])}</div>",
+        "<h2>Strategy and benchmarks</h2>",
+        stats_table(metrics),
+        "<h2>Inference</h2>",
+        inference_table(metrics),
+    ]
+    if predictive is not None:
+        sections += [
+            "<h2>Does the factor predict the spread?</h2>",
+            f"<p>Headline horizon {num('factor.horizon_days', metrics['factor'].get('horizon_days'))}"
+            f" days: beta {num('factor.predictive_beta', metrics['factor']['predictive_beta'])}, "
+            f"HAC t {num('factor.predictive_tstat_hac', metrics['factor']['predictive_tstat_hac'])}."
+            "</p>",
+            predictive_table(predictive),
+        ]
+    sections.append("<h2>Figures</h2>")
+    for _, (png, alt, caption) in figures.items():
+        sections.append(figure(png, alt, caption))
+    sections += ["<h2>Data provenance</h2>", provenance_section(metrics, availability)]
+    body = "".join(sections)
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{esc(title)}{' (SYNTHETIC)' if synthetic else ''}</title>"
+        f"<style>{CSS}</style></head><body>{banner}<main>{body}"
+        "<p class='muted'>Generated by capital-scarcity. All returns are daily simple returns "
+        "net of costs; Sharpe ratios are annualized with 252 business days.</p>"
+        "</main></body></html>"
+    )

@@ -1,0 +1,199 @@
+"""Write a report directory from one pipeline result.
+
+``reports/<name>/`` receives ``index.html``, ``metrics.json``, ``summary.md``,
+``returns.csv``, ``weights.csv``, ``config.toml`` (the configuration used), and the signal
+files (``factor.csv``, ``components.csv``, ``events.csv``) and ``sweep.csv`` when a sweep ran.
+Every file is written atomically (temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import tomli_w
+
+from backtests.report import figures as F
+from backtests.report.html import render_html
+from backtests.report.metrics import build_metrics, validate_metrics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """Where a report was written."""
+
+    root: Path
+    html: Path
+    metrics: Path
+    summary: Path
+
+    def __str__(self) -> str:
+        return str(self.root)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def returns_frame(result: Any) -> pd.DataFrame:
+    """Daily net returns: ``strategy`` then one column per benchmark, index ``date``."""
+    cols = {"strategy": result.backtest.returns}
+    for name, res in sorted(result.benchmarks.items()):
+        cols[name] = res.returns
+    out = pd.DataFrame(cols)
+    out.index.name = "date"
+    return out
+
+
+def sweep_pivot(table: pd.DataFrame) -> pd.DataFrame | None:
+    """Mean in-sample Sharpe by rule/rebalance (rows) and threshold (columns)."""
+    need = {"rule", "rebalance", "threshold", "sharpe"}
+    if table is None or not need <= set(table.columns):
+        return None
+    t = table.assign(variant=table["rule"].astype(str) + " / " + table["rebalance"].astype(str))
+    pivot = t.pivot_table(index="variant", columns="threshold", values="sharpe", aggfunc="mean")
+    pivot.index.name = "rule / rebalance"
+    pivot.columns.name = "threshold"
+    return pivot
+
+
+def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
+    """All report figures as name -> (base64 PNG, alt text, caption)."""
+    syn = bool(result.market.synthetic)
+    rets = returns_frame(result)
+    fac = result.factor
+    window = rets.index
+    figs: dict[str, tuple[str, str, str]] = {}
+    figs["factor"] = (
+        F.to_png_base64(
+            F.factor_figure(
+                fac.factor.reindex(window),
+                fac.zscores.reindex(window),
+                fac.regime.reindex(window),
+                synthetic=syn,
+            )
+        ),
+        "Line chart of the capital-scarcity factor and its component z-scores",
+        "The composite factor (top) and its signed component z-scores (bottom); shaded spans are "
+        "dates when idle money was exhausted.",
+    )
+    car = getattr(result.events, "car", None)
+    figs["events"] = (
+        F.to_png_base64(F.events_figure(fac.events, car, synthetic=syn)),
+        "Scatter of capex surprises and the mean spread return around filings",
+        f"Capex announcements ({len(fac.events)} filings): the surprise at each (left) and the "
+        "mean cumulative near-minus-long return around them with a 95% band (right).",
+    )
+    figs["equity"] = (
+        F.to_png_base64(F.equity_figure(rets, synthetic=syn)),
+        "Equity curves of the strategy and benchmarks",
+        "Growth of one dollar, net of all costs, log scale.",
+    )
+    figs["drawdown"] = (
+        F.to_png_base64(F.drawdown_figure(rets, synthetic=syn)),
+        "Drawdowns of the strategy and benchmarks",
+        "Drawdown from the running peak.",
+    )
+    figs["rolling_sharpe"] = (
+        F.to_png_base64(F.rolling_sharpe_figure(rets, synthetic=syn)),
+        "Rolling one-year Sharpe ratio",
+        "Trailing 252-day annualized Sharpe ratio.",
+    )
+    if result.sweep is not None:
+        pivot = sweep_pivot(result.sweep.table)
+        if pivot is not None:
+            figs["sweep"] = (
+                F.to_png_base64(
+                    F.sweep_heatmap(pivot, title="Sweep: in-sample Sharpe", synthetic=syn)
+                ),
+                "Heatmap of in-sample Sharpe ratios across the parameter sweep",
+                f"Mean in-sample Sharpe over {result.sweep.n_trials} trials (before the "
+                "held-out start), by rule, rebalance frequency and threshold.",
+            )
+    return figs
+
+
+def summary_markdown(metrics: dict[str, Any]) -> str:
+    """A short Markdown summary of the report."""
+    lines = []
+    if metrics["synthetic"]:
+        lines.append("> **SYNTHETIC DATA** — simulated market, not real history.\n")
+    s, inf, oos = metrics["strategy"], metrics["inference"], metrics["oos"]
+    lines += [
+        "# capital-scarcity report",
+        "",
+        f"- data: {metrics['data_source']}, {metrics['period']['start']} to "
+        f"{metrics['period']['end']}",
+        f"- strategy: {s['rule']} ({s['rebalance']}), Sharpe {s['sharpe']}, total return "
+        f"{s['total_return']}, max drawdown {s['max_drawdown']}",
+        f"- HAC alpha t {inf.get('hac_alpha_tstat')} (hurdle {inf.get('tstat_hurdle')}), Sharpe "
+        f"95% CI {inf.get('sharpe_ci95')}, deflated Sharpe {inf.get('deflated_sharpe')}, PBO "
+        f"{inf.get('pbo')}, placebo p {inf.get('placebo_pvalue')}, trials {inf.get('n_trials')}",
+        f"- held out from {oos['start']}: Sharpe {oos['sharpe']}, total return "
+        f"{oos['total_return']}",
+        "",
+        f"**Verdict ({metrics['verdict']['label']}).** {metrics['verdict']['sentence']}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
+    """Write every report file for ``result`` into ``out_dir``.
+
+    Parameters
+    ----------
+    result : PipelineResult
+        A finished run (:func:`backtests.pipeline.run_pipeline`).
+    out_dir : str or Path
+        The report directory (created if needed).
+
+    Returns
+    -------
+    ReportPaths
+    """
+    root = Path(out_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    metrics = build_metrics(result)
+    validate_metrics(metrics)
+    atomic_write_text(root / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(root / "summary.md", summary_markdown(metrics))
+    atomic_write_text(root / "returns.csv", returns_frame(result).to_csv(float_format="%.10g"))
+    weights = result.backtest.weights.copy()
+    weights.index.name = "date"
+    atomic_write_text(root / "weights.csv", weights.to_csv(float_format="%.10g"))
+    atomic_write_text(root / "config.toml", tomli_w.dumps(result.cfg.to_dict()))
+    frames = result.factor.to_frames()
+    for name, frame in frames.items():
+        atomic_write_text(root / f"{name}.csv", frame.to_csv(index=False, float_format="%.10g"))
+    if result.sweep is not None:
+        atomic_write_text(root / "sweep.csv", result.sweep.table.to_csv(index=False))
+    predictive = getattr(result.predictive, "table", None)
+    availability = getattr(result.factor, "availability", None)
+    page = render_html(
+        metrics,
+        make_figures(result),
+        predictive=predictive,
+        availability=availability,
+        title=f"capital-scarcity report: {root.name}",
+    )
+    atomic_write_text(root / "index.html", page)
+    log.info("report written to %s", root)
+    return ReportPaths(root, root / "index.html", root / "metrics.json", root / "summary.md")
