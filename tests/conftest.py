@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,12 @@ from data.config import load_config
 
 REPO = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("SCARCITY_MIRROR", REPO.parent / "shared" / "market-data"))
+
+
+def pytest_configure(config):
+    """Point the cache at a temporary directory for the whole session (module fixtures too)."""
+    os.environ["SCARCITY_CACHE"] = tempfile.mkdtemp(prefix="scarcity-test-cache-")
+    os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +50,13 @@ def synthetic_dir(tmp_path_factory, cfg) -> Path:
     root = tmp_path_factory.mktemp("synthetic")
     write_synthetic_mirror(root, cfg)
     return root
+
+
+@pytest.fixture(scope="session")
+def golden_report(tmp_path_factory):
+    """The report of the golden synthetic configuration, written once per session."""
+    from tests.golden.make_golden import golden_run
+
+    out = tmp_path_factory.mktemp("report") / "synthetic"
+    metrics = golden_run(out)
+    return out, metrics
