@@ -125,7 +125,9 @@ class Config:
         return list(seen)
 
 
-def _merge(base: dict[str, Any], override: Mapping[str, Any], *, origin: str, path: str = "") -> dict:
+def _merge(
+    base: dict[str, Any], override: Mapping[str, Any], *, origin: str, path: str = ""
+) -> dict:
     out = copy.deepcopy(base)
     for key, value in override.items():
         where = f"{path}.{key}" if path else key
@@ -166,7 +168,9 @@ def _validate(d: dict[str, Any], origin: str) -> None:
     if bt["weighting"] not in ("equal", "inverse_vol"):
         raise bad(f"`backtest.weighting` must be equal or inverse_vol, got {bt['weighting']!r}")
     if d["factor"]["method"] not in ("zsum", "pca", "interaction"):
-        raise bad(f"`factor.method` must be zsum, pca or interaction, got {d['factor']['method']!r}")
+        raise bad(
+            f"`factor.method` must be zsum, pca or interaction, got {d['factor']['method']!r}"
+        )
     if int(d["factor"]["min_periods"]) < 2:
         raise bad(f"`factor.min_periods` must be >= 2, got {d['factor']['min_periods']}")
     for name, spec in d["macro"]["series"].items():

@@ -38,7 +38,7 @@ def next_business_day(ts: str | pd.Timestamp | pd.DatetimeIndex) -> pd.Timestamp
 def roll_to_business_day(dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """Move weekend dates forward to Monday; business days stay (dates are normalized)."""
     d = pd.DatetimeIndex(dates).normalize()
-    return pd.DatetimeIndex(np.where(d.dayofweek >= 5, d + BDay(0), d), name=d.name)
+    return pd.DatetimeIndex(np.where(d.day_of_week >= 5, d + BDay(0), d), name=d.name)
 
 
 def _lag_offset(lag: str, *, what: str) -> pd.DateOffset:

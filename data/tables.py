@@ -113,8 +113,8 @@ def validate_wide(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     for col in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[col]):
             raise DataError(f"column {col!r} is not numeric ({frame[col].dtype})", source=name)
-    if idx.name != "date":
-        frame = frame.rename_axis("date")
+    if idx.name != "date" or idx.unit != "ns":
+        frame = frame.set_axis(idx.as_unit("ns").rename("date"), axis=0)
     return frame.astype("float64") if len(frame.columns) else frame
 
 

@@ -1,0 +1,85 @@
+"""Inference: is the rotation's edge real, or chance and parameter search.
+
+Pure statistical functions over return series and trial matrices, one module per concept;
+each returns a frozen result object with ``.summary()``:
+
+- :func:`hac_alpha` (``alpha``): OLS alpha on benchmarks with Newey-West errors.
+- :func:`sharpe_ci` (``bootstrap``): stationary-bootstrap interval of the Sharpe ratio.
+- :func:`deflated_sharpe`, :func:`probabilistic_sharpe` (``deflated``): Sharpe deflated for
+  the number of trials (Bailey & Lopez de Prado).
+- :func:`pbo` (``pbo``): probability of backtest overfitting by CSCV.
+- :func:`placebo_test` (``placebo``): real factor vs. shifted or block-shuffled factors.
+- :func:`walk_forward`, :func:`held_out`, :func:`split_is_oos` (``walkforward``).
+- :func:`tstat_hurdle`, :func:`haircut_sharpe` (``multiple``): multiple-testing hurdles.
+- :func:`power_study` (``power``): size and power of a test by simulation.
+- :class:`InferenceReport` (``suite``): everything for one run, and ``metrics.json`` keys.
+
+Sharpe ratios are of the returns as given (no risk-free rate subtracted), ``ddof=1``,
+annualized with 252 periods a year unless ``periods_per_year`` says otherwise. Invalid
+arguments raise ``ValueError`` naming the parameter; invalid data raise
+``data.errors.DataError`` naming the input; data after ``oos_start`` given to a tuning
+function raises ``data.errors.LookAheadError``.
+"""
+
+from backtests.inference.alpha import AlphaResult, hac_alpha, newey_west_lags
+from backtests.inference.bootstrap import SharpeCI, auto_block_length, sharpe_ci, sharpe_se_iid
+from backtests.inference.deflated import (
+    DeflatedSharpe,
+    deflated_sharpe,
+    expected_max_sharpe,
+    probabilistic_sharpe,
+)
+from backtests.inference.multiple import (
+    Haircut,
+    adjust_pvalues,
+    haircut_sharpe,
+    pvalue_threshold,
+    tstat_hurdle,
+)
+from backtests.inference.pbo import PBOResult, pbo
+from backtests.inference.placebo import (
+    PlaceboResult,
+    placebo_factors,
+    placebo_test,
+    placebo_test_vectorized,
+)
+from backtests.inference.power import PowerResult, power_study
+from backtests.inference.suite import InferenceReport
+from backtests.inference.walkforward import (
+    WalkForwardResult,
+    held_out,
+    split_is_oos,
+    walk_forward,
+)
+
+__all__ = [
+    "AlphaResult",
+    "DeflatedSharpe",
+    "Haircut",
+    "InferenceReport",
+    "PBOResult",
+    "PlaceboResult",
+    "PowerResult",
+    "SharpeCI",
+    "WalkForwardResult",
+    "adjust_pvalues",
+    "auto_block_length",
+    "deflated_sharpe",
+    "expected_max_sharpe",
+    "hac_alpha",
+    "haircut_sharpe",
+    "held_out",
+    "newey_west_lags",
+    "pbo",
+    "placebo_factors",
+    "placebo_test",
+    "placebo_test_vectorized",
+    "power_study",
+    "probabilistic_sharpe",
+    "pvalue_threshold",
+    "sharpe_ci",
+    "sharpe_se_iid",
+    "split_is_oos",
+    "tstat_hurdle",
+    "walk_forward",
+]

@@ -51,41 +51,54 @@ def read_payload(text_or_path: str | bytes | Path, source: str | None) -> tuple[
     return text, name, raw
 
 
-def read_rows(text: str, source: str) -> tuple[list[str], list[list[str]]]:
-    """Split CSV text into a header and rows of equal width (blank lines skipped).
+def read_rows(text: str, source: str) -> tuple[list[str], list[int], list[list[str]]]:
+    """Split CSV text into a header, the 1-based line number of each data row, and the rows.
+
+    Blank lines are skipped; cells are stripped of surrounding spaces.
 
     Raises
     ------
     ParseError
-        Empty payload, or a row whose number of cells differs from the header (its 1-based
-        line number is named).
+        Empty payload, or a row whose number of cells differs from the header (its line
+        number is named).
     """
     reader = csv.reader(io.StringIO(text))
-    rows: list[list[str]] = []
-    lines: list[int] = []
     try:
-        for rec in reader:
-            if not rec or all(not c.strip() for c in rec):
-                continue
-            rows.append([c.strip() for c in rec])
-            lines.append(reader.line_num)
+        if '"' in text:  # quoted cells may span lines: ask the reader for line numbers
+            recs, nums = [], []
+            for rec in reader:
+                recs.append(rec)
+                nums.append(reader.line_num)
+        else:
+            recs = list(reader)
+            nums = range(1, len(recs) + 1)
     except csv.Error as exc:
         raise ParseError(f"malformed CSV: {exc}", source=source, row=reader.line_num) from exc
-    if not rows:
+    kept = [(n, r) for n, r in zip(nums, recs, strict=True) if r and any(r)]
+    if " " in text or "\t" in text:
+        kept = [(n, [c.strip() for c in r]) for n, r in kept]
+        kept = [(n, r) for n, r in kept if any(r)]
+    if not kept:
         raise ParseError("empty payload (no header)", source=source)
-    header, body = rows[0], rows[1:]
-    for rec, line in zip(body, lines[1:], strict=True):
-        if len(rec) != len(header):
+    header = kept[0][1]
+    lines = [n for n, _ in kept[1:]]
+    body = [r for _, r in kept[1:]]
+    width = len(header)
+    for n, rec in zip(lines, body, strict=True):
+        if len(rec) != width:
             raise ParseError(
-                f"expected {len(header)} cells as in the header {header}, got {len(rec)}: {rec}",
+                f"expected {width} cells as in the header {header}, got {len(rec)}: {rec}",
                 source=source,
-                row=line,
+                row=n,
             )
-    return header, [[str(line), *rec] for rec, line in zip(body, lines[1:], strict=True)]
+    return header, lines, body
 
 
-def parse_dates(cells: list[str], lines: list[str], source: str) -> pd.DatetimeIndex:
+def parse_dates(cells: list[str], lines: list[int], source: str) -> pd.DatetimeIndex:
     """Parse date cells strictly (ISO dates, optional time and offset) into tz-naive dates."""
+    fast = pd.to_datetime(pd.Index(cells, dtype=object), format="%Y-%m-%d", errors="coerce")
+    if not fast.isna().any():
+        return pd.DatetimeIndex(fast, name="date").as_unit("ns")
     out = []
     for cell, line in zip(cells, lines, strict=True):
         try:
@@ -100,12 +113,11 @@ def parse_dates(cells: list[str], lines: list[str], source: str) -> pd.DatetimeI
     return pd.DatetimeIndex(out, name="date").as_unit("ns")
 
 
-def check_sorted_unique(dates: pd.DatetimeIndex, lines: list[str], source: str) -> None:
+def check_sorted_unique(dates: pd.DatetimeIndex, lines: list[int], source: str) -> None:
     """Raise :class:`ParseError` at the first duplicate or out-of-order date."""
     if len(dates) < 2:
         return
-    d = dates.asi8
-    step = np.diff(d)
+    step = np.diff(dates.asi8)
     bad = np.flatnonzero(step <= 0)
     if bad.size:
         i = int(bad[0]) + 1
@@ -114,29 +126,30 @@ def check_sorted_unique(dates: pd.DatetimeIndex, lines: list[str], source: str) 
 
 
 def parse_numbers(
-    cells: list[str], lines: list[str], source: str, column: str, *, positive: bool = False
+    cells: list[str], lines: list[int], source: str, column: str, *, positive: bool = False
 ) -> np.ndarray:
     """Parse numeric cells; blanks and ``.`` are NaN, anything else non-numeric is an error."""
-    out = np.empty(len(cells), dtype="float64")
-    for i, (cell, line) in enumerate(zip(cells, lines, strict=True)):
-        if cell in MISSING:
-            out[i] = np.nan
-            continue
-        try:
-            if "_" in cell:  # float() accepts "1_000"; a data file should not
-                raise ValueError(cell)
-            v = float(cell)
-        except ValueError as exc:
-            raise ParseError(
-                f"column {column!r}: not a number: {cell!r}", source=source, row=line
-            ) from exc
-        if not np.isfinite(v):
-            raise ParseError(f"column {column!r}: not finite: {cell!r}", source=source, row=line)
-        if positive and v <= 0:
-            raise ParseError(
-                f"column {column!r}: price must be positive, got {cell!r}", source=source, row=line
-            )
-        out[i] = v
+    arr = np.asarray(cells, dtype=object)
+    missing = np.isin(arr, list(MISSING)) if len(arr) else np.zeros(0, dtype=bool)
+    out = np.full(len(arr), np.nan)
+    values = pd.to_numeric(pd.Series(arr[~missing], dtype=object), errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    out[~missing] = values
+    has_underscore = "_" in "".join(arr[~missing].tolist())  # float() accepts "1_000"
+    bad = (~missing & ~np.isfinite(out)) | (positive & ~missing & (out <= 0))
+    if bad.any() or has_underscore:
+        for i in range(len(arr)):
+            cell = arr[i]
+            if missing[i]:
+                continue
+            if not bad[i] and "_" not in cell:
+                continue
+            if positive and np.isfinite(out[i]) and "_" not in cell:
+                msg = f"column {column!r}: price must be positive, got {cell!r}"
+            else:
+                msg = f"column {column!r}: not a (finite) number: {cell!r}"
+            raise ParseError(msg, source=source, row=lines[i])
     return out
 
 

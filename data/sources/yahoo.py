@@ -73,7 +73,7 @@ def _download_index(frame: pd.DataFrame) -> pd.DatetimeIndex:
     idx = pd.DatetimeIndex(frame.index)
     if idx.tz is not None:
         idx = idx.tz_localize(None)
-    return idx.normalize().rename("date")
+    return idx.normalize().rename("date").as_unit("ns")
 
 
 def parse_yahoo_download(
@@ -195,7 +195,7 @@ def parse_price_csv(
         a non-numeric or non-positive price; the message names the file and row.
     """
     text, name, raw = read_payload(text_or_path, source)
-    header, rows = read_rows(text, name)
+    header, lines, rows = read_rows(text, name)
     di = find_column(header, DATE_HEADERS)
     di = 0 if di is None else di
     ci = find_column(header, CLOSE_HEADERS)
@@ -204,10 +204,9 @@ def parse_price_csv(
             f"no close column in header {header} (expected one of Close, Adj Close, value)",
             source=name,
         )
-    lines = [r[0] for r in rows]
-    dates = parse_dates([r[1 + di] for r in rows], lines, name)
+    dates = parse_dates([r[di] for r in rows], lines, name)
     check_sorted_unique(dates, lines, name)
-    close = parse_numbers([r[1 + ci] for r in rows], lines, name, header[ci], positive=True)
+    close = parse_numbers([r[ci] for r in rows], lines, name, header[ci], positive=True)
     keep = ~np.isnan(close)
     out = pd.DataFrame({ticker: close[keep]}, index=dates[keep])
     return set_provenance(out, source=name, sha256=sha256_bytes(raw), ticker=ticker)

@@ -1,0 +1,116 @@
+"""Benchmarks computed by the same engine, costs and calendar as the strategy.
+
+- ``always_near``: 100% in the near basket, rebalanced on the strategy's calendar;
+- ``always_long``: 100% in the long basket;
+- ``fifty_fifty``: 50% in each basket;
+- one per ``universe.benchmarks`` ticker (``SPY``, ``QQQ`` by default): 100% in the ticker
+  from its first price, rebalanced on the same calendar (a no-op once invested).
+
+Each uses the strategy's within-basket weighting, drift band, execution lag, fees and
+slippage, so a difference to the strategy is the rule's doing, not the accounting's.
+A benchmark ticker without a price column is left out (with a log message).
+
+Timing
+------
+As for the strategy: the decision at close t trades at close t + ``execution_lag``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from backtests import rules
+from backtests.engine import Engine, run_backtest
+from backtests.result import BacktestResult
+from backtests.rotation import check_prices, rotation_inputs
+from backtests.spec import RotationSpec
+
+log = logging.getLogger(__name__)
+
+NEAR_SHARES: dict[str, float] = {"always_near": 1.0, "always_long": 0.0, "fifty_fifty": 0.5}
+
+
+def basket_mix_targets(
+    prices: pd.DataFrame, spec: RotationSpec, near_share: float
+) -> pd.DataFrame:
+    """Targets of a constant near-basket share on the spec's calendar and drift band.
+
+    Timing
+    ------
+    Row t uses prices up to close t (basket membership and weights); not lagged.
+    """
+    inputs = rotation_inputs(
+        prices,
+        spec.near,
+        spec.long,
+        weighting=spec.weighting,
+        basket_vol_window=spec.basket_vol_window,
+    )
+    share = np.full(len(prices), float(near_share))
+    raw = rules.long_only_targets(share, inputs.near_w, inputs.long_w)
+    sched = rules.on_schedule(raw, rules.rebalance_mask(prices.index, spec.rebalance))
+    out = rules.drift_filter(
+        sched, inputs.returns, drift_band=spec.drift_band, lag=spec.execution_lag
+    )
+    return pd.DataFrame(out, index=prices.index, columns=list(inputs.columns))
+
+
+def single_ticker_targets(prices: pd.DataFrame, ticker: str, spec: RotationSpec) -> pd.DataFrame:
+    """Targets of 100% in one ticker (0 before its first price) on the spec's calendar."""
+    held = prices[[ticker]].notna().cummax().to_numpy(dtype=float)
+    sched = rules.on_schedule(held, rules.rebalance_mask(prices.index, spec.rebalance))
+    filled = prices[[ticker]].ffill()
+    rets = (filled / filled.shift(1) - 1.0).to_numpy()
+    out = rules.drift_filter(sched, rets, drift_band=spec.drift_band, lag=spec.execution_lag)
+    return pd.DataFrame(out, index=prices.index, columns=[ticker])
+
+
+def run_benchmarks(
+    prices: pd.DataFrame,
+    spec: RotationSpec,
+    cfg: Any = None,
+    *,
+    tickers: tuple[str, ...] | list[str] | None = None,
+    engine: Engine = "vectorbt",
+    cash_rate: pd.Series | None = None,
+) -> dict[str, BacktestResult]:
+    """Run every benchmark through :func:`backtests.engine.run_backtest`.
+
+    Parameters
+    ----------
+    prices : DataFrame
+        Wide adjusted closes (basket members and benchmark tickers as columns).
+    spec : RotationSpec
+        Baskets, calendar, costs, lag of the strategy.
+    cfg : Config, optional
+        Its ``universe.benchmarks`` lists the single-ticker benchmarks (default SPY, QQQ).
+    tickers : sequence of str, optional, keyword-only
+        Overrides the single-ticker benchmarks.
+    engine : {"vectorbt", "reference"}, keyword-only
+    cash_rate : Series, optional, keyword-only
+        Annual percent paid on cash (as for the strategy).
+
+    Returns
+    -------
+    dict of str to BacktestResult
+        Keys ``always_near``, ``always_long``, ``fifty_fifty`` and each single ticker with a
+        price column.
+    """
+    prices = check_prices(prices)
+    if tickers is None:
+        tickers = tuple(cfg.universe.benchmarks) if cfg is not None else ("SPY", "QQQ")
+    out: dict[str, BacktestResult] = {}
+    for name, share in NEAR_SHARES.items():
+        targets = basket_mix_targets(prices, spec, share)
+        out[name] = run_backtest(prices, targets, spec, engine=engine, cash_rate=cash_rate)
+    for ticker in tickers:
+        if ticker not in prices.columns or prices[ticker].isna().all():
+            log.info("benchmark %s skipped: no prices", ticker)
+            continue
+        targets = single_ticker_targets(prices, ticker, spec)
+        out[ticker] = run_backtest(prices, targets, spec, engine=engine, cash_rate=cash_rate)
+    return out

@@ -1,0 +1,210 @@
+"""The reference engine: the accounting of :mod:`backtests.simulation` in plain Python/numpy.
+
+Written from the specification in :mod:`backtests.simulation` (itself read from vectorbt
+1.2's ``portfolio/nb.py``: ``simulate_from_orders_nb``, ``execute_order_nb``, ``buy_nb``,
+``sell_nb`` and the post-simulation ``asset_flow_nb`` / ``cash_flow_nb``), with no vectorbt
+import, so that :mod:`backtests.engine_vbt` is checked against an independent implementation.
+Bars whose targets are all NaN trade nothing and are skipped, except that vectorbt still
+rounds near-zero cash and positions to zero on them, which is reproduced.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from backtests.simulation import ABS_TOL, ORDER_DTYPE, REL_TOL, SimOutput, filled_close
+
+
+def _is_close(a: float, b: float) -> bool:
+    if math.isnan(a) or math.isnan(b) or math.isinf(a) or math.isinf(b):
+        return False
+    if a == b:
+        return True
+    return abs(a - b) <= max(REL_TOL * max(abs(a), abs(b)), ABS_TOL)
+
+
+def _sign(a: float) -> float:
+    if math.isnan(a):
+        return math.nan
+    return float((a > 0) - (a < 0))
+
+
+def _add(a: float, b: float) -> float:
+    """``a + b``, set to exactly 0 when the two cancel to within tolerance."""
+    sa, sb = _sign(a), _sign(b)
+    if sa != sb or (math.isnan(sa) and math.isnan(sb)):
+        zero = _is_close(abs(a), abs(b))
+    else:
+        zero = _is_close(a + b, 0.0)
+    return 0.0 if zero else a + b
+
+
+def _snap(a: float) -> float:
+    return 0.0 if _is_close(a, 0.0) else a
+
+
+def _argsort_insertion(values: list[float]) -> list[int]:
+    """Stable ascending argsort with NaN last (vectorbt's ``insert_argsort_nb``)."""
+    a = list(values)
+    idx = list(range(len(a)))
+    for j in range(1, len(a)):
+        aj, ij = a[j], idx[j]
+        i = j - 1
+        while i >= 0 and (a[i] > aj or math.isnan(a[i])):
+            a[i + 1] = a[i]
+            idx[i + 1] = idx[i]
+            i -= 1
+        a[i + 1] = aj
+        idx[i + 1] = ij
+    return idx
+
+
+def _buy(cash, pos, size, price, fee, slip):
+    """Return (cash, pos, record-or-None) after a buy of ``size`` shares."""
+    adj_price = price * (1.0 + slip)
+    if cash == 0:
+        return cash, pos, None  # rejected: no cash
+    req_cash = size * adj_price
+    req_fees = req_cash * fee + 0.0
+    total = req_cash + req_fees
+    if _is_close(total, cash) or total < cash:
+        final_size, fees_paid, final_req = size, req_fees, total
+    else:
+        max_req_cash = _add(cash, -0.0) / (1.0 + fee)
+        if max_req_cash <= 0:
+            return cash, pos, None
+        final_size = max_req_cash / adj_price
+        fees_paid = cash - max_req_cash
+        final_req = cash
+    if _is_close(size, 0.0):
+        return cash, pos, None
+    return _add(cash, -final_req), _add(pos, final_size), (final_size, adj_price, fees_paid)
+
+
+def _sell(cash, pos, size, price, fee, slip):
+    """Return (cash, pos, record-or-None) after a sale (or short sale) of ``size`` shares."""
+    adj_price = price * (1.0 - slip)
+    if _is_close(size, 0.0):
+        return cash, pos, None
+    acq_cash = size * adj_price
+    fees_paid = acq_cash * fee + 0.0
+    final_acq = _add(acq_cash, -fees_paid)
+    if final_acq < 0:
+        return cash, pos, None
+    return cash + final_acq, _add(pos, -size), (-size, adj_price, fees_paid)
+
+
+def simulate(
+    close: np.ndarray,
+    size: np.ndarray,
+    fees: np.ndarray,
+    slippage: np.ndarray,
+    init_cash: float,
+) -> SimOutput:
+    """Simulate one portfolio trading to target weights at each bar's close.
+
+    Parameters
+    ----------
+    close : ndarray, shape (T, N)
+        Closes (NaN when a ticker has no price).
+    size : ndarray, shape (T, N)
+        Target fraction of equity per ticker to reach at bar t (already lagged); NaN = hold.
+    fees, slippage : ndarray, shape (N,)
+        Fee and slippage as fractions, per column.
+    init_cash : float
+        Starting cash.
+
+    Returns
+    -------
+    SimOutput
+
+    Timing
+    ------
+    An order at bar t uses the close of bar t only (the caller has lagged the targets).
+    """
+    close = np.asarray(close, dtype=float)
+    size = np.asarray(size, dtype=float)
+    n_rows, n_cols = close.shape
+    val_close = filled_close_ffill(close)
+    fee_l = [float(x) for x in np.broadcast_to(fees, (n_cols,))]
+    slip_l = [float(x) for x in np.broadcast_to(slippage, (n_cols,))]
+    cash = float(init_cash)
+    pos = [0.0] * n_cols
+    records: list[tuple[int, int, float, float, float]] = []
+    active = np.flatnonzero(~np.isnan(size).all(axis=1))
+    prev = -1
+    for i in active:
+        if i > prev + 1 and prev >= 0:
+            # the skipped all-NaN bars still passed every column through vectorbt's
+            # order function, which rounds near-zero cash and positions to zero
+            cash = _snap(cash)
+            pos = [_snap(p) for p in pos]
+        prev = i
+        row_size = size[i].tolist()
+        row_price = close[i].tolist()
+        lvp = val_close[i].tolist()
+        value = cash
+        for c in range(n_cols):
+            if pos[c] != 0:
+                value += pos[c] * lvp[c]
+        order_value = [row_size[c] * value - pos[c] * lvp[c] for c in range(n_cols)]
+        for c in _argsort_insertion(order_value):
+            cash = _snap(cash)
+            p = _snap(pos[c])
+            vp = _snap(lvp[c])
+            v = _snap(value)
+            pos[c] = p
+            target, price = row_size[c], row_price[c]
+            if math.isnan(target) or math.isnan(price) or math.isnan(v) or v <= 0:
+                continue
+            if math.isnan(vp):
+                continue
+            shares = target * v / vp - p
+            if shares > 0:
+                cash, pos[c], rec = _buy(cash, p, shares, price, fee_l[c], slip_l[c])
+            else:
+                cash, pos[c], rec = _sell(cash, p, -shares, price, fee_l[c], slip_l[c])
+            if rec is not None:
+                records.append((int(i), c, *rec))
+    orders = np.array(records, dtype=ORDER_DTYPE) if records else np.zeros(0, ORDER_DTYPE)
+    return _valuation(close, orders, float(init_cash))
+
+
+def filled_close_ffill(close: np.ndarray) -> np.ndarray:
+    """Valuation prices: the last known close at or before each bar (NaN before the first)."""
+    out = close.copy()
+    for i in range(1, out.shape[0]):
+        missing = np.isnan(out[i])
+        out[i, missing] = out[i - 1, missing]
+    return out
+
+
+def _valuation(close: np.ndarray, orders: np.ndarray, init_cash: float) -> SimOutput:
+    """End-of-day shares, cash and equity from the filled orders (vectorbt's post-step)."""
+    n_rows, n_cols = close.shape
+    flow = np.zeros((n_rows, n_cols))
+    cash_flow = np.zeros((n_rows, n_cols))
+    for rec in orders:
+        i, c = int(rec["idx"]), int(rec["col"])
+        s, p, f = float(rec["size"]), float(rec["price"]), float(rec["fees"])
+        flow[i, c] = _add(float(flow[i, c]), s)
+        cash_flow[i, c] = _add(float(cash_flow[i, c]), -s * p - f)
+    assets = np.zeros((n_rows, n_cols))
+    for c in range(n_cols):
+        held = 0.0
+        col = flow[:, c].tolist()
+        for i in range(n_rows):
+            held = _add(held, col[i])
+            assets[i, c] = held
+    cash = np.empty(n_rows)
+    now = init_cash
+    grouped = cash_flow.sum(axis=1).tolist()
+    for i in range(n_rows):
+        now = _add(now, grouped[i])
+        cash[i] = now
+    fc = filled_close(close)
+    pv = np.where(assets == 0, 0.0, assets * fc)
+    value = cash + pv.sum(axis=1)
+    return SimOutput(value=value, cash=cash, assets=assets, orders=orders)

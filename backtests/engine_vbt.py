@@ -1,0 +1,177 @@
+"""The vectorbt engine: ``vectorbt.Portfolio.from_orders`` with every setting passed explicitly.
+
+Nothing here reads or writes ``vbt.settings``: each argument that has a global default is
+given, so results do not depend on the machine or on another module's settings. The
+accounting is described in :mod:`backtests.simulation`; :mod:`backtests.engine_reference`
+reimplements it independently and the tests hold the two to 1e-10 on daily returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from backtests.simulation import ORDER_DTYPE, SimOutput
+
+
+def _explicit_kwargs(init_cash: float) -> dict[str, Any]:
+    """Every ``from_orders`` setting that would otherwise come from ``vbt.settings``."""
+    return dict(
+        size_type="targetpercent",
+        direction="both",
+        price=np.inf,  # fill at the bar's close
+        fixed_fees=0.0,
+        min_size=0.0,  # the settings default (1e-8 shares) would drop small rebalances
+        max_size=np.inf,
+        size_granularity=np.nan,
+        reject_prob=0.0,
+        lock_cash=False,
+        allow_partial=True,
+        raise_reject=False,
+        log=False,
+        val_price=np.inf,  # value at the bar's close
+        init_cash=float(init_cash),
+        cash_sharing=True,
+        call_seq="auto",  # sells before buys
+        ffill_val_price=True,
+        update_value=False,  # every target is a fraction of the pre-trade value
+        init_temp_records=False,
+        seed=None,
+        freq="1D",
+        attach_call_seq=False,
+        fillna_close=True,
+        engine="numba",
+    )
+
+
+def portfolio(
+    close: pd.DataFrame,
+    size: pd.DataFrame,
+    fees: np.ndarray,
+    slippage: np.ndarray,
+    init_cash: float,
+    *,
+    group_by: Any = True,
+) -> Any:
+    """Build the ``vectorbt.Portfolio`` (columns of ``close`` grouped by ``group_by``).
+
+    Parameters
+    ----------
+    close : DataFrame, shape (T, M)
+        Closes (NaN when no price).
+    size : DataFrame, shape (T, M)
+        Lagged target fractions of equity (NaN = hold).
+    fees, slippage : ndarray, shape (M,)
+        Fractions per column.
+    init_cash : float
+        Starting cash per group.
+    group_by : True or array of group labels, keyword-only
+        One portfolio (True) or several sharing nothing but the call.
+
+    Returns
+    -------
+    vectorbt.Portfolio
+    """
+    import vectorbt as vbt
+
+    n_cols = close.shape[1]
+    kwargs = _explicit_kwargs(init_cash)
+    return vbt.Portfolio.from_orders(
+        close=close,
+        size=size,
+        fees=np.asarray(fees, dtype=float).reshape(1, n_cols),
+        slippage=np.asarray(slippage, dtype=float).reshape(1, n_cols),
+        group_by=group_by,
+        **kwargs,
+    )
+
+
+def _orders(pf: Any) -> np.ndarray:
+    rec = pf.order_records
+    out = np.zeros(len(rec), dtype=ORDER_DTYPE)
+    out["idx"] = rec["idx"]
+    out["col"] = rec["col"]
+    out["size"] = np.where(rec["side"] == 1, -rec["size"], rec["size"])
+    out["price"] = rec["price"]
+    out["fees"] = rec["fees"]
+    return out
+
+
+def simulate(
+    close: np.ndarray,
+    size: np.ndarray,
+    fees: np.ndarray,
+    slippage: np.ndarray,
+    init_cash: float,
+) -> SimOutput:
+    """Simulate one portfolio with vectorbt (same signature as the reference engine).
+
+    Timing
+    ------
+    An order at bar t uses the close of bar t only (the caller has lagged the targets).
+    """
+    close_df = pd.DataFrame(np.asarray(close, dtype=float))
+    size_df = pd.DataFrame(np.asarray(size, dtype=float))
+    pf = portfolio(close_df, size_df, fees, slippage, init_cash, group_by=True)
+    return SimOutput(
+        value=np.asarray(pf.value(), dtype=float).reshape(-1),
+        cash=np.asarray(pf.cash(), dtype=float).reshape(-1),
+        assets=np.asarray(pf.assets(), dtype=float),
+        orders=_orders(pf),
+    )
+
+
+def simulate_many(
+    close: np.ndarray,
+    size: np.ndarray,
+    fees: np.ndarray,
+    slippage: np.ndarray,
+    init_cash: float,
+) -> dict[str, np.ndarray]:
+    """Simulate K portfolios over the same closes in one vectorbt call (trials as groups).
+
+    Parameters
+    ----------
+    close : ndarray, shape (T, N)
+    size : ndarray, shape (K, T, N)
+        Lagged targets per trial.
+    fees, slippage : ndarray, shape (K, N)
+    init_cash : float
+
+    Returns
+    -------
+    dict of ndarray
+        ``value``, ``cash``, ``short``, ``gross``, ``traded`` (shape (T, K)) and
+        ``n_trade_bars`` (shape (K,)).
+    """
+    n_trials, n_rows, n_cols = size.shape
+    close_wide = pd.DataFrame(np.tile(np.asarray(close, dtype=float), (1, n_trials)))
+    size_wide = pd.DataFrame(np.transpose(size, (1, 0, 2)).reshape(n_rows, n_trials * n_cols))
+    groups = np.repeat(np.arange(n_trials), n_cols)
+    pf = portfolio(
+        close_wide,
+        size_wide,
+        np.asarray(fees, dtype=float).reshape(-1),
+        np.asarray(slippage, dtype=float).reshape(-1),
+        init_cash,
+        group_by=groups,
+    )
+    value = np.asarray(pf.value(), dtype=float).reshape(n_rows, n_trials)
+    cash = np.asarray(pf.cash(), dtype=float).reshape(n_rows, n_trials)
+    pv = np.asarray(pf.asset_value(group_by=False), dtype=float).reshape(n_rows, n_trials, n_cols)
+    rec = pf.order_records
+    traded = np.zeros((n_rows, n_trials))
+    trial = rec["col"] // n_cols
+    np.add.at(traded, (rec["idx"], trial), np.abs(rec["size"] * rec["price"]))
+    flags = np.zeros((n_rows, n_trials), dtype=bool)
+    flags[rec["idx"], trial] = True
+    return dict(
+        value=value,
+        cash=cash,
+        short=np.maximum(-pv, 0.0).sum(axis=2),
+        gross=np.abs(pv).sum(axis=2),
+        traded=traded,
+        n_trade_bars=flags.sum(axis=0),
+    )

@@ -1,0 +1,158 @@
+"""All inference results of one run in one object, and their ``metrics.json`` form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backtests.inference._common import clean, fmt
+from backtests.inference.alpha import AlphaResult
+from backtests.inference.bootstrap import SharpeCI
+from backtests.inference.deflated import DeflatedSharpe
+from backtests.inference.pbo import PBOResult
+from backtests.inference.placebo import PlaceboResult
+from backtests.inference.walkforward import WalkForwardResult
+
+
+@dataclass(frozen=True)
+class InferenceReport:
+    """Is the rotation's edge real? The answers of one run, each optional.
+
+    Attributes
+    ----------
+    alpha : AlphaResult, optional
+        HAC alpha against the benchmarks.
+    sharpe_ci : SharpeCI, optional
+        Stationary-bootstrap Sharpe interval.
+    deflated : DeflatedSharpe, optional
+        Deflated Sharpe over the sweep (None without a sweep).
+    pbo : PBOResult, optional
+        Probability of backtest overfitting (None without a sweep).
+    placebo : PlaceboResult, optional
+        Real factor vs. shifted or shuffled factors.
+    walkforward : WalkForwardResult, optional
+        Walk-forward selection over the sweep (None without a sweep).
+    held_out : dict, optional
+        :func:`backtests.inference.held_out` of the strategy.
+    hurdle : float, optional
+        Multiple-testing t-hurdle for ``n_trials``.
+    n_trials : int
+        Variants tried (1 without a sweep).
+    """
+
+    alpha: AlphaResult | None = None
+    sharpe_ci: SharpeCI | None = None
+    deflated: DeflatedSharpe | None = None
+    pbo: PBOResult | None = None
+    placebo: PlaceboResult | None = None
+    walkforward: WalkForwardResult | None = None
+    held_out: dict[str, Any] | None = None
+    hurdle: float | None = None
+    n_trials: int = 1
+
+    def verdicts(self) -> list[str]:
+        """Plain-language reading of each available test (for reports)."""
+        out = []
+        if self.alpha is not None and self.hurdle is not None:
+            passed = abs(self.alpha.tstat) > self.hurdle
+            out.append(
+                f"HAC alpha t={fmt(self.alpha.tstat, '.2f')} "
+                f"{'clears' if passed else 'does not clear'} the hurdle {fmt(self.hurdle, '.2f')} "
+                f"for {self.n_trials} trial(s)"
+            )
+        if self.sharpe_ci is not None:
+            excl = self.sharpe_ci.lower > 0
+            out.append(
+                f"the {self.sharpe_ci.level:.0%} Sharpe interval "
+                f"{'excludes' if excl else 'includes'} zero"
+            )
+        if self.deflated is not None:
+            out.append(f"deflated Sharpe {fmt(self.deflated.dsr, '.2f')} (>= 0.95 is significant)")
+        if self.pbo is not None:
+            out.append(f"PBO {fmt(self.pbo.pbo, '.2f')} (near 0.5 or above: selection is noise)")
+        if self.placebo is not None:
+            out.append(f"placebo p-value {fmt(self.placebo.pvalue, '.3f')}")
+        return out
+
+    def summary(self) -> str:
+        """Several lines: each result's summary, then the verdicts."""
+        lines = ["inference:"]
+        parts = (
+            self.alpha,
+            self.sharpe_ci,
+            self.deflated,
+            self.pbo,
+            self.placebo,
+            self.walkforward,
+        )
+        lines += [f"  {p.summary()}" for p in parts if p is not None]
+        if self.hurdle is not None:
+            lines.append(f"  t-hurdle for {self.n_trials} trial(s): {fmt(self.hurdle, '.2f')}")
+        if self.held_out is not None:
+            ins, oos = self.held_out["in_sample"], self.held_out["out_of_sample"]
+            lines.append(
+                f"  held out from {self.held_out['oos_start']}: Sharpe in-sample "
+                f"{fmt(ins['sharpe'], '.2f')} vs out-of-sample {fmt(oos['sharpe'], '.2f')} "
+                f"(total {fmt(oos['total_return'], '+.1%')}, n={oos['n']})"
+            )
+        lines += [f"  - {v}" for v in self.verdicts()]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def to_metrics(self) -> dict[str, Any]:
+        """Return the ``inference`` block of ``metrics.json``: JSON-safe, None for anything missing.
+
+        Required keys: ``hac_alpha_tstat``, ``sharpe_ci95`` ([lo, hi]), ``deflated_sharpe``,
+        ``pbo``, ``placebo_pvalue``, ``n_trials``. Extra keys: ``hac_alpha_ann``,
+        ``hac_alpha_pvalue``, ``hac_lags``, ``hac_betas``, ``sharpe``, ``sharpe_ci_level``,
+        ``sharpe_se_bootstrap``, ``bootstrap_block_length``, ``expected_max_sharpe``
+        (annualized), ``psr``, ``pbo_degradation_slope``, ``pbo_prob_loss``, ``pbo_splits``,
+        ``placebo_statistic``, ``placebo_mean``, ``placebo_reps``, ``tstat_hurdle``,
+        ``walkforward_sharpe``, ``walkforward_total_return``, ``walkforward_windows``,
+        ``is_sharpe``, ``oos_sharpe``, ``oos_total_return``.
+        """
+        a, ci, d, p, pl, wf = (
+            self.alpha,
+            self.sharpe_ci,
+            self.deflated,
+            self.pbo,
+            self.placebo,
+            self.walkforward,
+        )
+        wf_stats = wf.stats() if wf is not None else None
+        ins = self.held_out["in_sample"] if self.held_out else None
+        oos = self.held_out["out_of_sample"] if self.held_out else None
+        m: dict[str, Any] = {
+            "hac_alpha_tstat": a.tstat if a else None,
+            "sharpe_ci95": [ci.lower, ci.upper] if ci else None,
+            "deflated_sharpe": d.dsr if d else None,
+            "pbo": p.pbo if p else None,
+            "placebo_pvalue": pl.pvalue if pl else None,
+            "n_trials": int(self.n_trials),
+            "hac_alpha_ann": a.alpha_ann if a else None,
+            "hac_alpha_pvalue": a.pvalue if a else None,
+            "hac_lags": a.lags if a else None,
+            "hac_betas": dict(a.betas) if a else None,
+            "sharpe": ci.sharpe if ci else None,
+            "sharpe_ci_level": ci.level if ci else None,
+            "sharpe_se_bootstrap": ci.se if ci else None,
+            "bootstrap_block_length": ci.block_length if ci else None,
+            "expected_max_sharpe": d.sr0_ann if d else None,
+            "psr": d.psr if d else None,
+            "pbo_degradation_slope": p.degradation_slope if p else None,
+            "pbo_prob_loss": p.prob_loss if p else None,
+            "pbo_splits": p.n_splits if p else None,
+            "placebo_statistic": pl.statistic if pl else None,
+            "placebo_mean": pl.placebo_mean if pl else None,
+            "placebo_reps": pl.n_valid if pl else None,
+            "tstat_hurdle": self.hurdle,
+            "walkforward_sharpe": wf_stats["sharpe"] if wf_stats else None,
+            "walkforward_total_return": wf_stats["total_return"] if wf_stats else None,
+            "walkforward_windows": wf_stats["n_windows"] if wf_stats else None,
+            "is_sharpe": ins["sharpe"] if ins else None,
+            "oos_sharpe": oos["sharpe"] if oos else None,
+            "oos_total_return": oos["total_return"] if oos else None,
+        }
+        return clean(m)

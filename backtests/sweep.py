@@ -1,0 +1,433 @@
+"""Parameter sweeps: many rotation variants simulated together, chunked, optionally on Dask.
+
+A grid maps parameter names to lists of values; every combination is a trial. Names are
+``zscore_window`` and ``change_window`` (passed to the caller's ``factor_fn``, which builds
+the factor: this module never imports ``signals``) and any field of
+:class:`backtests.spec.RotationSpec` (``threshold``, ``rule``, ``rebalance``, ``band``,
+``weighting``, ``near``/``long`` basket variants as lists of ticker lists, costs, ...).
+
+Trials are decided with the same functions as a single backtest
+(:func:`backtests.rotation.decide`), lagged by :func:`backtests.engine.lag_targets` and
+simulated many at a time: ``engine="numba"`` runs a parallel kernel
+(:mod:`backtests.engine_nb`), ``"vectorbt"`` one ``Portfolio.from_orders`` call per chunk
+with trials as column groups, ``"reference"`` the reference engine trial by trial. Chunks
+bound memory (``chunk_size`` trials at a time) and are independent tasks, so chunked,
+unchunked and Dask runs give identical tables.
+
+Timing
+------
+As for a single backtest: decisions at close t, traded at close t + ``execution_lag``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from data.errors import ConfigError, DataError
+
+from backtests import rules
+from backtests.costs import carry_accruals, day_fractions
+from backtests.engine import lag_targets
+from backtests.rotation import RotationInputs, check_prices, decide, rotation_inputs
+from backtests.simulation import net_returns
+from backtests.spec import FIELD_NAMES, RotationSpec
+from backtests.stats import STAT_NAMES, summary_stats
+
+log = logging.getLogger(__name__)
+
+FACTOR_KEYS: tuple[str, ...] = ("zscore_window", "change_window")
+NON_PARAMETER_KEYS: tuple[str, ...] = ("chunk_size",)
+SweepEngine = Literal["numba", "vectorbt", "reference"]
+FactorFn = Callable[[int, int], pd.Series]
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """All trials of a sweep.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per trial: ``trial``, the parameters, then the statistics of
+        :data:`backtests.stats.STAT_NAMES`.
+    returns : DataFrame
+        Daily net returns, dates x trials (columns = ``trial`` ids), for inference
+        (deflated Sharpe, PBO, walk-forward).
+    grid : dict
+        The expanded grid (name -> values).
+    engine : str
+    """
+
+    table: pd.DataFrame
+    returns: pd.DataFrame
+    grid: dict[str, list[Any]]
+    engine: str
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_trials(self) -> int:
+        """Number of trials (rows of ``table``)."""
+        return len(self.table)
+
+    def best(self, metric: str = "sharpe") -> pd.Series:
+        """The trial with the highest ``metric``."""
+        return self.table.loc[self.table[metric].idxmax()]
+
+    def summary(self) -> str:
+        """Trials, parameters varied, and the spread of Sharpe ratios."""
+        sr = self.table["sharpe"]
+        varied = {k: v for k, v in self.grid.items() if len(v) > 1}
+        best = self.best("sharpe") if sr.notna().any() else None
+        lines = [
+            f"Sweep: {self.n_trials} trials ({self.engine}), "
+            f"{len(self.returns)} days, varied: {', '.join(varied) or 'nothing'}",
+            f"Sharpe: median {sr.median():.2f}  min {sr.min():.2f}  max {sr.max():.2f}",
+        ]
+        if best is not None:
+            params = ", ".join(f"{k}={best[k]}" for k in self.grid)
+            lines.append(f"best trial {int(best['trial'])}: {params}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def load_grid(path: str | Path) -> dict[str, list[Any]]:
+    """Read a sweep grid from TOML: the ``[sweep]`` table, or the top level without one.
+
+    Scalars become one-value lists; ``chunk_size`` is kept as given (not a parameter).
+
+    Examples
+    --------
+    A file with ``[sweep]`` and ``threshold = [-0.5, 0.5]`` gives
+    ``{"threshold": [-0.5, 0.5]}``.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"sweep grid file not found: {p}")
+    try:
+        with p.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: not valid TOML: {exc}") from exc
+    table = doc.get("sweep", doc)
+    if not isinstance(table, dict) or not table:
+        raise ConfigError(f"{p}: no sweep parameters found (expected a [sweep] table)")
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        out[key] = value if key in NON_PARAMETER_KEYS or isinstance(value, list) else [value]
+    return out
+
+
+def _as_param(key: str, value: Any) -> Any:
+    if key in ("near", "long", "crypto"):
+        if isinstance(value, str):
+            raise ConfigError(f"grid `{key}` must list baskets (lists of tickers), got {value!r}")
+        return tuple(value)
+    return value
+
+
+def expand_grid(grid: Mapping[str, Any], cfg: Any) -> pd.DataFrame:
+    """Every combination of the grid as a table (one row per trial, ``trial`` = 0..n-1).
+
+    Factor windows missing from the grid take ``cfg.factor`` values. Unknown names raise
+    :class:`ConfigError` naming them.
+    """
+    axes: dict[str, list[Any]] = {}
+    for key, values in grid.items():
+        if key in NON_PARAMETER_KEYS:
+            continue
+        if key not in FACTOR_KEYS and key not in FIELD_NAMES:
+            raise ConfigError(
+                f"unknown sweep parameter `{key}`; valid: {', '.join(FACTOR_KEYS + FIELD_NAMES)}"
+            )
+        vals = list(values) if isinstance(values, list | tuple) else [values]
+        if key in ("near", "long", "crypto") and vals and isinstance(vals[0], str):
+            vals = [vals]  # a single basket given as a flat list of tickers
+        if not vals:
+            raise ConfigError(f"sweep parameter `{key}` has no values")
+        axes[key] = [_as_param(key, v) for v in vals]
+    for key in FACTOR_KEYS:
+        if key not in axes:
+            axes[key] = [int(cfg.factor[key])] if cfg is not None else [0]
+    names = list(axes)
+    rows = list(itertools.product(*(axes[n] for n in names)))
+    table = pd.DataFrame(rows, columns=names)
+    table.insert(0, "trial", np.arange(len(table)))
+    return table
+
+
+@dataclass
+class _Context:
+    """Everything a chunk needs (picklable; sent once to Dask workers)."""
+
+    prices: pd.DataFrame
+    columns: tuple[str, ...]
+    factors: dict[tuple[int, int], np.ndarray]
+    base: RotationSpec
+    cash_accrual: np.ndarray
+    day_frac: np.ndarray
+    engine: str
+    _inputs: dict[Any, RotationInputs] = field(default_factory=dict)
+    _vols: dict[Any, np.ndarray] = field(default_factory=dict)
+    _masks: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_inputs"], state["_vols"], state["_masks"] = {}, {}, {}
+        return state
+
+    def inputs(self, spec: RotationSpec) -> RotationInputs:
+        key = (spec.near, spec.long, spec.weighting, spec.basket_vol_window)
+        if key not in self._inputs:
+            self._inputs[key] = rotation_inputs(
+                self.prices,
+                spec.near,
+                spec.long,
+                weighting=spec.weighting,
+                basket_vol_window=spec.basket_vol_window,
+            )
+        return self._inputs[key]
+
+    def vol(self, spec: RotationSpec) -> np.ndarray | None:
+        if spec.rule != "longshort":
+            return None
+        key = (spec.near, spec.long, spec.weighting, spec.basket_vol_window, spec.vol_window)
+        if key not in self._vols:
+            self._vols[key] = self.inputs(spec).spread_vol(spec.vol_window)
+        return self._vols[key]
+
+    def mask(self, spec: RotationSpec) -> np.ndarray:
+        if spec.rebalance not in self._masks:
+            self._masks[spec.rebalance] = rules.rebalance_mask(self.prices.index, spec.rebalance)
+        return self._masks[spec.rebalance]
+
+
+def _trial_spec(base: RotationSpec, row: Mapping[str, Any]) -> RotationSpec:
+    overrides = {k: v for k, v in row.items() if k in FIELD_NAMES}
+    return base.replace(**overrides) if overrides else base
+
+
+def _run_chunk(ctx: _Context, rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Simulate one chunk of trials; return its table rows and its (T, k) returns."""
+    n_rows, n_cols = len(ctx.prices), len(ctx.columns)
+    col_pos = {c: j for j, c in enumerate(ctx.columns)}
+    k = len(rows)
+    size = np.full((k, n_rows, n_cols), np.nan)
+    fees = np.empty((k, n_cols))
+    slip = np.empty((k, n_cols))
+    cash0 = np.empty(k)
+    borrow = np.empty(k)
+    for t, row in enumerate(rows):
+        spec = _trial_spec(ctx.base, row)
+        factor = ctx.factors[(int(row["zscore_window"]), int(row["change_window"]))]
+        decided = decide(factor, ctx.inputs(spec), spec, vol=ctx.vol(spec), mask=ctx.mask(spec))
+        where = [col_pos[c] for c in spec.tickers]
+        size[t][:, where] = lag_targets(decided, spec.execution_lag)
+        fees[t] = [spec.fee_rate(c) for c in ctx.columns]
+        slip[t] = spec.slippage
+        cash0[t] = spec.init_cash
+        borrow[t] = spec.borrow_bps_annual / 1e4
+    close = ctx.prices[list(ctx.columns)].to_numpy(dtype=float)
+    agg = _simulate(ctx.engine, close, size, fees, slip, cash0)
+    del size
+    rets = net_returns(
+        agg["value"],
+        agg["cash"],
+        agg["short"],
+        cash0,
+        ctx.cash_accrual,
+        ctx.day_frac[:, None] * borrow[None, :],
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        turnover = np.where(agg["traded"] == 0, 0.0, agg["traded"] / (2.0 * agg["value"]))
+        gross = agg["gross"] / agg["value"]
+    st = summary_stats(rets, turnover=turnover, gross=gross, n_rebalances=agg["n_trade_bars"])
+    table = pd.DataFrame(rows).reset_index(drop=True)
+    for name in STAT_NAMES:
+        table[name] = np.asarray(st[name])
+    table["n_rebalances"] = table["n_rebalances"].astype(np.int64)
+    return table, rets
+
+
+def _simulate(engine, close, size, fees, slip, cash0) -> dict[str, np.ndarray]:
+    if engine == "numba":
+        from backtests.engine_nb import simulate_many
+
+        return simulate_many(close, size, fees, slip, cash0)
+    if engine == "vectorbt":
+        from backtests.engine_vbt import simulate_many
+
+        if np.unique(cash0).size != 1:
+            raise ConfigError("engine='vectorbt' sweeps need one `init_cash` for every trial")
+        return simulate_many(close, size, fees, slip, float(cash0[0]))
+    if engine == "reference":
+        return _simulate_reference(close, size, fees, slip, cash0)
+    raise ConfigError(f"`engine` must be numba, vectorbt or reference, got {engine!r}")
+
+
+def _simulate_reference(close, size, fees, slip, cash0) -> dict[str, np.ndarray]:
+    from backtests.engine_reference import simulate
+    from backtests.simulation import position_values
+
+    k, n_rows = size.shape[0], size.shape[1]
+    out = {n: np.zeros((n_rows, k)) for n in ("value", "cash", "short", "gross", "traded")}
+    out["n_trade_bars"] = np.zeros(k, dtype=np.int64)
+    for t in range(k):
+        sim = simulate(close, size[t], fees[t], slip[t], float(cash0[t]))
+        pv = position_values(sim, close)
+        out["value"][:, t] = sim.value
+        out["cash"][:, t] = sim.cash
+        out["short"][:, t] = np.maximum(-pv, 0.0).sum(axis=1)
+        out["gross"][:, t] = np.abs(pv).sum(axis=1)
+        np.add.at(out["traded"][:, t], sim.orders["idx"], np.abs(sim.orders["size"] * sim.orders["price"]))
+        out["n_trade_bars"][t] = np.unique(sim.orders["idx"]).size
+    return out
+
+
+def _client(scheduler: Any) -> tuple[Any, Any]:
+    """A Dask client for ``scheduler`` ("local", an address or a Client) and what to close."""
+    from distributed import Client, LocalCluster
+
+    if isinstance(scheduler, Client):
+        return scheduler, None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False)
+        client = Client(cluster)
+        return client, (client, cluster)
+    client = Client(scheduler)
+    return client, (client,)
+
+
+def run_sweep(
+    prices: pd.DataFrame,
+    factor_fn: FactorFn,
+    grid: Mapping[str, Any],
+    cfg: Any,
+    *,
+    chunk_size: int | None = None,
+    engine: SweepEngine = "vectorbt",
+    scheduler: Any = None,
+    progress: bool = False,
+    cash_rate: pd.Series | None = None,
+) -> SweepResult:
+    """Run every combination of ``grid``; one table row and one return column per trial.
+
+    Parameters
+    ----------
+    prices : DataFrame
+        Wide adjusted closes (basket members of every trial as columns).
+    factor_fn : callable
+        ``factor_fn(zscore_window, change_window) -> Series`` (the caller builds the factor,
+        e.g. with ``signals.build_factor``); called once per distinct pair and reindexed to
+        ``prices.index``.
+    grid : mapping
+        Parameter -> list of values (see the module docstring); a ``chunk_size`` key is
+        used when the argument is None.
+    cfg : Config
+        Base configuration: every parameter not in the grid comes from it.
+    chunk_size : int, optional, keyword-only
+        Trials simulated together (memory ~ chunk_size x days x tickers x 8 bytes); default
+        ``grid["chunk_size"]``, else ``cfg.sweep.chunk_size``, else 500.
+    engine : {"vectorbt", "numba", "reference"}, keyword-only
+        ``numba`` is the fast path for large grids; all three agree to 1e-10.
+    scheduler : str or distributed.Client, optional, keyword-only
+        Run chunks as Dask tasks: ``"local"`` (a 2-worker LocalCluster), a scheduler address,
+        or a Client. Dask is imported only then.
+    progress : bool, keyword-only
+        Show a progress bar over chunks.
+    cash_rate : Series, optional, keyword-only
+        Annual percent paid on cash (as for :func:`backtests.engine.run_backtest`).
+
+    Returns
+    -------
+    SweepResult
+
+    Timing
+    ------
+    Each trial's targets are decided at close t from the factor and prices up to t and
+    traded at close t + ``execution_lag``.
+    """
+    prices = check_prices(prices)
+    if chunk_size is None:
+        chunk_size = grid.get("chunk_size") if isinstance(grid, Mapping) else None
+    if chunk_size is None and cfg is not None:
+        chunk_size = cfg.sweep.get("chunk_size")
+    chunk_size = int(chunk_size or 500)
+    if chunk_size < 1:
+        raise ConfigError(f"`chunk_size` must be >= 1, got {chunk_size}")
+    base = RotationSpec.from_config(cfg) if cfg is not None else RotationSpec()
+    trials = expand_grid(grid, cfg)
+    rows = trials.to_dict("records")
+    specs = [_trial_spec(base, r) for r in rows]  # validates every trial before any work
+    columns: dict[str, None] = {}
+    for s in specs:
+        for c in s.tickers:
+            if c not in prices.columns:
+                raise DataError(f"sweep basket ticker {c!r} has no price column", source="prices")
+            columns[c] = None
+    factors: dict[tuple[int, int], np.ndarray] = {}
+    for zw, cw in trials[list(FACTOR_KEYS)].drop_duplicates().itertuples(index=False):
+        f = factor_fn(int(zw), int(cw))
+        if not isinstance(f, pd.Series):
+            raise DataError(f"factor_fn({zw}, {cw}) must return a Series, got {type(f).__name__}")
+        factors[(int(zw), int(cw))] = f.reindex(prices.index).to_numpy(dtype=float)
+    cash_acc, _ = carry_accruals(prices.index, base, cash_rate)
+    ctx = _Context(
+        prices=prices,
+        columns=tuple(columns),
+        factors=factors,
+        base=base,
+        cash_accrual=cash_acc,
+        day_frac=day_fractions(prices.index),
+        engine=engine,
+    )
+    chunks = [rows[i : i + chunk_size] for i in range(0, len(rows), chunk_size)]
+    parts = _run_chunks(ctx, chunks, scheduler=scheduler, progress=progress)
+    table = pd.concat([p[0] for p in parts], ignore_index=True)
+    returns = pd.DataFrame(
+        np.concatenate([p[1] for p in parts], axis=1),
+        index=prices.index.rename("date"),
+        columns=pd.Index(trials["trial"].to_numpy(), name="trial"),
+    )
+    grid_used = {c: list(dict.fromkeys(trials[c])) for c in trials.columns if c != "trial"}
+    log.info("sweep: %d trials in %d chunks (%s)", len(rows), len(chunks), engine)
+    return SweepResult(
+        table=table, returns=returns, grid=grid_used, engine=engine, info={"chunks": len(chunks)}
+    )
+
+
+def _run_chunks(ctx: _Context, chunks: list, *, scheduler: Any, progress: bool) -> list:
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(chunks), desc="sweep", unit="chunk", disable=not progress)
+    try:
+        if scheduler is None:
+            parts = []
+            for chunk in chunks:
+                parts.append(_run_chunk(ctx, chunk))
+                bar.update(1)
+            return parts
+        client, closers = _client(scheduler)
+        try:
+            ctx_future = client.scatter(ctx, broadcast=True)
+            futures = [client.submit(_run_chunk, ctx_future, c, pure=False) for c in chunks]
+            from distributed import as_completed
+
+            for _ in as_completed(futures):
+                bar.update(1)
+            return client.gather(futures)
+        finally:
+            for obj in closers or ():
+                obj.close()
+    finally:
+        bar.close()

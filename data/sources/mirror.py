@@ -1,0 +1,215 @@
+"""An offline mirror: a directory of raw files read with the same parsers as live payloads.
+
+Layout::
+
+    <root>/prices/<TICKER>.csv         Date,Close[,Open,High,Low,Volume]
+    <root>/fred/<SERIES>.csv           observation_date,<SERIES>
+    <root>/edgar/CIK##########.json    SEC companyfacts
+    <root>/capex/<NAME>.csv            ticker,year,quarter,payments_usd
+
+A requested ticker, series or CIK without a file is a *gap*: reported (a note in the result,
+and a :class:`~data.errors.DataWarning` unless ``warn=False``), never a crash. A file that
+exists but does not parse raises the parser's named error.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from data.errors import DataError, DataWarning
+from data.sources.capex_table import parse_capex_table
+from data.sources.edgar import pad_cik, parse_companyfacts
+from data.sources.fred import parse_fredgraph_csv
+from data.sources.yahoo import parse_price_csv
+from data.tables import empty_quarters, sha256_bytes
+
+KINDS = ("prices", "fred", "edgar", "capex")
+
+
+@dataclass
+class MirrorItem:
+    """One parsed mirror file: the table, the file, the sha256 of its bytes."""
+
+    name: str
+    path: Path
+    sha256: str
+    table: pd.DataFrame | pd.Series
+
+
+@dataclass
+class MirrorRead:
+    """Tables read from a mirror, with provenance and gap notes."""
+
+    items: list[MirrorItem] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+
+    @property
+    def provenance(self) -> dict[str, str]:
+        """File path -> sha256 of its bytes."""
+        return {str(it.path): it.sha256 for it in self.items}
+
+
+class Mirror:
+    """Read a directory in the mirror layout.
+
+    Parameters
+    ----------
+    root : str or Path
+        The mirror directory.
+
+    Examples
+    --------
+    >>> m = Mirror("../shared/market-data")  # doctest: +SKIP
+    >>> m.read_prices(["SPY", "NOPE"], warn=False).gaps  # doctest: +SKIP
+    ['mirror ../shared/market-data: no prices/NOPE.csv']
+    """
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        if not self.root.is_dir():
+            raise DataError("mirror directory not found", source=str(self.root))
+
+    def __repr__(self) -> str:
+        return f"Mirror({str(self.root)!r})"
+
+    def _list(self, kind: str, suffix: str) -> list[str]:
+        d = self.root / kind
+        if not d.is_dir():
+            return []
+        return sorted(p.stem for p in d.iterdir() if p.suffix == suffix and p.is_file())
+
+    def tickers(self) -> list[str]:
+        """Tickers with a price file."""
+        return self._list("prices", ".csv")
+
+    def series(self) -> list[str]:
+        """Series with a FRED-layout file."""
+        return self._list("fred", ".csv")
+
+    def ciks(self) -> list[str]:
+        """10-digit CIKs with a companyfacts file."""
+        return [s.removeprefix("CIK") for s in self._list("edgar", ".json") if s.startswith("CIK")]
+
+    def capex_tables(self) -> list[str]:
+        """Names of capex tables."""
+        return self._list("capex", ".csv")
+
+    def listing(self) -> dict[str, list[str]]:
+        """Everything the mirror holds, by kind."""
+        return {
+            "prices": self.tickers(),
+            "fred": self.series(),
+            "edgar": self.ciks(),
+            "capex": self.capex_tables(),
+        }
+
+    def path(self, kind: str, name: str) -> Path:
+        """Where the file for ``name`` of ``kind`` lives (it may not exist)."""
+        if kind == "prices":
+            return self.root / "prices" / f"{name}.csv"
+        if kind == "fred":
+            return self.root / "fred" / f"{name}.csv"
+        if kind == "edgar":
+            return self.root / "edgar" / f"CIK{pad_cik(name)}.json"
+        if kind == "capex":
+            return self.root / "capex" / f"{name}.csv"
+        raise ValueError(f"`kind` must be one of {KINDS}, got {kind!r}")
+
+    def _read(
+        self, kind: str, names: Sequence[str], parse, *, warn: bool, missing_ok: bool = False
+    ) -> MirrorRead:
+        out = MirrorRead()
+        for name in names:
+            p = self.path(kind, name)
+            if not p.is_file():
+                if not missing_ok:
+                    note = f"mirror {self.root}: no {p.relative_to(self.root)}"
+                    out.gaps.append(note)
+                    if warn:
+                        warnings.warn(note, DataWarning, stacklevel=3)
+                continue
+            raw = p.read_bytes()
+            out.items.append(MirrorItem(name, p, sha256_bytes(raw), parse(p, name)))
+        return out
+
+    def read_prices(self, tickers: Sequence[str], *, warn: bool = True) -> MirrorRead:
+        """Parse ``prices/<T>.csv`` for each ticker (one-column frames)."""
+        return self._read(
+            "prices", tickers, lambda p, t: parse_price_csv(p, t, source=str(p)), warn=warn
+        )
+
+    def read_series(self, series: Sequence[str], *, warn: bool = True) -> MirrorRead:
+        """Parse ``fred/<S>.csv`` for each series (Series named by id)."""
+        return self._read(
+            "fred", series, lambda p, s: parse_fredgraph_csv(p, s, source=str(p)), warn=warn
+        )
+
+    def read_edgar(
+        self,
+        ciks: Sequence[str],
+        *,
+        tickers: dict[str, str] | None = None,
+        warn: bool = True,
+        optional: Sequence[str] = (),
+    ) -> MirrorRead:
+        """Parse ``edgar/CIK##########.json`` for each CIK (fundamentals tables).
+
+        ``tickers`` maps a 10-digit CIK to the ticker written in the table; CIKs listed in
+        ``optional`` (predecessor registrants) are skipped silently when absent.
+        """
+        tickers = {pad_cik(k): v for k, v in (tickers or {}).items()}
+        opt = {pad_cik(c) for c in optional}
+        need = [pad_cik(c) for c in ciks if pad_cik(c) not in opt]
+        got = self._read(
+            "edgar",
+            need,
+            lambda p, c: parse_companyfacts(p, tickers.get(c), source=str(p)),
+            warn=warn,
+        )
+        extra = self._read(
+            "edgar",
+            [c for c in opt if c not in need],
+            lambda p, c: parse_companyfacts(p, tickers.get(c), source=str(p)),
+            warn=warn,
+            missing_ok=True,
+        )
+        got.items.extend(extra.items)
+        return got
+
+    def read_capex(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        quarter_lag_days: int = 40,
+        annual_lag_days: int = 60,
+        warn: bool = True,
+    ) -> MirrorRead:
+        """Parse capex tables (all of them when ``names`` is None) into capex quarters."""
+        names = self.capex_tables() if names is None else list(names)
+        read = self._read(
+            "capex",
+            names,
+            lambda p, n: parse_capex_table(
+                p,
+                source=str(p),
+                quarter_lag_days=quarter_lag_days,
+                annual_lag_days=annual_lag_days,
+            ),
+            warn=warn,
+        )
+        for it in read.items:
+            read.gaps.extend(it.table.attrs.get("gaps", []))
+        return read
+
+
+def combined_table_quarters(read: MirrorRead) -> pd.DataFrame:
+    """Concatenate the capex quarters of several capex tables (empty table when none)."""
+    parts = [it.table for it in read.items if len(it.table)]
+    if not parts:
+        return empty_quarters()
+    return pd.concat(parts, ignore_index=True)
