@@ -109,10 +109,11 @@ def cmd_fetch(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity fetch``: fill the cache and print one line per source."""
     from data.loaders import fetch
 
-    summary = fetch(cfg, source=args.source, mirror=args.mirror, progress=True)
-    if getattr(summary, "synthetic", False):
+    report = fetch(cfg, source=args.source, mirror=args.mirror, progress=True)
+    text = report.summary()
+    if report.market.synthetic:
         _out(SYNTHETIC_LINE)
-    _out(str(summary))
+    _out(text)
     return 0
 
 

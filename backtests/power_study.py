@@ -51,8 +51,8 @@ def headline_pvalue(cfg: Config, seed: int, effect_size: float) -> float:
     """
     run_cfg = cfg.replace(synthetic={"seed": int(seed), "effect_size": float(effect_size)})
     with tempfile.TemporaryDirectory(prefix="scarcity-power-") as tmp:
-        local = run_cfg.replace(data={"cache_dir": tmp})
-        market = load_market(local, source="synthetic", cache=None, cache_dir=tmp)
+        local = run_cfg
+        market = load_market(local, source="synthetic", cache=Path(tmp))
         factor = build_factor(market, local).factor
         prices = backtest_window(market.prices, local)
         spec = RotationSpec.from_config(local)

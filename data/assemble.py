@@ -202,14 +202,14 @@ def assemble(
     start = req.start
     order = [t for t in req.tickers if t in got.prices] + sorted(set(got.prices) - set(req.tickers))
     if order:
-        raw = pd.concat([got.prices[t].iloc[:, 0].rename(t) for t in order], axis=1).sort_index()
+        raw = pd.concat([got.prices[t].iloc[:, 0].rename(t) for t in order], axis=1, sort=True)
         raw = validate_wide(raw[raw.index >= start], "prices")
         prices = to_business_days(raw)
     else:
         prices = pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
     names = [s for s in req.series if s in got.macro] + sorted(set(got.macro) - set(req.series))
     if names:
-        macro = pd.concat([got.macro[s].rename(s) for s in names], axis=1).sort_index()
+        macro = pd.concat([got.macro[s].rename(s) for s in names], axis=1, sort=True)
         macro = validate_wide(macro[macro.index >= start], "macro")
     else:
         macro = pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
@@ -228,8 +228,10 @@ def assemble(
     table_q.attrs["gaps"] = [g for q in got.capex.values() for g in q.attrs.get("gaps", [])]
     capex = validate_quarters(combine_capex(edgar_q, table_q))
     gaps = list(got.gaps)
-    gaps += late_starts(prices, start, what="prices") + early_ends(prices, what="prices")
-    gaps += late_starts(macro, start, what="macro") + early_ends(macro, what="macro")
+    for table, what in ((prices, "prices"), (macro, "macro")):
+        if len(table):  # starts later than the wanted history and than the other columns
+            gaps += late_starts(table, max(start, table.index.min()), what=what)
+            gaps += early_ends(table, what=what)
     gaps += list(capex.attrs.get("gaps", []))
     gaps += revisions(fundamentals)
     gaps += _capex_coverage(capex, cfg, prices.index.max() if len(prices) else None)

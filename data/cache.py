@@ -249,6 +249,14 @@ class Cache:
         }
         return frame
 
+    def intact(self, key: str) -> bool:
+        """Return whether ``key`` is cached and its file matches the manifest's sha256."""
+        entry = self.entry(key)
+        if entry is None:
+            return False
+        path = self.root / entry["file"]
+        return path.is_file() and _file_sha(path) == entry["sha256"]
+
     def missing(self, keys: Iterable[str], *, end: str | pd.Timestamp | None = None) -> list[str]:
         """Keys to (re)fetch for an incremental refresh.
 

@@ -37,7 +37,7 @@ def _put(cache: Cache, key: str, table, *, source: str, request: str, sha: str, 
     """Store an item unless the cache already holds the same raw payload from the same source."""
     entry = cache.entry(key)
     if entry is not None and entry.get("raw_sha256") == sha and entry.get("source") == source:
-        if (cache.root / entry["file"]).is_file():
+        if cache.intact(key):
             return
     cache.put(key, table, source=source, request=request, raw_sha256=sha, **extra)
 

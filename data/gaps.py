@@ -23,7 +23,7 @@ def late_starts(
         if first is None:
             notes.append(f"{what} {col}: no values at all")
         elif (first - lo).days > slack_days:
-            notes.append(f"{what} {col}: starts {first.date()} (history wanted from {lo.date()})")
+            notes.append(f"{what} {col}: starts {first.date()}, after {lo.date()}")
     return notes
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from data.assemble import Collected, MarketData, assemble, requested, table_lines
-from data.cache import Cache
+from data.cache import Cache, default_cache_dir
 from data.collect import collect_cache, collect_live, collect_mirror, online
 from data.config import Config
 from data.errors import CacheError, ConfigError, DataError, FetchError
@@ -68,6 +68,18 @@ def _load_synthetic(cfg: Config, cache: Cache, *, progress: bool) -> tuple[Colle
     return got, truth
 
 
+def _cache(cfg: Config, cache: Cache | str | Path | None) -> Cache:
+    """Return the given cache, else ``$SCARCITY_CACHE``, else ``[data] cache_dir``."""
+    if isinstance(cache, Cache):
+        return cache
+    if cache is not None or os.environ.get("SCARCITY_CACHE", "").strip():
+        return Cache(cache)
+    path = Path(str(cfg.data.get("cache_dir", "") or "data/cache")).expanduser()
+    if not path.is_absolute():
+        path = default_cache_dir().parents[1] / path
+    return Cache(path)
+
+
 def _mirror_root(mirror: str | Path | None) -> Path | None:
     if mirror is None:
         env = os.environ.get("SCARCITY_MIRROR", "").strip()
@@ -101,7 +113,8 @@ def load_market(
     mirror : str or Path, optional
         Mirror directory (default: ``$SCARCITY_MIRROR``).
     cache : Cache, str or Path, optional
-        The cache (default: ``Cache()``, i.e. ``$SCARCITY_CACHE`` or ``data/cache``).
+        The cache (default: ``$SCARCITY_CACHE``, else ``[data] cache_dir`` relative to the
+        repository, i.e. ``data/cache``).
     refresh : bool
         ``live``: download everything again, not only what is missing or stale.
     progress : bool, keyword-only
@@ -122,7 +135,7 @@ def load_market(
     """
     if source not in SOURCES:
         raise ConfigError(f"`source` must be one of {SOURCES}, got {source!r}")
-    store = cache if isinstance(cache, Cache) else Cache(cache)
+    store = _cache(cfg, cache)
     root = _mirror_root(mirror)
     if source == "auto":
         return _auto(cfg, root, store, refresh=refresh, progress=progress)
@@ -211,6 +224,6 @@ def fetch(
     FetchReport
         ``.summary()``: one line per table with counts and date ranges, then the gap notes.
     """
-    store = cache if isinstance(cache, Cache) else Cache(cache)
+    store = _cache(cfg, cache)
     md = load_market(cfg, source, mirror, store, refresh, progress=progress)
     return FetchReport(market=md, cache_root=store.root)

@@ -155,7 +155,7 @@ def metric_values(values: np.ndarray, metric: str, axis: int = 0) -> np.ndarray 
 def return_stats(returns: pd.Series, *, periods_per_year: int = PERIODS_PER_YEAR) -> dict:
     """Small summary of a daily return series (None where undefined).
 
-    Keys: ``start``, ``end``, ``n``, ``total_return``, ``cagr``, ``ann_vol``, ``sharpe``
+    Keys: ``start``, ``end``, ``n_days``, ``total_return``, ``cagr``, ``ann_vol``, ``sharpe``
     (annualized), ``max_drawdown`` (negative fraction).
     """
     r = returns.dropna().astype(float)
@@ -164,7 +164,7 @@ def return_stats(returns: pd.Series, *, periods_per_year: int = PERIODS_PER_YEAR
         return {
             "start": None,
             "end": None,
-            "n": 0,
+            "n_days": 0,
             "total_return": None,
             "cagr": None,
             "ann_vol": None,
@@ -182,7 +182,7 @@ def return_stats(returns: pd.Series, *, periods_per_year: int = PERIODS_PER_YEAR
     return {
         "start": _date_str(idx[0]),
         "end": _date_str(idx[-1]),
-        "n": n,
+        "n_days": n,
         "total_return": total,
         "cagr": cagr,
         "ann_vol": vol,

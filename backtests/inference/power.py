@@ -31,8 +31,9 @@ class PowerResult:
     Attributes
     ----------
     table : pandas.DataFrame
-        Index ``effect_size``; columns ``n`` (finite p-values), ``rejections``, ``rate``,
-        ``ci_low``, ``ci_high`` (Wilson interval at ``level``), ``n_failed`` (NaN p-values).
+        One row per effect size, in the order given; columns ``effect_size``, ``n`` (finite
+        p-values), ``rejections``, ``rate``, ``ci_low``, ``ci_high`` (Wilson interval at
+        ``level``), ``n_failed`` (NaN p-values).
     pvalues : pandas.DataFrame
         Effect sizes x seeds, the raw p-values.
     alpha, level : float
@@ -47,9 +48,9 @@ class PowerResult:
     def summary(self) -> str:
         """Return a small table: effect size, rejection rate and its interval."""
         lines = [f"power study (alpha={self.alpha:g}, {self.level:.0%} Wilson intervals):"]
-        for eff, row in self.table.iterrows():
+        for _, row in self.table.iterrows():
             lines.append(
-                f"  effect {eff:>10.4g}: reject {fmt(row['rate'], '.3f')} "
+                f"  effect {row['effect_size']:>10.4g}: reject {fmt(row['rate'], '.3f')} "
                 f"[{fmt(row['ci_low'], '.3f')}, {fmt(row['ci_high'], '.3f')}]  (n={int(row['n'])})"
             )
         return "\n".join(lines)
@@ -72,7 +73,7 @@ class PowerResult:
         else:
             fig = ax.figure
         t = self.table
-        x = t.index.to_numpy(dtype=float)
+        x = t["effect_size"].to_numpy(dtype=float)
         y = t["rate"].to_numpy()
         err = np.vstack([y - t["ci_low"].to_numpy(), t["ci_high"].to_numpy() - y])
         ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=label or "rejection rate")
@@ -172,6 +173,6 @@ def power_study(
                 "n_failed": failed,
             }
         )
-    table = pd.DataFrame(rows).set_index("effect_size")
+    table = pd.DataFrame(rows)
     pvals = pd.DataFrame(p, index=pd.Index(effects, name="effect_size"), columns=seed_list)
     return PowerResult(table=table, pvalues=pvals, alpha=alpha, level=level)

@@ -89,11 +89,11 @@ class InferenceReport:
         if self.hurdle is not None:
             lines.append(f"  t-hurdle for {self.n_trials} trial(s): {fmt(self.hurdle, '.2f')}")
         if self.held_out is not None:
-            ins, oos = self.held_out["in_sample"], self.held_out["out_of_sample"]
+            ins, oos = self.held_out["is"], self.held_out["oos"]
             lines.append(
                 f"  held out from {self.held_out['oos_start']}: Sharpe in-sample "
                 f"{fmt(ins['sharpe'], '.2f')} vs out-of-sample {fmt(oos['sharpe'], '.2f')} "
-                f"(total {fmt(oos['total_return'], '+.1%')}, n={oos['n']})"
+                f"(total {fmt(oos['total_return'], '+.1%')}, n={oos['n_days']})"
             )
         lines += [f"  - {v}" for v in self.verdicts()]
         return "\n".join(lines)
@@ -122,8 +122,8 @@ class InferenceReport:
             self.walkforward,
         )
         wf_stats = wf.stats() if wf is not None else None
-        ins = self.held_out["in_sample"] if self.held_out else None
-        oos = self.held_out["out_of_sample"] if self.held_out else None
+        ins = self.held_out["is"] if self.held_out else None
+        oos = self.held_out["oos"] if self.held_out else None
         m: dict[str, Any] = {
             "hac_alpha_tstat": a.tstat if a else None,
             "sharpe_ci95": [ci.lower, ci.upper] if ci else None,

@@ -77,16 +77,17 @@ def held_out(
     Returns
     -------
     dict
-        ``{"oos_start": "YYYY-MM-DD", "in_sample": stats, "out_of_sample": stats}`` with
-        stats ``start, end, n, total_return, cagr, ann_vol, sharpe, max_drawdown`` (None
-        where undefined, e.g. an empty tail).
+        ``{"oos_start": "YYYY-MM-DD", "is": stats, "oos": stats}`` (in-sample: dates
+        before ``oos_start``; held out: on or after), each stats dict with ``start, end,
+        n_days, total_return, cagr, ann_vol, sharpe, max_drawdown`` (None where undefined,
+        e.g. an empty tail).
     """
     r = as_returns(returns, "returns", min_obs=1)
     ins, oos = split_is_oos(r, oos_start)
     return {
         "oos_start": pd.Timestamp(oos_start).date().isoformat(),
-        "in_sample": return_stats(ins, periods_per_year=periods_per_year),
-        "out_of_sample": return_stats(oos, periods_per_year=periods_per_year),
+        "is": return_stats(ins, periods_per_year=periods_per_year),
+        "oos": return_stats(oos, periods_per_year=periods_per_year),
     }
 
 

@@ -62,7 +62,7 @@ def parse_fredgraph_csv(
 
     Examples
     --------
-    >>> s = parse_fredgraph_csv("observation_date,X\\n2024-01-02,1.5\\n2024-01-03,.\\n", "X")
+    >>> s = parse_fredgraph_csv("observation_date,X\n2024-01-02,1.5\n2024-01-03,.\n", "X")
     >>> s.tolist()[0], bool(s.isna().iloc[1])
     (1.5, True)
     """

@@ -35,11 +35,11 @@ FISCAL_YEAR_END = {"MSFT": 6, "ORCL": 5}
 # company: (capex per quarter at the first simulated month in USD, OCF / capex then,
 #           boom intensity); made-up magnitudes
 COMPANIES = {
-    "MSFT": (1.5e9, 2.3, 1.0),
-    "GOOGL": (2.2e9, 1.9, 0.9),
-    "AMZN": (1.8e9, 1.5, 0.9),
-    "META": (0.45e9, 2.1, 1.2),
-    "ORCL": (0.2e9, 2.6, 1.7),
+    "MSFT": (1.5e9, 1.8, 1.0),
+    "GOOGL": (2.2e9, 1.6, 0.9),
+    "AMZN": (1.8e9, 1.3, 0.9),
+    "META": (0.45e9, 1.7, 1.2),
+    "ORCL": (0.2e9, 1.9, 1.7),
 }
 _COMPANY_DEFAULT = (1.0e9, 2.5, 1.0)
 
@@ -146,14 +146,14 @@ def _ar1(rng: np.random.Generator, n: int, phi: float, sd: float) -> np.ndarray:
 
 
 def _t(rng: np.random.Generator, shape: tuple[int, ...], df: float) -> np.ndarray:
-    """Student-t draws scaled to unit variance, clipped at 8 standard deviations."""
-    return np.clip(rng.standard_t(df, shape) * np.sqrt((df - 2.0) / df), -8.0, 8.0)
+    """Student-t draws scaled to unit variance, clipped at 7 standard deviations."""
+    return np.clip(rng.standard_t(df, shape) * np.sqrt((df - 2.0) / df), -7.0, 7.0)
 
 
 def _garch(z: np.ndarray, alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
     """GARCH(1,1) with unit unconditional variance: shocks (T, K) and variances (T + 1, K).
 
-    The variance is capped at 10 (3.2 times the unconditional volatility).
+    The variance is capped at 6 (2.45 times the unconditional volatility).
     """
     h = np.empty((z.shape[0] + 1, z.shape[1]))
     eps = np.empty_like(z)
@@ -161,7 +161,7 @@ def _garch(z: np.ndarray, alpha: float, beta: float) -> tuple[np.ndarray, np.nda
     omega = 1.0 - alpha - beta
     for t in range(z.shape[0]):
         eps[t] = np.sqrt(h[t]) * z[t]
-        h[t + 1] = np.minimum(omega + alpha * eps[t] ** 2 + beta * h[t], 10.0)
+        h[t + 1] = np.minimum(omega + alpha * eps[t] ** 2 + beta * h[t], 6.0)
     return eps, h
 
 
@@ -220,7 +220,7 @@ def simulate_quarters(cfg: Config, rng: np.random.Generator) -> pd.DataFrame:
             period_end = m.end_time.normalize()
             lag = lag_k[j] if fq == 4 else lag_q[j]
             filed = period_end + pd.Timedelta(days=int(lag))
-            filed = filed + BDay(0) if filed.dayofweek >= 5 else filed
+            filed = filed + BDay(0) if filed.day_of_week >= 5 else filed
             fy_end = m + (fye - m.month) % 12
             rows.append(
                 {
@@ -424,7 +424,7 @@ def simulate_prices(
     idio_cr, _ = _garch(_t(streams["crypto"], (len(cal), len(cr)), df), alpha, beta)
     vols = np.array([FACTOR_VOLS[k] for k in ("market", "tech", "semis", "spec", "rate")])
     fac = np.column_stack([factors, rate_z]) * vols  # (T, 5) daily factor returns
-    weekday = cal.dayofweek < 5
+    weekday = cal.day_of_week < 5
     bpos = days.searchsorted(cal[weekday])
     out: dict[str, pd.Series] = {}
     for t in tickers:
@@ -472,7 +472,7 @@ def _layout(series: dict[str, np.ndarray], days: pd.DatetimeIndex, cal: pd.Datet
     for name, values in series.items():
         s = pd.Series(values, index=days, name=name, dtype="float64")
         if name in ("WALCL", "WTREGEN", "WRESBAL"):
-            s = s[days.dayofweek == 2]
+            s = s[days.day_of_week == 2]
         elif name == "ACMTP10":
             s = s[_last_of_period(days, "M")]
             s.index = s.index.to_period("M").to_timestamp(how="end").normalize()

@@ -120,7 +120,7 @@ def _perturb_after(f: pd.DataFrame, t: pd.Timestamp, rng) -> pd.DataFrame:
     return pd.concat([g, extra], ignore_index=True)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(day=st.integers(0, 900), seed=st.integers(0, 1000))
 def test_perturbing_facts_filed_after_t_changes_nothing_known_at_t(day, seed):
     f = parse_companyfacts(june_company(), "MSFT")

@@ -76,9 +76,7 @@ def test_planted_alpha_is_recovered_with_default_lags():
     u = rng.normal(0, 0.006, n + 3)
     e = u[3:] + 0.5 * u[2:-1] + 0.3 * u[1:-2] + 0.2 * u[:-3]
     y = 0.0008 + 0.9 * mkt - 0.3 * mix + e
-    res = hac_alpha(
-        pd.Series(y, index=idx), pd.DataFrame({"SPY": mkt, "50/50": mix}, index=idx)
-    )
+    res = hac_alpha(pd.Series(y, index=idx), pd.DataFrame({"SPY": mkt, "50/50": mix}, index=idx))
     assert isinstance(res, AlphaResult)
     assert res.lags == newey_west_lags(n) == 8
     assert abs(res.alpha - 0.0008) < 4 * res.se

@@ -42,7 +42,7 @@ def test_hand_case_expanding_vs_rolling():
     assert (row.train_start, row.train_end) == (f.index[3], f.index[6])
     assert (row.test_start, row.test_end) == (f.index[7], f.index[9])
     st = rol.stats()
-    assert st["n_windows"] == 2 and st["n_switches"] == 1 and st["n"] == 6
+    assert st["n_windows"] == 2 and st["n_switches"] == 1 and st["n_days"] == 6
     assert st["total_return"] == pytest.approx(0.99**3 * 1.01**3 - 1)
     assert "walk-forward" in str(rol)
 
@@ -66,8 +66,9 @@ def test_no_look_ahead_perturbing_the_future_changes_nothing_before():
     a = walk_forward(base, train_days=100, test_days=50)
     b = walk_forward(other, train_days=100, test_days=50)
     assert a.choices["trial"].iloc[:3].tolist() == b.choices["trial"].iloc[:3].tolist()
-    before = base.index[t]
-    pd.testing.assert_series_equal(a.returns.loc[:before].iloc[:-1], b.returns.loc[:before].iloc[:-1])
+    before = base.index[t - 1]
+    pd.testing.assert_series_equal(a.returns.loc[:before], b.returns.loc[:before])
+    assert not a.returns.loc[base.index[t] :].equals(b.returns.loc[base.index[t] :])
 
 
 def test_oos_start_guard():
@@ -94,17 +95,17 @@ def test_held_out_by_hand():
     idx = pd.bdate_range("2024-06-27", periods=4)
     r = pd.Series([0.10, -0.10, 0.05, 0.05], index=idx)
     out = held_out(r, "2024-07-01")
-    ins, oos = out["in_sample"], out["out_of_sample"]
+    ins, oos = out["is"], out["oos"]
     assert out["oos_start"] == "2024-07-01"
-    assert ins["n"] == oos["n"] == 2
+    assert ins["n_days"] == oos["n_days"] == 2
     assert ins["total_return"] == pytest.approx(1.1 * 0.9 - 1)  # -1%
     assert oos["total_return"] == pytest.approx(1.05**2 - 1)  # +10.25%
     assert ins["max_drawdown"] == pytest.approx(0.99 / 1.1 - 1)  # -10% from the peak
     assert oos["max_drawdown"] == 0.0
     assert (ins["start"], oos["end"]) == ("2024-06-27", "2024-07-02")
     assert oos["sharpe"] is None  # zero variance
-    empty = held_out(r, "2030-01-01")["out_of_sample"]
-    assert empty["n"] == 0 and empty["sharpe"] is None and empty["total_return"] is None
+    empty = held_out(r, "2030-01-01")["oos"]
+    assert empty["n_days"] == 0 and empty["sharpe"] is None and empty["total_return"] is None
 
 
 def test_validation():
