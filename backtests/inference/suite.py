@@ -67,11 +67,23 @@ class InferenceReport:
                 f"{'excludes' if excl else 'includes'} zero"
             )
         if self.deflated is not None:
-            out.append(f"deflated Sharpe {fmt(self.deflated.dsr, '.2f')} (>= 0.95 is significant)")
+            sig = "significant" if self.deflated.dsr >= 0.95 else "not significant"
+            out.append(
+                f"deflated Sharpe {fmt(self.deflated.dsr, '.2f')}: {sig} at 5% after "
+                f"{self.deflated.n_trials} trials"
+            )
         if self.pbo is not None:
-            out.append(f"PBO {fmt(self.pbo.pbo, '.2f')} (near 0.5 or above: selection is noise)")
+            reading = (
+                "the in-sample winner is no better than the median trial out of sample"
+                if self.pbo.pbo >= 0.5
+                else "the in-sample winner mostly stays above the median out of sample"
+            )
+            out.append(f"PBO {fmt(self.pbo.pbo, '.2f')}: {reading}")
         if self.placebo is not None:
-            out.append(f"placebo p-value {fmt(self.placebo.pvalue, '.3f')}")
+            beats = "beats" if self.placebo.pvalue <= 0.05 else "does not beat"
+            out.append(
+                f"the real factor {beats} its placebos at 5% (p={fmt(self.placebo.pvalue, '.3f')})"
+            )
         return out
 
     def summary(self) -> str:

@@ -21,8 +21,9 @@ calendar day. Parameters are the ``[synthetic]`` configuration keys.
    1.2 x ``max(0, capex - 0.85 OCF)``, so it rises when capex outruns OCF. Filings: a 10-Q
    25-40 days after fiscal Q1-Q3 (year-to-date facts: 3, 6, 9 months, with the prior year's
    same period as comparative), a 10-K 30-60 days after the year end (the fiscal year and
-   the two before). A comparative is restated with probability ``restatement_prob`` (by up
-   to 5%); the SEC ``frame`` marks the latest filing of a 3- or 12-month period.
+   the two before). A capex or OCF comparative is restated with probability
+   ``restatement_prob`` (by up to 5%; debt issuance, often zero in a quarter, never is); the
+   SEC ``frame`` marks the latest filing of a 3- or 12-month period.
    Filings start ``fundamentals_lead_years`` before ``start``.
 2. **Idle liquidity**: the ON RRP balance (billions) sits near ``rrp_base_bn``, fills to
    ``rrp_peak_bn`` from ``rrp_fill_start`` to ``rrp_peak_start``, drains from
@@ -87,11 +88,17 @@ log = logging.getLogger(__name__)
 
 MARKER_MD, MARKER_JSON = "SYNTHETIC.md", "synthetic.json"
 SUBDIRS = ("prices", "fred", "edgar", "truth")
-TAGS = {
-    "capex": ("PaymentsToAcquirePropertyPlantAndEquipment", "Payments to Acquire Property, Plant, and Equipment"),
-    "ocf": ("NetCashProvidedByUsedInOperatingActivities", "Net Cash Provided by (Used in) Operating Activities"),
+TAGS = {  # model column: (us-gaap tag, label)
+    "capex": (
+        "PaymentsToAcquirePropertyPlantAndEquipment",
+        "Payments to Acquire Property, Plant, and Equipment",
+    ),
+    "ocf": (
+        "NetCashProvidedByUsedInOperatingActivities",
+        "Net Cash Provided by (Used in) Operating Activities",
+    ),
     "debt": ("ProceedsFromIssuanceOfLongTermDebt", "Proceeds from Issuance of Long-Term Debt"),
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -196,14 +203,18 @@ def companyfacts(
     """Build the SEC companyfacts document of one company from its discrete quarters.
 
     A 10-Q reports year-to-date values (fiscal year start to quarter end) and the prior
-    year's same period; a 10-K the fiscal year and the two before. A comparative is
-    restated (by a factor ``1 + N(0, 2%)`` clipped to +-5%, in USD millions) with
+    year's same period; a 10-K the fiscal year and the two before. A capex or OCF
+    comparative is restated (by a factor ``1 + N(0, 2%)`` clipped to +-5%, in USD millions) with
     probability ``p_restate``; later filings repeat the restated value.
     """
     q = quarters[quarters["ticker"] == ticker].sort_values("period_end").reset_index(drop=True)
     cum = q[list(TAGS)].groupby(q["fiscal_year"]).cumsum().to_numpy()
     ytd = {  # (fiscal_year, fiscal_quarter) -> (fiscal year start, period end, {concept: value})
-        (r.fiscal_year, r.fiscal_quarter): (r.fy_start, r.period_end, dict(zip(TAGS, cum[i], strict=True)))
+        (r.fiscal_year, r.fiscal_quarter): (
+            r.fy_start,
+            r.period_end,
+            dict(zip(TAGS, cum[i], strict=True)),
+        )
         for i, r in enumerate(q.itertuples(index=False))
     }
     reported: dict[tuple, float] = {}
@@ -220,7 +231,7 @@ def companyfacts(
                 start, end, first = ytd[key]
                 rkey = (c, start, end)
                 val = reported.get(rkey, first[c])
-                if k > 0 and rng.random() < p_restate:
+                if k > 0 and rng.random() < p_restate and c != "debt":
                     val = round(val * (1 + np.clip(rng.normal(0, 0.02), -0.05, 0.05)) / 1e6) * 1e6
                 reported[rkey] = val
                 facts[c].append(
@@ -246,7 +257,11 @@ def companyfacts(
             if frame is not None:
                 f["frame"] = frame
         tag, label = TAGS[c]
-        gaap[tag] = {"label": label, "description": f"{label} (synthetic).", "units": {"USD": items}}
+        gaap[tag] = {
+            "label": label,
+            "description": f"{label} (synthetic).",
+            "units": {"USD": items},
+        }
     return {"cik": int(cik), "entityName": f"{ticker} (synthetic)", "facts": {"us-gaap": gaap}}
 
 
@@ -401,5 +416,11 @@ def write_synthetic_mirror(
         (root / rel).write_bytes(raw)
         files[rel] = hashlib.sha256(raw).hexdigest()
     seconds = time.perf_counter() - t0
-    log.info("synthetic market (seed %d, effect %g): %d files in %.2f s", seed, effect, len(files), seconds)
+    log.info(
+        "synthetic market (seed %d, effect %g): %d files in %.2f s",
+        seed,
+        effect,
+        len(files),
+        seconds,
+    )
     return SyntheticTruth(**{**truth.__dict__, "files": files, "seconds": seconds})

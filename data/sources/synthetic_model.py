@@ -124,9 +124,12 @@ class SimulatedMarket:
 def _date(cfg: Config, key: str, default: str) -> pd.Timestamp:
     raw = cfg.synthetic.get(key, default)
     try:
-        return pd.Timestamp(raw).normalize()
+        ts = pd.Timestamp(raw)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"`synthetic.{key}` must be a date, got {raw!r}") from exc
+    if pd.isna(ts):
+        raise ConfigError(f"`synthetic.{key}` must be a date, got {raw!r}")
+    return ts.normalize()
 
 
 def _num(cfg: Config, key: str, default: float, lo: float, hi: float) -> float:
@@ -187,7 +190,9 @@ def simulate_quarters(cfg: Config, rng: np.random.Generator) -> pd.DataFrame:
     growth = _num(cfg, "capex_base_growth", 0.03, -0.2, 0.2)
     boom_g = _num(cfg, "capex_boom_growth", 0.08, 0.0, 0.5)
     ramp = _num(cfg, "capex_boom_ramp_quarters", 4, 0.5, 40)
-    boom_on = bool(s.get("capex_boom", True))
+    boom_on = s.get("capex_boom", True)
+    if not isinstance(boom_on, bool):
+        raise ConfigError(f"`synthetic.capex_boom` must be true or false, got {boom_on!r}")
     origin = (start - pd.DateOffset(months=int(round(12 * lead)))).to_period("M")
     months = pd.period_range(origin, end.to_period("M"), freq="M")
     k = np.arange(len(months), dtype=float)
@@ -211,9 +216,13 @@ def simulate_quarters(cfg: Config, rng: np.random.Generator) -> pd.DataFrame:
             m = months[i]
             fq = 4 - ((fye - m.month) % 12) // 3
             season = {1: -0.04, 4: 0.06}.get(fq, 0.0)
-            capex = scale * np.exp(growth * k[i] / 3 + intensity * boom[i] + cycle[i] + season + e_c[j])
-            ocf = scale * ratio * np.exp(
-                (growth + 0.003) * k[i] / 3 + 0.3 * boom[i] + 0.5 * cycle[i] + e_o[j]
+            capex = scale * np.exp(
+                growth * k[i] / 3 + intensity * boom[i] + cycle[i] + season + e_c[j]
+            )
+            ocf = (
+                scale
+                * ratio
+                * np.exp((growth + 0.003) * k[i] / 3 + 0.3 * boom[i] + 0.5 * cycle[i] + e_o[j])
             )
             debt = 1.2 * max(0.0, capex - 0.85 * ocf)
             debt += bond[j] * 1.5 * scale * bond_size[j] * np.exp(growth * k[i] / 3)
@@ -276,7 +285,9 @@ def simulate_liquidity(cfg: Config, days: pd.DatetimeIndex, rng: np.random.Gener
     defaults = ("2021-03-01", "2021-12-01", "2023-03-01", "2024-09-30")
     d = [_date(cfg, n, v) for n, v in zip(names, defaults, strict=True)]
     if not d[0] <= d[1] <= d[2] <= d[3]:
-        raise ConfigError(f"`synthetic` RRP dates must be in order {names}, got {[str(x.date()) for x in d]}")
+        raise ConfigError(
+            f"`synthetic` RRP dates must be in order {names}, got {[str(x.date()) for x in d]}"
+        )
     base = _num(cfg, "rrp_base_bn", 120.0, 0.0, 1e5)
     peak = _num(cfg, "rrp_peak_bn", 2200.0, 0.0, 1e5)
     floor = _num(cfg, "rrp_floor_bn", 5.0, 0.0, 1e5)
@@ -331,7 +342,7 @@ def scarcity_truth(
 def simulate_rates(
     cfg: Config, days: pd.DatetimeIndex, liq: dict, s: np.ndarray, h_next: np.ndarray, rng
 ) -> tuple[dict, np.ndarray]:
-    """Yields, spreads, policy and repo rates, term premium and VIX (percent) on business days.
+    """Simulate yields, spreads, policy and repo rates, term premium and VIX (percent).
 
     Expected short rates are forward averages of the policy path; the 10-year yield adds a
     term premium and an AR(1) level whose daily innovations are the return factor ``rate``.
@@ -366,14 +377,25 @@ def simulate_rates(
         "DGS2": r2,
         "DGS3MO": r3m,
         "BAA10Y": np.maximum(1.9 + 0.45 * stress + _ar1(rng, n, 0.997, 0.02) + 0.8 * kcs * s, 0.8),
-        "BAMLC0A0CM": np.maximum(1.0 + 0.35 * stress + _ar1(rng, n, 0.997, 0.015) + 0.6 * kcs * s, 0.4),
-        "BAMLH0A0HYM2": np.maximum(3.6 + 1.6 * stress + _ar1(rng, n, 0.997, 0.05) + 2 * kcs * s, 2.0),
-        "SOFR": floor_ + 0.05 + 0.12 * exhaustion + np.abs(rng.normal(0, 0.01, n))
+        "BAMLC0A0CM": np.maximum(
+            1.0 + 0.35 * stress + _ar1(rng, n, 0.997, 0.015) + 0.6 * kcs * s, 0.4
+        ),
+        "BAMLH0A0HYM2": np.maximum(
+            3.6 + 1.6 * stress + _ar1(rng, n, 0.997, 0.05) + 2 * kcs * s, 2.0
+        ),
+        "SOFR": floor_
+        + 0.05
+        + 0.12 * exhaustion
+        + np.abs(rng.normal(0, 0.01, n))
         + month_end * rng.uniform(0.0, 0.08, n),
         "THREEFYTP10": tp,
         "ACMTP10": tp + 0.15 + _ar1(rng, n, 0.99, 0.02),
         "VIXCLS": np.maximum(
-            100 * FACTOR_VOLS["market"] * np.sqrt(252 * h_next) * 1.15 * np.exp(_ar1(rng, n, 0.95, 0.05)),
+            100
+            * FACTOR_VOLS["market"]
+            * np.sqrt(252 * h_next)
+            * 1.15
+            * np.exp(_ar1(rng, n, 0.95, 0.05)),
             9.0,
         ),
         "DFF": floor_ + 0.08 + rng.normal(0.0, 0.01, n),
@@ -383,6 +405,16 @@ def simulate_rates(
     out["T10Y2Y"] = np.round(out["DGS10"] - out["DGS2"], 2)
     out["T10Y3M"] = np.round(out["DGS10"] - out["DGS3MO"], 2)
     return out, level_shock / 0.035
+
+
+def _shock_params(cfg: Config) -> tuple[float, float, float]:
+    """Student-t degrees of freedom and GARCH alpha, beta of every return shock (validated)."""
+    df = _num(cfg, "student_df", 5.0, 2.5, 1000.0)
+    alpha = _num(cfg, "garch_alpha", 0.06, 0.0, 1.0)
+    beta = _num(cfg, "garch_beta", 0.92, 0.0, 1.0)
+    if alpha + beta >= 1:
+        raise ConfigError(f"`synthetic.garch_alpha + garch_beta` must be < 1, got {alpha + beta}")
+    return df, alpha, beta
 
 
 def _asset_params(ticker: str, role: str) -> tuple:
@@ -398,7 +430,7 @@ def simulate_prices(
     drift: np.ndarray,
     streams: dict[str, np.random.Generator],
 ) -> dict[str, pd.Series]:
-    """Closes per ticker: factor model + GARCH Student-t idiosyncratic shocks + planted drift.
+    """Simulate closes per ticker: factor model, GARCH Student-t shocks and the planted drift.
 
     Business-day simple return of ticker i on day t: ``mu_i + sum_k load_ik vol_k f_kt +
     sd_i e_it + role_i drift_t / 2`` with ``role`` +1 for the near basket, -1 for the long
@@ -407,11 +439,7 @@ def simulate_prices(
     sample sees the weekend in Monday's return and the drift exactly once.
     """
     s = cfg.synthetic
-    df = _num(cfg, "student_df", 5.0, 2.5, 1000.0)
-    alpha = _num(cfg, "garch_alpha", 0.06, 0.0, 1.0)
-    beta = _num(cfg, "garch_beta", 0.92, 0.0, 1.0)
-    if alpha + beta >= 1:
-        raise ConfigError(f"`synthetic.garch_alpha + garch_beta` must be < 1, got {alpha + beta}")
+    df, alpha, beta = _shock_params(cfg)
     near, long = set(cfg.universe.near), set(cfg.universe.long)
     crypto = set(cfg.data.crypto)
     late = str(s.get("late_ticker", "SNDK"))
@@ -519,8 +547,7 @@ def simulate_market(cfg: Config, *, seed: int, effect_size: float) -> SimulatedM
     rrp = _layout({"RRPONTSYD": liq["RRPONTSYD"]}, days, cal)["RRPONTSYD"]
     scarcity, comps = scarcity_truth(cfg, quarters, rrp, days)
     s = scarcity.fillna(0.0).to_numpy()
-    df = _num(cfg, "student_df", 5.0, 2.5, 1000.0)
-    alpha, beta = _num(cfg, "garch_alpha", 0.06, 0, 1), _num(cfg, "garch_beta", 0.92, 0, 1)
+    df, alpha, beta = _shock_params(cfg)
     factors, h = _garch(_t(streams["factors"], (len(days), 4), df), alpha, beta)
     rates, rate_z = simulate_rates(cfg, days, liq, s, h[1:, 0], streams["rates"])
     drift = np.r_[0.0, effect_size * s[:-1]]

@@ -120,3 +120,14 @@ def test_config_defaults_are_valid_arguments(cfg):
         expanding=bool(inf.walkforward_expanding),
     )
     assert wf.n_windows == 4
+
+
+def test_verdicts_follow_the_numbers(report):
+    from dataclasses import replace
+
+    strong = replace(report.placebo, pvalue=0.01)
+    weak = replace(report.placebo, pvalue=0.40)
+    assert "beats its placebos" in replace(report, placebo=strong).verdicts()[-1]
+    assert "does not beat" in replace(report, placebo=weak).verdicts()[-1]
+    low = replace(report.pbo, pbo=0.1)
+    assert any("stays above the median" in v for v in replace(report, pbo=low).verdicts())
