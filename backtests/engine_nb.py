@@ -79,14 +79,14 @@ def simulate_many_nb(
 
     Returns
     -------
-    value, cash, short, gross, traded : (T, K) arrays; n_trade_bars : (K,) int array.
+    value, cash, short, gross, traded : (K, T) arrays; n_trade_bars : (K,) int array.
     """
     n_trials, n_rows, n_cols = size.shape
-    value_out = np.empty((n_rows, n_trials))
-    cash_out = np.empty((n_rows, n_trials))
-    short_out = np.empty((n_rows, n_trials))
-    gross_out = np.empty((n_rows, n_trials))
-    traded_out = np.zeros((n_rows, n_trials))
+    value_out = np.empty((n_trials, n_rows))
+    cash_out = np.empty((n_trials, n_rows))
+    short_out = np.empty((n_trials, n_rows))
+    gross_out = np.empty((n_trials, n_rows))
+    traded_out = np.zeros((n_trials, n_rows))
     n_trade_bars = np.zeros(n_trials, dtype=np.int64)
     for k in prange(n_trials):
         cash = init_cash[k]
@@ -164,7 +164,7 @@ def simulate_many_nb(
                         pos[c] = _add(p, -s)
                         bar_traded += abs(s * adj)
                 if bar_traded > 0:
-                    traded_out[i, k] = bar_traded
+                    traded_out[k, i] = bar_traded
                     n_trade_bars[k] += 1
             total_value = cash
             short = 0.0
@@ -176,10 +176,10 @@ def simulate_many_nb(
                     gross += abs(pv)
                     if pv < 0:
                         short -= pv
-            value_out[i, k] = total_value
-            cash_out[i, k] = cash
-            short_out[i, k] = short
-            gross_out[i, k] = gross
+            value_out[k, i] = total_value
+            cash_out[k, i] = cash
+            short_out[k, i] = short
+            gross_out[k, i] = gross
     return value_out, cash_out, short_out, gross_out, traded_out, n_trade_bars
 
 

@@ -143,7 +143,7 @@ def simulate_many(
     Returns
     -------
     dict of ndarray
-        ``value``, ``cash``, ``short``, ``gross``, ``traded`` (shape (T, K)) and
+        ``value``, ``cash``, ``short``, ``gross``, ``traded`` (shape (K, T)) and
         ``n_trade_bars`` (shape (K,)).
     """
     n_trials, n_rows, n_cols = size.shape
@@ -168,10 +168,10 @@ def simulate_many(
     flags = np.zeros((n_rows, n_trials), dtype=bool)
     flags[rec["idx"], trial] = True
     return dict(
-        value=value,
-        cash=cash,
-        short=np.maximum(-pv, 0.0).sum(axis=2),
-        gross=np.abs(pv).sum(axis=2),
-        traded=traded,
+        value=np.ascontiguousarray(value.T),
+        cash=np.ascontiguousarray(cash.T),
+        short=np.ascontiguousarray(np.maximum(-pv, 0.0).sum(axis=2).T),
+        gross=np.ascontiguousarray(np.abs(pv).sum(axis=2).T),
+        traded=np.ascontiguousarray(traded.T),
         n_trade_bars=flags.sum(axis=0),
     )

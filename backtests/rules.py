@@ -190,9 +190,8 @@ def rebalance_mask(index: pd.DatetimeIndex, freq: Rebalance) -> np.ndarray:
 
 def on_schedule(targets: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Keep targets on decision dates only; other rows become NaN (hold)."""
-    out = np.array(targets, dtype=float, copy=True)
-    out[~np.asarray(mask, dtype=bool)] = np.nan
-    return out
+    keep = np.asarray(mask, dtype=bool)[:, None]
+    return np.where(keep, np.asarray(targets, dtype=float), np.nan)
 
 
 @njit(cache=True)
@@ -257,7 +256,7 @@ def drift_filter(
     member returns since it was traded, or the accepted target still waiting to be traded
     (trades happen ``lag`` rows after their decision, which is what the engine will do; the
     lag is only used here to know which accepted decision the book reflects at t, never to
-    move a target). ``drift_band <= 0`` returns the input unchanged.
+    move a target). ``drift_band <= 0`` returns the input itself (no copy).
 
     Examples
     --------
@@ -265,8 +264,8 @@ def drift_filter(
     >>> drift_filter(t, np.zeros((3, 1)), drift_band=0.1, lag=1)[:, 0].tolist()
     [1.0, nan, nan]
     """
-    targets = np.ascontiguousarray(targets, dtype=float)
     if drift_band <= 0:
-        return targets.copy()
+        return targets
+    targets = np.ascontiguousarray(targets, dtype=float)
     rets = np.ascontiguousarray(returns, dtype=float)
     return _drift_nb(targets, rets, float(drift_band), int(lag))

@@ -217,22 +217,26 @@ def _trial_spec(base: RotationSpec, row: Mapping[str, Any]) -> RotationSpec:
     return base.replace(**overrides) if overrides else base
 
 
-def _run_chunk(ctx: _Context, rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Simulate one chunk of trials; return its table rows and its (T, k) returns."""
+def _run_chunk(
+    ctx: _Context, trials: list[tuple[dict[str, Any], RotationSpec]]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Simulate one chunk of trials; return its table rows and its (k, T) net returns."""
     n_rows, n_cols = len(ctx.prices), len(ctx.columns)
     col_pos = {c: j for j, c in enumerate(ctx.columns)}
-    k = len(rows)
+    k = len(trials)
     size = np.full((k, n_rows, n_cols), np.nan)
     fees = np.empty((k, n_cols))
     slip = np.empty((k, n_cols))
     cash0 = np.empty(k)
     borrow = np.empty(k)
-    for t, row in enumerate(rows):
-        spec = _trial_spec(ctx.base, row)
+    for t, (row, spec) in enumerate(trials):
         factor = ctx.factors[(int(row["zscore_window"]), int(row["change_window"]))]
         decided = decide(factor, ctx.inputs(spec), spec, vol=ctx.vol(spec), mask=ctx.mask(spec))
         where = [col_pos[c] for c in spec.tickers]
-        size[t][:, where] = lag_targets(decided, spec.execution_lag)
+        if where == list(range(len(where))):
+            size[t, :, : len(where)] = lag_targets(decided, spec.execution_lag)
+        else:
+            size[t][:, where] = lag_targets(decided, spec.execution_lag)
         fees[t] = [spec.fee_rate(c) for c in ctx.columns]
         slip[t] = spec.slippage
         cash0[t] = spec.init_cash
@@ -240,23 +244,22 @@ def _run_chunk(ctx: _Context, rows: list[dict[str, Any]]) -> tuple[pd.DataFrame,
     close = ctx.prices[list(ctx.columns)].to_numpy(dtype=float)
     agg = _simulate(ctx.engine, close, size, fees, slip, cash0)
     del size
+    # aggregates are (k, T); the accounting functions take time first: pass transposed views
+    borrow_acc = (borrow[:, None] * ctx.day_frac[None, :]).T
     rets = net_returns(
-        agg["value"],
-        agg["cash"],
-        agg["short"],
-        cash0,
-        ctx.cash_accrual,
-        ctx.day_frac[:, None] * borrow[None, :],
+        agg["value"].T, agg["cash"].T, agg["short"].T, cash0, ctx.cash_accrual, borrow_acc
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         turnover = np.where(agg["traded"] == 0, 0.0, agg["traded"] / (2.0 * agg["value"]))
         gross = agg["gross"] / agg["value"]
-    st = summary_stats(rets, turnover=turnover, gross=gross, n_rebalances=agg["n_trade_bars"])
-    table = pd.DataFrame(rows).reset_index(drop=True)
+    st = summary_stats(
+        rets, turnover=turnover.T, gross=gross.T, n_rebalances=agg["n_trade_bars"]
+    )
+    table = pd.DataFrame([row for row, _ in trials]).reset_index(drop=True)
     for name in STAT_NAMES:
         table[name] = np.asarray(st[name])
     table["n_rebalances"] = table["n_rebalances"].astype(np.int64)
-    return table, rets
+    return table, np.ascontiguousarray(rets.T)
 
 
 def _simulate(engine, close, size, fees, slip, cash0) -> dict[str, np.ndarray]:
@@ -280,17 +283,18 @@ def _simulate_reference(close, size, fees, slip, cash0) -> dict[str, np.ndarray]
     from backtests.simulation import position_values
 
     k, n_rows = size.shape[0], size.shape[1]
-    out = {n: np.zeros((n_rows, k)) for n in ("value", "cash", "short", "gross", "traded")}
+    out = {n: np.zeros((k, n_rows)) for n in ("value", "cash", "short", "gross", "traded")}
     out["n_trade_bars"] = np.zeros(k, dtype=np.int64)
     for t in range(k):
         sim = simulate(close, size[t], fees[t], slip[t], float(cash0[t]))
         pv = position_values(sim, close)
-        out["value"][:, t] = sim.value
-        out["cash"][:, t] = sim.cash
-        out["short"][:, t] = np.maximum(-pv, 0.0).sum(axis=1)
-        out["gross"][:, t] = np.abs(pv).sum(axis=1)
-        np.add.at(out["traded"][:, t], sim.orders["idx"], np.abs(sim.orders["size"] * sim.orders["price"]))
-        out["n_trade_bars"][t] = np.unique(sim.orders["idx"]).size
+        o = sim.orders
+        out["value"][t] = sim.value
+        out["cash"][t] = sim.cash
+        out["short"][t] = np.maximum(-pv, 0.0).sum(axis=1)
+        out["gross"][t] = np.abs(pv).sum(axis=1)
+        np.add.at(out["traded"][t], o["idx"], np.abs(o["size"] * o["price"]))
+        out["n_trade_bars"][t] = np.unique(o["idx"]).size
     return out
 
 
@@ -369,6 +373,7 @@ def run_sweep(
     trials = expand_grid(grid, cfg)
     rows = trials.to_dict("records")
     specs = [_trial_spec(base, r) for r in rows]  # validates every trial before any work
+    pairs = list(zip(rows, specs, strict=True))
     columns: dict[str, None] = {}
     for s in specs:
         for c in s.tickers:
@@ -391,13 +396,15 @@ def run_sweep(
         day_frac=day_fractions(prices.index),
         engine=engine,
     )
-    chunks = [rows[i : i + chunk_size] for i in range(0, len(rows), chunk_size)]
+    chunks = [pairs[i : i + chunk_size] for i in range(0, len(pairs), chunk_size)]
     parts = _run_chunks(ctx, chunks, scheduler=scheduler, progress=progress)
     table = pd.concat([p[0] for p in parts], ignore_index=True)
+    by_trial = parts[0][1] if len(parts) == 1 else np.concatenate([p[1] for p in parts], axis=0)
     returns = pd.DataFrame(
-        np.concatenate([p[1] for p in parts], axis=1),
+        by_trial.T,
         index=prices.index.rename("date"),
         columns=pd.Index(trials["trial"].to_numpy(), name="trial"),
+        copy=False,
     )
     grid_used = {c: list(dict.fromkeys(trials[c])) for c in trials.columns if c != "trial"}
     log.info("sweep: %d trials in %d chunks (%s)", len(rows), len(chunks), engine)

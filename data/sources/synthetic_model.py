@@ -376,7 +376,7 @@ def simulate_rates(
         "DFII10": r10 - be,
         "DGS2": r2,
         "DGS3MO": r3m,
-        "BAA10Y": np.maximum(1.9 + 0.45 * stress + _ar1(rng, n, 0.997, 0.02) + 0.8 * kcs * s, 0.8),
+        "BAA10Y": np.maximum(1.9 + 0.45 * stress + _ar1(rng, n, 0.997, 0.02) + kcs * s, 0.8),
         "BAMLC0A0CM": np.maximum(
             1.0 + 0.35 * stress + _ar1(rng, n, 0.997, 0.015) + 0.6 * kcs * s, 0.4
         ),

@@ -21,7 +21,7 @@ from data.pit import macro_known_at
 from data.sources.edgar import parse_companyfacts
 from data.sources.fred import parse_fredgraph_csv
 from data.sources.synthetic import SyntheticTruth, write_synthetic_mirror
-from data.sources.synthetic_model import simulate_market
+from data.sources.synthetic_model import scarcity_truth, simulate_market
 from data.sources.yahoo import parse_price_csv
 
 SHORT = {"start": "2019-01-01", "end": "2021-06-30"}  # a small world for the cheap tests
@@ -300,6 +300,22 @@ def test_truth_components_are_known_at_t(tmp_path):
         assert truth.components.loc[t, "capex_growth"] == pytest.approx(
             np.log(now / prev), abs=1e-12
         )
+
+
+def test_truth_inputs_ignore_the_future(short_cfg):
+    """Perturb filings filed on or after t and RRP observed on or after t: nothing at t moves."""
+    m = simulate_market(short_cfg, seed=6, effect_size=0.0)
+    days = m.scarcity.index
+    rrp = m.macro["RRPONTSYD"]
+    for t in (pd.Timestamp("2020-02-14"), pd.Timestamp("2020-11-02")):  # a Friday, a Monday
+        q = m.quarters.copy()
+        q.loc[q["filed"] >= t, "capex"] *= 3.0
+        r = rrp.where(rrp.index < t, 0.0)
+        _, base = scarcity_truth(short_cfg, m.quarters, rrp, days)
+        _, moved = scarcity_truth(short_cfg, q, r, days)
+        cols = ["capex_growth", "rrp_bn"]
+        pd.testing.assert_frame_equal(base.loc[:t, cols], moved.loc[:t, cols])
+        assert not base.loc[t:, cols].equals(moved.loc[t:, cols])  # the perturbation bites
 
 
 def test_capex_boom_switch(cfg):
