@@ -15,9 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data.errors import DataError
-
 from backtests.spec import Weighting
+from data.errors import DataError
 
 
 def _check_members(prices: pd.DataFrame, members: tuple[str, ...] | list[str]) -> list[str]:
@@ -57,7 +56,7 @@ def active_members(prices: pd.DataFrame, members: tuple[str, ...] | list[str]) -
 
 
 def trailing_returns(prices: pd.DataFrame) -> pd.DataFrame:
-    """Simple daily returns of forward-filled prices (NaN before a ticker's second price).
+    """Compute simple daily returns of forward-filled prices (NaN before a ticker's second price).
 
     Timing
     ------

@@ -34,9 +34,7 @@ log = logging.getLogger(__name__)
 NEAR_SHARES: dict[str, float] = {"always_near": 1.0, "always_long": 0.0, "fifty_fifty": 0.5}
 
 
-def basket_mix_targets(
-    prices: pd.DataFrame, spec: RotationSpec, near_share: float
-) -> pd.DataFrame:
+def basket_mix_targets(prices: pd.DataFrame, spec: RotationSpec, near_share: float) -> pd.DataFrame:
     """Targets of a constant near-basket share on the spec's calendar and drift band.
 
     Timing

@@ -20,9 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data.errors import DataError
-
 from backtests.spec import RotationSpec
+from data.errors import DataError
 
 DAY_COUNT = 360.0
 """Act/360: carry accrues calendar days / 360 of the annual rate."""

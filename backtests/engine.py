@@ -21,14 +21,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from data.errors import DataError
-
 from backtests import engine_reference
 from backtests.costs import carry_accruals, fee_rates, slippage_rates
 from backtests.result import BacktestResult
 from backtests.rotation import check_prices
 from backtests.simulation import SimOutput, net_returns, order_turnover, position_values
 from backtests.spec import RotationSpec
+from data.errors import DataError
 
 Engine = Literal["vectorbt", "reference"]
 ENGINES: tuple[str, ...] = ("vectorbt", "reference")
@@ -150,9 +149,7 @@ def run_backtest(
     lagged = lag_targets(targets, spec.execution_lag)
     fees = fee_rates(columns, spec)
     slip = slippage_rates(columns, spec)
-    sim = simulate(
-        close, lagged.to_numpy(dtype=float), fees, slip, spec.init_cash, engine=engine
-    )
+    sim = simulate(close, lagged.to_numpy(dtype=float), fees, slip, spec.init_cash, engine=engine)
     return build_result(sim, prices.index, columns, close, lagged, spec, engine, cash_rate)
 
 

@@ -32,7 +32,7 @@ def _sign(a: float) -> float:
 
 
 def _add(a: float, b: float) -> float:
-    """``a + b``, set to exactly 0 when the two cancel to within tolerance."""
+    """Add ``a + b``, giving exactly 0 when the two cancel to within tolerance."""
     sa, sb = _sign(a), _sign(b)
     if sa != sb or (math.isnan(sa) and math.isnan(sb)):
         zero = _is_close(abs(a), abs(b))

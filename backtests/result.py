@@ -74,7 +74,7 @@ class BacktestResult:
         return {k: (int(v) if k == "n_rebalances" else float(v)) for k, v in out.items()}
 
     def summary(self) -> str:
-        """A few lines of text: period, rule, statistics, costs paid."""
+        """Describe the run in a few lines: period, rule, statistics, costs paid."""
         s = self.stats()
         idx = self.returns.index
         period = f"{idx[0].date()} .. {idx[-1].date()}" if len(idx) else "(empty)"

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.errors import DataError
-from data.tables import validate_wide
-
 from backtests import rules
 from backtests.baskets import basket_weights, trailing_returns
 from backtests.spec import RotationSpec, Weighting
+from data.errors import DataError
+from data.tables import validate_wide
 
 
 @dataclass(frozen=True)
@@ -152,9 +151,7 @@ def decide(
         state = rules.switch(factor, threshold=spec.threshold, band=spec.band)
         if vol is None:
             vol = inputs.spread_vol(spec.vol_window)
-        k = rules.longshort(
-            state, vol, vol_target=spec.vol_target, leverage_cap=spec.leverage_cap
-        )
+        k = rules.longshort(state, vol, vol_target=spec.vol_target, leverage_cap=spec.leverage_cap)
         raw = rules.longshort_targets(k, inputs.near_w, inputs.long_w)
     if mask is None:
         mask = rules.rebalance_mask(inputs.index, spec.rebalance)

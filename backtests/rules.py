@@ -24,9 +24,8 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from data.errors import DataError
-
 from backtests.spec import Rebalance
+from data.errors import DataError
 
 PERIODS_PER_YEAR = 252
 

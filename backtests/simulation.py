@@ -36,8 +36,13 @@ import numpy as np
 import pandas as pd
 
 ORDER_DTYPE = np.dtype(
-    [("idx", np.int64), ("col", np.int64), ("size", np.float64), ("price", np.float64),
-     ("fees", np.float64)]
+    [
+        ("idx", np.int64),
+        ("col", np.int64),
+        ("size", np.float64),
+        ("price", np.float64),
+        ("fees", np.float64),
+    ]
 )
 """Filled orders: bar index, column index, signed shares (+ buy, - sell), fill price, fee."""
 
@@ -68,7 +73,7 @@ class SimOutput:
 
 
 def filled_close(close: np.ndarray) -> np.ndarray:
-    """Closes forward- then back-filled per column (for valuation only)."""
+    """Forward- then back-fill closes per column (for valuation only)."""
     return pd.DataFrame(close).ffill().bfill().to_numpy()
 
 

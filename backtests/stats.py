@@ -30,7 +30,7 @@ ArrayLike = pd.Series | pd.DataFrame | np.ndarray
 
 
 def _rows(returns: ArrayLike) -> tuple[np.ndarray, Callable[[np.ndarray], Any]]:
-    """Returns as a C-contiguous (K, T) array and a function wrapping a (K,) result back."""
+    """Return a C-contiguous (K, T) array and a function wrapping a (K,) result back."""
     if isinstance(returns, pd.DataFrame):
         arr = np.ascontiguousarray(returns.to_numpy(dtype=float).T)
         cols = returns.columns
@@ -51,8 +51,10 @@ class _Rows:
         missing = np.isnan(a)
         self.any_missing = bool(missing.any())
         self.a = np.where(missing, 0.0, a) if self.any_missing else a
-        self.n = a.shape[1] - missing.sum(axis=1) if self.any_missing else np.full(
-            a.shape[0], a.shape[1]
+        self.n = (
+            a.shape[1] - missing.sum(axis=1)
+            if self.any_missing
+            else np.full(a.shape[0], a.shape[1])
         )
         self.missing = missing if self.any_missing else None
 

@@ -32,8 +32,6 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from data.errors import ConfigError, DataError
-
 from backtests import rules
 from backtests.costs import carry_accruals, day_fractions
 from backtests.engine import lag_targets
@@ -41,6 +39,7 @@ from backtests.rotation import RotationInputs, check_prices, decide, rotation_in
 from backtests.simulation import net_returns
 from backtests.spec import FIELD_NAMES, RotationSpec
 from backtests.stats import STAT_NAMES, summary_stats
+from data.errors import ConfigError, DataError
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ class SweepResult:
         return len(self.table)
 
     def best(self, metric: str = "sharpe") -> pd.Series:
-        """The trial with the highest ``metric``."""
+        """Return the trial with the highest ``metric``."""
         return self.table.loc[self.table[metric].idxmax()]
 
     def summary(self) -> str:
@@ -252,9 +251,7 @@ def _run_chunk(
     with np.errstate(divide="ignore", invalid="ignore"):
         turnover = np.where(agg["traded"] == 0, 0.0, agg["traded"] / (2.0 * agg["value"]))
         gross = agg["gross"] / agg["value"]
-    st = summary_stats(
-        rets, turnover=turnover.T, gross=gross.T, n_rebalances=agg["n_trade_bars"]
-    )
+    st = summary_stats(rets, turnover=turnover.T, gross=gross.T, n_rebalances=agg["n_trade_bars"])
     table = pd.DataFrame([row for row, _ in trials]).reset_index(drop=True)
     for name in STAT_NAMES:
         table[name] = np.asarray(st[name])
@@ -299,7 +296,7 @@ def _simulate_reference(close, size, fees, slip, cash0) -> dict[str, np.ndarray]
 
 
 def _client(scheduler: Any) -> tuple[Any, Any]:
-    """A Dask client for ``scheduler`` ("local", an address or a Client) and what to close."""
+    """Open a Dask client for ``scheduler`` ("local", an address, a Client); say what to close."""
     from distributed import Client, LocalCluster
 
     if isinstance(scheduler, Client):
