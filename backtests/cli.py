@@ -187,8 +187,6 @@ def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
     paths = write_report(res, args.out)
     bar.update(bar.total - bar.n)
     bar.close()
-    if res.synthetic:
-        _out(SYNTHETIC_LINE)
     _out(res.summary())
     _out(f"report: {paths.html}  (data: {res.market.source}{', SYNTHETIC' if res.synthetic else ''})")
     return 0

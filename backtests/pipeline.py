@@ -124,9 +124,20 @@ def _noop(_: str) -> None:
     return None
 
 
-def backtest_window(prices: pd.DataFrame, cfg: Config) -> pd.DataFrame:
-    """Prices restricted to ``[run.start, run.end]`` (end empty: the last date)."""
+def backtest_window(
+    prices: pd.DataFrame, cfg: Config, factor: pd.Series | None = None
+) -> pd.DataFrame:
+    """Prices restricted to ``[run.start, run.end]`` (end empty: the last date).
+
+    When ``factor`` is given the window starts no earlier than its first defined date, so a
+    strategy is never scored over days on which it had no signal.
+    """
     start = pd.Timestamp(cfg.run.start)
+    if factor is not None:
+        first = factor.first_valid_index()
+        if first is None:
+            raise DataError("the factor is not defined on any date", source="signals")
+        start = max(start, pd.Timestamp(first))
     end = pd.Timestamp(cfg.run.end) if cfg.run.end else prices.index[-1]
     out = prices.loc[start:end]
     if len(out) < 30:
@@ -206,7 +217,7 @@ def run_sweep_for(
     from backtests.sweep import load_grid
 
     if prices is None:
-        window = backtest_window(market.prices, cfg)
+        window = backtest_window(market.prices, cfg, build_factor(market, cfg).factor)
         prices = window.loc[: pd.Timestamp(cfg.run.oos_start) - pd.Timedelta(days=1)]
         cash_rate = cash_rate_series(market, cfg, prices.index)
     grid = load_grid(grid_path) if grid_path else cfg.sweep.to_dict()
@@ -258,7 +269,7 @@ def run_pipeline(
         market = load_market(cfg, source=source, mirror=mirror)
     stage("signal")
     factor = build_factor(market, cfg)
-    prices = backtest_window(market.prices, cfg)
+    prices = backtest_window(market.prices, cfg, factor.factor)
     fac = factor.factor.reindex(prices.index)
     spec = RotationSpec.from_config(cfg)
     cash = cash_rate_series(market, cfg, prices.index)

@@ -302,7 +302,15 @@ def _client(scheduler: Any) -> tuple[Any, Any]:
     if isinstance(scheduler, Client):
         return scheduler, None
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False)
+        # threads in this process, talking over localhost TCP (no guess of a public IP)
+        cluster = LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=False,
+            host="127.0.0.1",
+            protocol="tcp://",
+            dashboard_address=None,
+        )
         client = Client(cluster)
         return client, (client, cluster)
     client = Client(scheduler)
@@ -363,7 +371,7 @@ def run_sweep(
         chunk_size = grid.get("chunk_size") if isinstance(grid, Mapping) else None
     if chunk_size is None and cfg is not None:
         chunk_size = cfg.sweep.get("chunk_size")
-    chunk_size = int(chunk_size or 500)
+    chunk_size = 500 if chunk_size is None else int(chunk_size)
     if chunk_size < 1:
         raise ConfigError(f"`chunk_size` must be >= 1, got {chunk_size}")
     base = RotationSpec.from_config(cfg) if cfg is not None else RotationSpec()

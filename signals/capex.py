@@ -16,23 +16,57 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data.fundamentals import as_of
 
 QUARTER_GAP_DAYS = (70, 110)  # consecutive quarter ends are 3 months apart
+_DAY = np.timedelta64(1, "D")
 
 
-def _consecutive(ends: pd.Series) -> bool:
-    d = ends.diff().dt.days.dropna()
-    return bool(((d >= QUARTER_GAP_DAYS[0]) & (d <= QUARTER_GAP_DAYS[1])).all())
+class Vintages:
+    """Point-in-time quarters of one table as small numpy arrays per ``(ticker, concept)``.
+
+    ``known(ticker, concept, d)`` returns the latest vintage of every quarter with
+    ``available_at <= d`` (the same rows as :func:`data.fundamentals.as_of`), as arrays of
+    period ends (datetime64[D]) and values, sorted by period end.
+    """
+
+    def __init__(self, quarters: pd.DataFrame):
+        q = quarters.sort_values(["ticker", "concept", "period_end", "available_at"],
+                                 kind="stable")
+        self.groups: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for (t, c), g in q.groupby(["ticker", "concept"], sort=False):
+            self.groups[(str(t), str(c))] = (
+                g["period_end"].to_numpy(dtype="datetime64[D]"),
+                g["available_at"].to_numpy(dtype="datetime64[D]"),
+                g["value"].to_numpy(dtype=float),
+            )
+
+    def known(self, ticker: str, concept: str, d: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
+        """Quarter ends and values of the latest vintages available on or before ``d``."""
+        g = self.groups.get((ticker, concept))
+        if g is None:
+            return np.array([], dtype="datetime64[D]"), np.array([], dtype=float)
+        pe, av, val = g
+        idx = np.nonzero(av <= d)[0]
+        if len(idx) == 0:
+            return pe[:0], val[:0]
+        p = pe[idx]
+        last = idx[np.r_[p[1:] != p[:-1], True]]
+        return pe[last], val[last]
 
 
-def ticker_window(q: pd.DataFrame, n: int) -> tuple[float, float, pd.Timestamp] | None:
-    """Sum of the last ``n`` and of the ``n`` before them, for one ticker's known quarters.
+def _consecutive(ends: np.ndarray) -> bool:
+    d = np.diff(ends) / _DAY
+    return bool(np.all((d >= QUARTER_GAP_DAYS[0]) & (d <= QUARTER_GAP_DAYS[1])))
+
+
+def ticker_window(ends: np.ndarray, values: np.ndarray, n: int
+                  ) -> tuple[float, float, np.datetime64] | None:
+    """Sum of the last ``n`` quarters and of the ``n`` before them, for one company.
 
     Parameters
     ----------
-    q : DataFrame
-        One ticker's known quarters of one concept, sorted by ``period_end``.
+    ends, values : ndarray
+        One company's known quarter ends and values of one concept, sorted by end.
     n : int
         Quarters per window (4 for trailing twelve months).
 
@@ -43,51 +77,49 @@ def ticker_window(q: pd.DataFrame, n: int) -> tuple[float, float, pd.Timestamp] 
         than ``2 n`` consecutive quarters are known; None when the last ``n`` are not
         consecutive.
     """
-    if len(q) < n:
-        return None
-    last = q.iloc[-n:]
-    if not _consecutive(last["period_end"]):
+    if len(ends) < n or not _consecutive(ends[-n:]):
         return None
     prev_sum = np.nan
-    if len(q) >= 2 * n and _consecutive(q["period_end"].iloc[-2 * n :]):
-        prev_sum = float(q["value"].iloc[-2 * n : -n].sum())
-    return float(last["value"].sum()), prev_sum, pd.Timestamp(last["period_end"].iloc[-1])
+    if len(ends) >= 2 * n and _consecutive(ends[-2 * n :]):
+        prev_sum = float(values[-2 * n : -n].sum())
+    return float(values[-n:].sum()), prev_sum, ends[-1]
 
 
-def _snapshot(known: pd.DataFrame, tickers: list[str], n: int, at: pd.Timestamp, stale: int):
-    rows = {}
-    latest: list[pd.Timestamp] = []
-    sums = {"capex": [0.0, 0.0], "growth": [0.0, 0.0], "ocf": [0.0, 0.0], "debt": [0.0, 0.0]}
+def _snapshot(v: Vintages, tickers: list[str], n: int, at: np.datetime64, stale: int) -> dict:
+    latest: list[np.datetime64] = []
+    sums = {"capex": 0.0, "growth": [0.0, 0.0], "ocf": [0.0, 0.0], "debt": [0.0, 0.0]}
     n_capex = 0
     for t in tickers:
-        kq = known[known["ticker"] == t]
-        cap = ticker_window(kq[kq["concept"] == "capex"], n)
-        if cap is None or (at - cap[2]).days > stale:
+        cap = ticker_window(*v.known(t, "capex", at), n)
+        if cap is None or (at - cap[2]) / _DAY > stale:
             continue
         n_capex += 1
         latest.append(cap[2])
-        sums["capex"][0] += cap[0]
+        sums["capex"] += cap[0]
         if np.isfinite(cap[1]) and cap[1] > 0:
             sums["growth"][0] += cap[0]
             sums["growth"][1] += cap[1]
-        ocf = ticker_window(kq[kq["concept"] == "ocf"], n)
+        ocf = ticker_window(*v.known(t, "ocf", at), n)
         if ocf is not None and ocf[2] == cap[2] and ocf[0] > 0:
             sums["ocf"][0] += cap[0]
             sums["ocf"][1] += ocf[0]
-        debt = ticker_window(kq[kq["concept"] == "debt_issuance"], n)
+        debt = ticker_window(*v.known(t, "debt_issuance", at), n)
         if debt is not None and debt[2] == cap[2]:
             sums["debt"][0] += debt[0]
             sums["debt"][1] += cap[0]
-    rows["capex_ttm_bn"] = sums["capex"][0] / 1e9 if n_capex else np.nan
-    g = sums["growth"]
-    rows["capex_growth"] = g[0] / g[1] - 1.0 if g[1] > 0 else np.nan
-    o = sums["ocf"]
-    rows["capex_to_ocf"] = o[0] / o[1] if o[1] > 0 else np.nan
-    d = sums["debt"]
-    rows["debt_to_capex"] = d[0] / d[1] if d[1] > 0 else np.nan
-    rows["n_companies"] = float(n_capex)
-    rows["latest_period_end"] = max(latest) if latest else pd.NaT
-    return rows
+    g, o, d = sums["growth"], sums["ocf"], sums["debt"]
+    return {
+        "capex_ttm_bn": sums["capex"] / 1e9 if n_capex else np.nan,
+        "capex_growth": g[0] / g[1] - 1.0 if g[1] > 0 else np.nan,
+        "capex_to_ocf": o[0] / o[1] if o[1] > 0 else np.nan,
+        "debt_to_capex": d[0] / d[1] if d[1] > 0 else np.nan,
+        "n_companies": float(n_capex),
+        "latest_period_end": pd.Timestamp(max(latest)) if latest else pd.NaT,
+    }
+
+
+SNAPSHOT_COLUMNS = ["capex_ttm_bn", "capex_growth", "capex_to_ocf", "debt_to_capex",
+                    "n_companies", "latest_period_end"]
 
 
 def capex_snapshots(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 4,
@@ -120,17 +152,13 @@ def capex_snapshots(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 
     The row at date d uses only quarters with ``available_at <= d``.
     """
     sub = capex[capex["ticker"].isin(tickers)]
-    dates = sorted(pd.DatetimeIndex(sub["available_at"].dropna().unique()))
-    rows = []
-    for d in dates:
-        known = as_of(sub, d)
-        rows.append(_snapshot(known, tickers, quarters, d, stale_days) | {"date": d})
-    out = pd.DataFrame(rows)
-    if out.empty:
-        cols = ["capex_ttm_bn", "capex_growth", "capex_to_ocf", "debt_to_capex", "n_companies",
-                "latest_period_end"]
-        return pd.DataFrame(columns=cols, index=pd.DatetimeIndex([], name="date"))
-    return out.set_index("date")
+    v = Vintages(sub)
+    dates = np.unique(sub["available_at"].dropna().to_numpy(dtype="datetime64[D]"))
+    rows = [_snapshot(v, tickers, quarters, d, stale_days) | {"date": pd.Timestamp(d)}
+            for d in dates]
+    if not rows:
+        return pd.DataFrame(columns=SNAPSHOT_COLUMNS, index=pd.DatetimeIndex([], name="date"))
+    return pd.DataFrame(rows).set_index("date")[SNAPSHOT_COLUMNS]
 
 
 def capex_events(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 4) -> pd.DataFrame:
@@ -139,8 +167,8 @@ def capex_events(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 4) 
     The surprise compares the quarter with what its own history implied just before the
     filing: expected = the same quarter a year earlier x (trailing ``quarters``-quarter sum /
     the ``quarters`` before it), i.e. last year's seasonal level grown at the trailing yearly
-    rate. ``surprise = log(actual / expected)``; NaN when fewer than ``quarters + 4``
-    consecutive quarters were known before the filing.
+    rate. ``surprise = log(actual / expected)``; NaN when the ``max(quarters, 4) + 4``
+    quarters before it were not all known and consecutive before the filing.
 
     Parameters
     ----------
@@ -161,30 +189,25 @@ def capex_events(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 4) 
     The expectation uses only quarters with ``available_at`` strictly before the event's.
     """
     cap = capex[(capex["concept"] == "capex") & capex["ticker"].isin(tickers)]
-    first = cap.sort_values("available_at").drop_duplicates(["ticker", "period_end"])
+    v = Vintages(cap)
+    first = cap.sort_values("available_at", kind="stable").drop_duplicates(
+        ["ticker", "period_end"]
+    )
+    need = max(quarters, 4) + 4
     rows = []
-    for _, ev in first.iterrows():
-        before = as_of(cap[cap["ticker"] == ev["ticker"]], ev["available_at"] - pd.Timedelta(days=1))
-        before = before[before["period_end"] < ev["period_end"]]
+    for t, pe, av, val in zip(first["ticker"].astype(str), first["period_end"],
+                              first["available_at"], first["value"].astype(float), strict=True):
+        ends, vals = v.known(t, "capex", np.datetime64(av, "D") - 1)
+        keep = ends < np.datetime64(pe, "D")
+        ends, vals = ends[keep][-need:], vals[keep][-need:]
         surprise = np.nan
-        need = max(quarters, 4) + 4
-        hist = before.iloc[-need:]
-        if len(hist) == need and _consecutive(pd.concat([hist["period_end"],
-                                                         pd.Series([ev["period_end"]])],
-                                                        ignore_index=True)):
-            v = hist["value"].to_numpy(dtype=float)
-            recent, prior = v[-quarters:].sum(), v[-2 * quarters:-quarters].sum()
-            year_ago = v[-4]
-            if recent > 0 and prior > 0 and year_ago > 0 and ev["value"] > 0:
-                expected = year_ago * recent / prior
-                surprise = float(np.log(ev["value"] / expected))
-        rows.append({
-            "available_at": ev["available_at"],
-            "ticker": ev["ticker"],
-            "period_end": ev["period_end"],
-            "capex_usd": float(ev["value"]),
-            "surprise": surprise,
-        })
+        if len(ends) == need and _consecutive(np.r_[ends, np.datetime64(pe, "D")]):
+            recent, prior = vals[-quarters:].sum(), vals[-2 * quarters : -quarters].sum()
+            year_ago = vals[-4]
+            if recent > 0 and prior > 0 and year_ago > 0 and val > 0:
+                surprise = float(np.log(val / (year_ago * recent / prior)))
+        rows.append({"available_at": av, "ticker": t, "period_end": pe, "capex_usd": val,
+                     "surprise": surprise})
     cols = ["available_at", "ticker", "period_end", "capex_usd", "surprise"]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["available_at", "ticker"], kind="stable").reset_index(drop=True)

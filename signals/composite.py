@@ -152,6 +152,12 @@ class FactorResult:
         return self.summary()
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy(deep=False)
+    out.attrs = {}
+    return out
+
+
 def _availability(active: pd.DataFrame) -> pd.DataFrame:
     rows = {}
     for c in active.columns:
@@ -258,6 +264,8 @@ def build_factor_tables(macro: pd.DataFrame, capex: pd.DataFrame, index: pd.Date
     f = cfg.factor
     idx = pd.DatetimeIndex(index)
     stale = f.staleness_days
+    # provenance in .attrs is deep-copied by every pandas operation: compute on plain frames
+    macro, capex = _plain(macro), _plain(capex)
     cap, cap_age, events = capex_demand(
         capex,
         idx,

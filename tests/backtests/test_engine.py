@@ -111,7 +111,9 @@ def test_rotation_sells_first_and_charges_each_asset_class(engine):
     assert day3["ticker"].tolist() == ["A", "B"]  # the sale comes first
     assert day3["fee"].iloc[0] == pytest.approx(0.001 * v1, rel=1e-12)
     assert day3["fee"].iloc[1] == pytest.approx(0.999 * v1 * (1 - 1 / 1.003), rel=1e-9)
-    np.testing.assert_allclose(res.weights.loc[px.index[3], ["A", "B", "cash"]], [0, 1, 0], atol=1e-12)
+    np.testing.assert_allclose(
+        res.weights.loc[px.index[3], ["A", "B", "cash"]], [0, 1, 0], atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)

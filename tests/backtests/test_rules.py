@@ -33,7 +33,13 @@ def test_switch_first_value_below_threshold_and_zero_band():
 def test_tilt_hand_case():
     f = np.array([NAN, 0.0, 1.0, NAN, -2.0])
     out = rules.tilt(f, tilt_scale=2.0)
-    expected = [NAN, 0.5, 0.5 * (1 + np.tanh(0.5)), 0.5 * (1 + np.tanh(0.5)), 0.5 * (1 - np.tanh(1))]
+    expected = [
+        NAN,
+        0.5,
+        0.5 * (1 + np.tanh(0.5)),
+        0.5 * (1 + np.tanh(0.5)),
+        0.5 * (1 - np.tanh(1)),
+    ]
     np.testing.assert_allclose(out, expected)
     assert np.nanmin(rules.tilt(np.array([-1e9, 1e9]), tilt_scale=1.0)) >= 0.0
 
@@ -136,9 +142,7 @@ def test_target_weights_hand_case_switch_daily():
     f = pd.Series([NAN, 1.0, 0.1, -1.0], index=idx)
     spec = RotationSpec(near=("N",), long=("L1", "L2"), rebalance="daily", band=0.5)
     t = target_weights(f, px, spec)
-    np.testing.assert_allclose(
-        t.to_numpy(), [[0, 0, 0], [1, 0, 0], [1, 0, 0], [0, 0.5, 0.5]]
-    )
+    np.testing.assert_allclose(t.to_numpy(), [[0, 0, 0], [1, 0, 0], [1, 0, 0], [0, 0.5, 0.5]])
     assert list(t.columns) == ["N", "L1", "L2"]
     assert t.index.name == "date"
 
