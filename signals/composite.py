@@ -1,7 +1,8 @@
 """The composite capital-scarcity factor: signed, weighted z-scores of the components.
 
 Default method ``zsum``: each component is z-scored against its own past (expanding window,
-or trailing ``factor.zscore_window``), multiplied by its thesis sign (:data:`SIGNS`), and the
+or trailing ``factor.zscore_window``), clipped to +-``factor.zscore_clip`` (so one trending
+level cannot dominate), multiplied by its thesis sign (:data:`SIGNS`), and the
 factor is the weighted mean over the components that are *active* on that date (defined and
 within their staleness limit): ``F_t = sum_i w_i s_i z_it / sum_i w_i`` over active i. The
 factor is defined from the first date on which every weighted component is active (so it
@@ -288,6 +289,9 @@ def build_factor_tables(macro: pd.DataFrame, capex: pd.DataFrame, index: pd.Date
     weights = {k: float(v) for k, v in f.weights.items()}
     names = [c for c in SIGNS if c in raw.columns and weights.get(c, 0.0) > 0]
     z = zscore(shown[names], window=int(f.zscore_window), min_periods=int(f.min_periods))
+    clip = float(f.get("zscore_clip", 0.0))
+    if clip > 0:
+        z = z.clip(-clip, clip)
     zsigned = z.mul(pd.Series({c: SIGNS[c] for c in names}), axis=1)
     zactive = active[names] & zsigned.notna()
     factor = combine(

@@ -143,14 +143,23 @@ def provenance_section(metrics: dict[str, Any], availability: pd.DataFrame | Non
              f"{num('period.end', metrics['period']['end'])}.</p>"]
     gaps = metrics.get("gaps") or []
     if gaps:
-        parts.append("<p>Missing or stale data:</p><ul>" +
-                     "".join(f"<li>{esc(g)}</li>" for g in gaps) + "</ul>")
+        items = "".join(f"<li>{esc(g)}</li>" for g in gaps)
+        parts.append(
+            f"<details open><summary>{len(gaps)} data notes: missing, late-starting, stale or "
+            f"restated data</summary><ul>{items}</ul></details>"
+            if len(gaps) <= 12
+            else f"<details><summary>{len(gaps)} data notes: missing, late-starting, stale or "
+            f"restated data (click to expand)</summary><ul>{items}</ul></details>"
+        )
     else:
         parts.append("<p>No gaps were reported.</p>")
     if availability is not None and not availability.empty:
         av_rows = []
         for name, r in availability.iterrows():
-            av_rows.append([esc(name)] + [esc(v) for v in r.tolist()])
+            av_rows.append(
+                [esc(name)]
+                + [esc(f"{v:.0%}" if isinstance(v, float) else v) for v in r.tolist()]
+            )
         parts.append("<p>Factor components:</p>" +
                      table(["component", *map(str, availability.columns)], av_rows))
     parts.append(f"<details><summary>{len(prov)} input files and their SHA-256</summary>"

@@ -161,6 +161,11 @@ def verdict(m: dict[str, Any]) -> dict[str, Any]:
         label = "mixed"
     else:
         label = "not supported"
+    conclusion = {
+        "supported": "the evidence supports the capital-scarcity rotation",
+        "mixed": "the evidence is mixed: some checks pass and others fail",
+        "not supported": "the evidence does not support the capital-scarcity rotation",
+    }[label]
     s = m["strategy"]
     data = "SYNTHETIC" if m["synthetic"] else m["data_source"]
     ci = inf.get("sharpe_ci95") or [None, None]
@@ -173,8 +178,7 @@ def verdict(m: dict[str, Any]) -> dict[str, Any]:
         f"{_fmt(hurdle, '.2f')} for {inf.get('n_trials')} trials, the deflated Sharpe "
         f"probability is {_fmt(dsr, '.2f')}, PBO is {_fmt(p, '.2f')}, the placebo p-value is "
         f"{_fmt(pv, '.3f')}, and the held-out period from {m['oos']['start']} had a Sharpe ratio "
-        f"of {_fmt(oos_sr, '.2f')}. Verdict: the capital-scarcity rotation is {label} by "
-        f"this evidence."
+        f"of {_fmt(oos_sr, '.2f')}. Verdict: {conclusion}."
     )
     failed = [k for k, v in checks.items() if v is False]
     missing = [k for k, v in checks.items() if v is None]
