@@ -78,12 +78,15 @@ def portfolio(
 
     n_cols = close.shape[1]
     kwargs = _explicit_kwargs(init_cash)
+    # at most one order per non-NaN target: size the record buffer to that, not T x M
+    max_orders = max(1, int(np.count_nonzero(~np.isnan(size.to_numpy()))))
     return vbt.Portfolio.from_orders(
         close=close,
         size=size,
         fees=np.asarray(fees, dtype=float).reshape(1, n_cols),
         slippage=np.asarray(slippage, dtype=float).reshape(1, n_cols),
         group_by=group_by,
+        max_orders=max_orders,
         **kwargs,
     )
 
@@ -129,8 +132,12 @@ def simulate_many(
     fees: np.ndarray,
     slippage: np.ndarray,
     init_cash: float,
+    *,
+    block: int = 100,
 ) -> dict[str, np.ndarray]:
-    """Simulate K portfolios over the same closes in one vectorbt call (trials as groups).
+    """Simulate K portfolios over the same closes, trials as column groups of vectorbt.
+
+    One ``from_orders`` call per ``block`` trials (memory grows with block x T x N).
 
     Parameters
     ----------
@@ -139,6 +146,8 @@ def simulate_many(
         Lagged targets per trial.
     fees, slippage : ndarray, shape (K, N)
     init_cash : float
+    block : int, keyword-only
+        Trials per vectorbt call.
 
     Returns
     -------
@@ -147,6 +156,22 @@ def simulate_many(
         ``n_trade_bars`` (shape (K,)).
     """
     n_trials, n_rows, n_cols = size.shape
+    if n_trials > block:
+        # vectorbt keeps many (T, K x N) intermediates: bound them by simulating in blocks
+        # (groups never interact, so blocks give the same numbers as one call)
+        parts = [
+            simulate_many(
+                close,
+                size[i : i + block],
+                fees[i : i + block],
+                slippage[i : i + block],
+                init_cash,
+                block=block,
+            )
+            for i in range(0, n_trials, block)
+        ]
+        out = {k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]}
+        return out
     close_wide = pd.DataFrame(np.tile(np.asarray(close, dtype=float), (1, n_trials)))
     size_wide = pd.DataFrame(np.transpose(size, (1, 0, 2)).reshape(n_rows, n_trials * n_cols))
     groups = np.repeat(np.arange(n_trials), n_cols)

@@ -127,7 +127,21 @@ def test_headline_stats_recomputed_independently(report):
 
 def test_verdict_sentence_uses_the_numbers(report):
     _, metrics = report
-    sentence = metrics["verdict"]["sentence"]
+    v = metrics["verdict"]
+    sentence = v["sentence"]
     assert f"{metrics['strategy']['sharpe']:.2f}" in sentence
-    assert re.search(r"Verdict: the capital-scarcity rotation is (supported|mixed|not supported)",
-                     sentence)
+    inf = metrics["inference"]
+    assert f"{inf['pbo']:.2f}" in sentence and f"{inf['placebo_pvalue']:.3f}" in sentence
+    # the label follows from the checks, recomputed here from the numbers themselves
+    checks = {
+        "alpha_clears_hurdle": inf["hac_alpha_tstat"] > inf["tstat_hurdle"],
+        "survives_deflation": inf["deflated_sharpe"] >= 0.95,
+        "low_overfitting": inf["pbo"] < 0.5,
+        "beats_placebo": inf["placebo_pvalue"] < 0.05,
+        "positive_held_out": metrics["oos"]["sharpe"] > 0,
+    }
+    assert v["checks"] == checks
+    expected = "supported" if all(checks.values()) else (
+        "mixed" if any(checks.values()) else "not supported")
+    assert v["label"] == expected
+    assert re.search(r"Verdict: the evidence (supports|is mixed|does not support)", sentence)

@@ -200,3 +200,18 @@ def test_default_config_grid_runs(market, cfg):
     res = run_sweep(px, factor_fn, cfg.sweep.to_dict(), cfg, engine="numba")
     assert res.n_trials == 3 * 3 * 3 * 3 * 2
     assert res.table["sharpe"].notna().all()
+
+
+def test_vectorbt_blocks_do_not_change_results():
+    from backtests.engine_vbt import simulate_many
+
+    rng = np.random.default_rng(9)
+    close = 20 * np.exp(np.cumsum(rng.normal(0, 0.02, (60, 3)), axis=0))
+    size = rng.uniform(-0.5, 1.0, (7, 60, 3))
+    size[:, rng.uniform(size=60) < 0.7] = np.nan
+    fees = np.full((7, 3), 0.001)
+    slip = np.full((7, 3), 0.0005)
+    one = simulate_many(close, size, fees, slip, 1.0, block=100)
+    blocks = simulate_many(close, size, fees, slip, 1.0, block=3)
+    for key in one:
+        np.testing.assert_array_equal(one[key], blocks[key])
