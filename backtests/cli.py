@@ -49,7 +49,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``scarcity``."""
+    """Build the argument parser of ``scarcity``."""
     parser = argparse.ArgumentParser(
         prog="scarcity",
         description="Test whether a capital-scarcity factor predicts the rotation from "
@@ -188,7 +188,9 @@ def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
     bar.update(bar.total - bar.n)
     bar.close()
     _out(res.summary())
-    _out(f"report: {paths.html}  (data: {res.market.source}{', SYNTHETIC' if res.synthetic else ''})")
+    _out(
+        f"report: {paths.html}  (data: {res.market.source}{', SYNTHETIC' if res.synthetic else ''})"
+    )
     return 0
 
 

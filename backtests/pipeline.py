@@ -22,12 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data.config import Config
-from data.errors import DataError
-from data.loaders import MarketData, load_market
-from signals import build_factor
-from signals.diagnostics import event_study, predictive_regression
-
 from backtests.benchmarks import run_benchmarks
 from backtests.engine import run_backtest
 from backtests.inference import (
@@ -46,6 +40,11 @@ from backtests.rotation import target_weights
 from backtests.spec import RotationSpec
 from backtests.stats import sharpe as sharpe_ratio
 from backtests.sweep import SweepResult, run_sweep
+from data.config import Config
+from data.errors import DataError
+from data.loaders import MarketData, load_market
+from signals import build_factor
+from signals.diagnostics import event_study, predictive_regression
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +148,7 @@ def backtest_window(
 
 
 def cash_rate_series(market: MarketData, cfg: Config, index: pd.DatetimeIndex) -> pd.Series | None:
-    """The configured cash rate (annual percent) as known at each date, or None."""
+    """Return the configured cash rate (annual percent) known at each date, or None."""
     name = cfg.costs.cash_rate_series
     if not name or name not in market.macro.columns:
         return None
@@ -165,7 +164,7 @@ def spread_returns(benchmarks: dict[str, BacktestResult]) -> pd.Series:
 
 
 def factor_function(market: MarketData, cfg: Config) -> Callable[[int, int], pd.Series]:
-    """A callable ``(zscore_window, change_window) -> factor`` for sweeps over factor windows."""
+    """Return a cached ``(zscore_window, change_window) -> factor`` callable for sweeps."""
     cache: dict[tuple[int, int], pd.Series] = {}
 
     def factor_fn(zscore_window: int, change_window: int) -> pd.Series:

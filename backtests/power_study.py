@@ -19,15 +19,14 @@ import pandas as pd
 from scipy import stats as sps
 from tqdm import tqdm
 
-from data.config import Config
-from data.loaders import load_market
-from signals import build_factor
-from signals.diagnostics import predictive_regression
-
 from backtests.benchmarks import run_benchmarks
 from backtests.inference import PowerResult, power_study
 from backtests.pipeline import backtest_window, spread_returns
 from backtests.spec import RotationSpec
+from data.config import Config
+from data.loaders import load_market
+from signals import build_factor
+from signals.diagnostics import predictive_regression
 
 log = logging.getLogger(__name__)
 

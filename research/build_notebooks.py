@@ -151,7 +151,11 @@ def main() -> None:
         ("03_robustness.ipynb", ROBUSTNESS),
     ):
         nb = new_notebook(cells=cells)
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         nbformat.write(nb, HERE / name)
 
 

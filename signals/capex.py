@@ -86,7 +86,7 @@ def ticker_window(ends: np.ndarray, values: np.ndarray, n: int
 
 
 def _snapshot(v: Vintages, tickers: list[str], n: int, at: np.datetime64, stale: int) -> dict:
-    latest: list[np.datetime64] = []
+    ends: dict[str, list[np.datetime64]] = {"capex": [], "growth": [], "ocf": [], "debt": []}
     sums = {"capex": 0.0, "growth": [0.0, 0.0], "ocf": [0.0, 0.0], "debt": [0.0, 0.0]}
     n_capex = 0
     for t in tickers:
@@ -94,32 +94,51 @@ def _snapshot(v: Vintages, tickers: list[str], n: int, at: np.datetime64, stale:
         if cap is None or (at - cap[2]) / _DAY > stale:
             continue
         n_capex += 1
-        latest.append(cap[2])
+        ends["capex"].append(cap[2])
         sums["capex"] += cap[0]
         if np.isfinite(cap[1]) and cap[1] > 0:
             sums["growth"][0] += cap[0]
             sums["growth"][1] += cap[1]
+            ends["growth"].append(cap[2])
         ocf = ticker_window(*v.known(t, "ocf", at), n)
         if ocf is not None and ocf[2] == cap[2] and ocf[0] > 0:
             sums["ocf"][0] += cap[0]
             sums["ocf"][1] += ocf[0]
+            ends["ocf"].append(cap[2])
         debt = ticker_window(*v.known(t, "debt_issuance", at), n)
         if debt is not None and debt[2] == cap[2]:
             sums["debt"][0] += debt[0]
             sums["debt"][1] += cap[0]
+            ends["debt"].append(cap[2])
     g, o, d = sums["growth"], sums["ocf"], sums["debt"]
+
+    def last(key: str) -> pd.Timestamp:
+        return pd.Timestamp(max(ends[key])) if ends[key] else pd.NaT
+
     return {
         "capex_ttm_bn": sums["capex"] / 1e9 if n_capex else np.nan,
         "capex_growth": g[0] / g[1] - 1.0 if g[1] > 0 else np.nan,
         "capex_to_ocf": o[0] / o[1] if o[1] > 0 else np.nan,
         "debt_to_capex": d[0] / d[1] if d[1] > 0 else np.nan,
         "n_companies": float(n_capex),
-        "latest_period_end": pd.Timestamp(max(latest)) if latest else pd.NaT,
+        "latest_period_end": last("capex"),
+        "growth_period_end": last("growth"),
+        "ocf_period_end": last("ocf"),
+        "debt_period_end": last("debt"),
     }
 
 
 SNAPSHOT_COLUMNS = ["capex_ttm_bn", "capex_growth", "capex_to_ocf", "debt_to_capex",
-                    "n_companies", "latest_period_end"]
+                    "n_companies", "latest_period_end", "growth_period_end", "ocf_period_end",
+                    "debt_period_end"]
+# the quarter end behind each measure (its age is counted from it)
+MEASURE_END = {
+    "capex_ttm_bn": "latest_period_end",
+    "capex_growth": "growth_period_end",
+    "capex_to_ocf": "ocf_period_end",
+    "debt_to_capex": "debt_period_end",
+    "n_companies": "latest_period_end",
+}
 
 
 def capex_snapshots(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 4,
@@ -145,7 +164,12 @@ def capex_snapshots(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 
         over companies with data), ``capex_growth`` (TTM over the previous TTM, minus one,
         summed over the companies that have both windows, so a company entering the data is
         not growth), ``capex_to_ocf`` (TTM capex over TTM operating cash flow, companies with
-        both), ``debt_to_capex``, ``n_companies``, ``latest_period_end``.
+        both), ``debt_to_capex``, ``n_companies``, ``latest_period_end`` (latest quarter end
+        of any company in the aggregate) and, per measure, the latest quarter end of the
+        companies behind it: ``growth_period_end``, ``ocf_period_end``, ``debt_period_end``.
+        Snapshots are taken at every ``available_at`` date and on the day a known quarter
+        becomes older than ``stale_days`` (so a company that stops reporting leaves the
+        aggregate on that day, not at the next filing of another company).
 
     Timing
     ------
@@ -153,7 +177,12 @@ def capex_snapshots(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 
     """
     sub = capex[capex["ticker"].isin(tickers)]
     v = Vintages(sub)
-    dates = np.unique(sub["available_at"].dropna().to_numpy(dtype="datetime64[D]"))
+    av = sub["available_at"].to_numpy(dtype="datetime64[D]")
+    expiry = sub["period_end"].to_numpy(dtype="datetime64[D]") + np.timedelta64(stale_days + 1, "D")
+    # an expiry date counts only for a quarter known before it expires (otherwise its own
+    # available_at is already a snapshot date), so rows filed after t add no date before t
+    known_first = ~np.isnat(av) & ~np.isnat(expiry) & (av <= expiry)
+    dates = np.unique(np.r_[av[~np.isnat(av)], expiry[known_first]])
     rows = [_snapshot(v, tickers, quarters, d, stale_days) | {"date": pd.Timestamp(d)}
             for d in dates]
     if not rows:
@@ -167,7 +196,7 @@ def capex_events(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 4) 
     The surprise compares the quarter with what its own history implied just before the
     filing: expected = the same quarter a year earlier x (trailing ``quarters``-quarter sum /
     the ``quarters`` before it), i.e. last year's seasonal level grown at the trailing yearly
-    rate. ``surprise = log(actual / expected)``; NaN when the ``max(quarters, 4) + 4``
+    rate. ``surprise = log(actual / expected)``; NaN when the ``max(2 quarters, 4)``
     quarters before it were not all known and consecutive before the filing.
 
     Parameters
@@ -193,7 +222,7 @@ def capex_events(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 4) 
     first = cap.sort_values("available_at", kind="stable").drop_duplicates(
         ["ticker", "period_end"]
     )
-    need = max(quarters, 4) + 4
+    need = max(2 * quarters, 4)  # both growth windows and the quarter a year earlier
     rows = []
     for t, pe, av, val in zip(first["ticker"].astype(str), first["period_end"],
                               first["available_at"], first["value"].astype(float), strict=True):
@@ -278,9 +307,9 @@ def capex_demand(capex: pd.DataFrame, index: pd.DatetimeIndex, tickers: list[str
         pos = snaps.index.searchsorted(idx, side="right") - 1
         ok = pos >= 0
         p = pos.clip(min=0)
-        latest = pd.DatetimeIndex(snaps["latest_period_end"].to_numpy()[p])
-        a = np.where(ok, (idx - latest).days, np.nan)
         for c in cols:
+            end = pd.DatetimeIndex(snaps[MEASURE_END[c]].to_numpy()[p])
+            a = np.where(ok, (idx - end).days, np.nan)
             comp[c] = np.where(ok, snaps[c].to_numpy(dtype=float)[p], np.nan)
             age[c] = np.where(np.isfinite(comp[c].to_numpy()), a, np.nan)
     events = capex_events(capex, tickers, quarters=quarters)

@@ -50,12 +50,16 @@ SIGNS: dict[str, int] = {
     "hy_spread_change": +1,
     "repo_spread": +1,
 }
-FREQUENCY: dict[str, str] = {
+FREQUENCY: dict[str, str] = {  # staleness class of each component (default: daily)
+    "capex_ttm_bn": "quarterly",
     "capex_growth": "quarterly",
     "capex_to_ocf": "quarterly",
+    "debt_to_capex": "quarterly",
+    "n_companies": "quarterly",
     "capex_surprise": "quarterly",
     "rrp_level": "daily",
     "reserves_level": "weekly",
+    "net_liquidity": "weekly",
     "net_liquidity_change": "weekly",
 }
 BLOCKS: dict[str, tuple[str, ...]] = {

@@ -25,7 +25,10 @@ def test_notebook_executes(path, monkeypatch):
     )
     client.execute()
     errors = [
-        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
         if o.get("output_type") == "error"
     ]
     assert errors == []
@@ -39,6 +42,10 @@ def test_notebooks_exist_and_import_only_public_api():
     for p in NOTEBOOKS:
         src = "\n".join(c.source for c in nbformat.read(p, as_version=4).cells)
         for line in src.splitlines():
-            if line.startswith(("import ", "from ")) and " import " in line or line.startswith("import "):
+            if (
+                line.startswith(("import ", "from "))
+                and " import " in line
+                or line.startswith("import ")
+            ):
                 mod = line.split()[1]
                 assert not mod.split(".")[-1].startswith("_"), f"{p.name}: private import {line}"

@@ -52,7 +52,7 @@ def factor_figure(
     *,
     synthetic: bool = False,
 ) -> Figure:
-    """The composite factor and its component z-scores, idle-money-exhausted regime shaded."""
+    """Plot the factor and its component z-scores, shading the idle-money-exhausted regime."""
     fig, (ax1, ax2) = _new(
         "Capital-scarcity factor (shaded: idle money exhausted)", rows=2, synthetic=synthetic
     )
@@ -77,7 +77,7 @@ def events_figure(
     *,
     synthetic: bool = False,
 ) -> Figure:
-    """Capex announcement events (surprise by date) and the spread's cumulative return around them."""
+    """Plot capex announcements (surprise by date) and the spread's return around them."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
     fig.suptitle("Capex announcements", fontsize=11)
     if synthetic:

@@ -26,7 +26,8 @@ CSS = """
 body{font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1b1b1b;
 line-height:1.45;background:#fafafa}
 main{max-width:1000px;margin:0 auto;padding:1rem}
-h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin-top:1.8rem;border-bottom:1px solid #ddd}
+h1{font-size:1.5rem;margin:.5rem 0}
+h2{font-size:1.15rem;margin-top:1.8rem;border-bottom:1px solid #ddd}
 .banner{background:#b00020;color:#fff;padding:.7rem 1rem;font-weight:700;text-align:center}
 .verdict{background:#eef3f8;border-left:4px solid #1d3557;padding:.6rem .9rem}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0;display:block;overflow-x:auto}
@@ -46,7 +47,7 @@ def esc(x: Any) -> str:
 
 
 def fmt_value(key: str, value: Any) -> str:
-    """The visible text of a metric: percentages for returns, 3 decimals otherwise."""
+    """Format a metric for display: percentages for returns, 3 decimals otherwise."""
     if value is None:
         return "n/a"
     if isinstance(value, bool):
@@ -62,7 +63,7 @@ def fmt_value(key: str, value: Any) -> str:
 
 
 def num(key: str, value: Any) -> str:
-    """A metric as a tagged span (``data-key`` names its place in metrics.json)."""
+    """Render a metric as a tagged span (``data-key`` names its place in metrics.json)."""
     raw = "" if value is None else repr(value)
     return (
         f'<span class="num" data-key="{esc(key)}" data-value="{esc(raw)}">'
@@ -71,14 +72,14 @@ def num(key: str, value: Any) -> str:
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
-    """An HTML table from already-rendered cells."""
+    """Render an HTML table from already-rendered cells."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def figure(png_b64: str, alt: str, caption: str) -> str:
-    """An embedded PNG figure with alt text and a caption."""
+    """Render an embedded PNG figure with alt text and a caption."""
     return (
         f'<figure><img alt="{esc(alt)}" src="data:image/png;base64,{png_b64}">'
         f"<figcaption>{esc(caption)}</figcaption></figure>"
@@ -94,33 +95,56 @@ def stats_table(metrics: dict[str, Any]) -> str:
 
 
 def inference_table(metrics: dict[str, Any]) -> str:
-    """The inference numbers with a short explanation of each."""
+    """Render the inference numbers with a short explanation of each."""
     inf = metrics["inference"]
     ci = inf.get("sharpe_ci95") or [None, None]
     rows = [
-        ["HAC alpha t-statistic", num("inference.hac_alpha_tstat", inf.get("hac_alpha_tstat")),
-         "Newey–West t-stat of the intercept against SPY and the 50/50 mix"],
-        ["t-stat hurdle", num("inference.tstat_hurdle", inf.get("tstat_hurdle")),
-         "what the t-stat must exceed given the number of trials"],
+        [
+            "HAC alpha t-statistic",
+            num("inference.hac_alpha_tstat", inf.get("hac_alpha_tstat")),
+            "Newey–West t-stat of the intercept against SPY and the 50/50 mix",
+        ],
+        [
+            "t-stat hurdle",
+            num("inference.tstat_hurdle", inf.get("tstat_hurdle")),
+            "what the t-stat must exceed given the number of trials",
+        ],
         ["Sharpe 95% CI low", num("inference.sharpe_ci95.0", ci[0]), "stationary bootstrap"],
         ["Sharpe 95% CI high", num("inference.sharpe_ci95.1", ci[1]), "stationary bootstrap"],
-        ["deflated Sharpe", num("inference.deflated_sharpe", inf.get("deflated_sharpe")),
-         "probability the true Sharpe exceeds the best of N noise trials"],
-        ["PBO", num("inference.pbo", inf.get("pbo")),
-         "probability of backtest overfitting (CSCV over the sweep)"],
-        ["placebo p-value", num("inference.placebo_pvalue", inf.get("placebo_pvalue")),
-         "real Sharpe within Sharpes of shifted factors"],
+        [
+            "deflated Sharpe",
+            num("inference.deflated_sharpe", inf.get("deflated_sharpe")),
+            "probability the true Sharpe exceeds the best of N noise trials",
+        ],
+        [
+            "PBO",
+            num("inference.pbo", inf.get("pbo")),
+            "probability of backtest overfitting (CSCV over the sweep)",
+        ],
+        [
+            "placebo p-value",
+            num("inference.placebo_pvalue", inf.get("placebo_pvalue")),
+            "real Sharpe within Sharpes of shifted factors",
+        ],
         ["trials", num("inference.n_trials", inf.get("n_trials")), "sweep variants tested"],
     ]
     if "walkforward_sharpe" in inf:
-        rows.append(["walk-forward Sharpe", num("inference.walkforward_sharpe",
-                     inf.get("walkforward_sharpe")), "stitched out-of-sample choices"])
+        rows.append(
+            [
+                "walk-forward Sharpe",
+                num("inference.walkforward_sharpe", inf.get("walkforward_sharpe")),
+                "stitched out-of-sample choices",
+            ]
+        )
     oos = metrics["oos"]
     rows += [
         ["in-sample Sharpe", num("oos.is_sharpe", oos.get("is_sharpe")), f"before {oos['start']}"],
         ["held-out Sharpe", num("oos.sharpe", oos.get("sharpe")), f"from {oos['start']}"],
-        ["held-out total return", num("oos.total_return", oos.get("total_return")),
-         f"from {oos['start']}"],
+        [
+            "held-out total return",
+            num("oos.total_return", oos.get("total_return")),
+            f"from {oos['start']}",
+        ],
     ]
     return table(["statistic", "value", "meaning"], rows)
 
@@ -135,12 +159,14 @@ def predictive_table(predictive: pd.DataFrame) -> str:
 
 
 def provenance_section(metrics: dict[str, Any], availability: pd.DataFrame | None) -> str:
-    """Sources, hashes, gaps and component availability."""
+    """Render sources, hashes, gaps and component availability."""
     prov = metrics["provenance"]
     rows = [[f"<code>{esc(k)}</code>", f"<code>{esc(v[:16])}…</code>"] for k, v in prov.items()]
-    parts = [f"<p>Data source: <b>{esc(metrics['data_source'])}</b>; period "
-             f"{num('period.start', metrics['period']['start'])} to "
-             f"{num('period.end', metrics['period']['end'])}.</p>"]
+    parts = [
+        f"<p>Data source: <b>{esc(metrics['data_source'])}</b>; period "
+        f"{num('period.start', metrics['period']['start'])} to "
+        f"{num('period.end', metrics['period']['end'])}.</p>"
+    ]
     gaps = metrics.get("gaps") or []
     if gaps:
         items = "".join(f"<li>{esc(g)}</li>" for g in gaps)
@@ -157,13 +183,17 @@ def provenance_section(metrics: dict[str, Any], availability: pd.DataFrame | Non
         av_rows = []
         for name, r in availability.iterrows():
             av_rows.append(
-                [esc(name)]
-                + [esc(f"{v:.0%}" if isinstance(v, float) else v) for v in r.tolist()]
+                [esc(name)] + [esc(f"{v:.0%}" if isinstance(v, float) else v) for v in r.tolist()]
             )
-        parts.append("<p>Factor components:</p>" +
-                     table(["component", *map(str, availability.columns)], av_rows))
-    parts.append(f"<details><summary>{len(prov)} input files and their SHA-256</summary>"
-                 + table(["file", "sha256"], rows) + "</details>")
+        parts.append(
+            "<p>Factor components:</p>"
+            + table(["component", *map(str, availability.columns)], av_rows)
+        )
+    parts.append(
+        f"<details><summary>{len(prov)} input files and their SHA-256</summary>"
+        + table(["file", "sha256"], rows)
+        + "</details>"
+    )
     return "".join(parts)
 
 
@@ -216,11 +246,12 @@ def render_html(
         inference_table(metrics),
     ]
     if predictive is not None:
+        fm = metrics["factor"]
         sections += [
             "<h2>Does the factor predict the spread?</h2>",
-            f"<p>Headline horizon {num('factor.horizon_days', metrics['factor'].get('horizon_days'))}"
-            f" days: beta {num('factor.predictive_beta', metrics['factor']['predictive_beta'])}, "
-            f"HAC t {num('factor.predictive_tstat_hac', metrics['factor']['predictive_tstat_hac'])}."
+            f"<p>Headline horizon {num('factor.horizon_days', fm.get('horizon_days'))}"
+            f" days: beta {num('factor.predictive_beta', fm['predictive_beta'])}, "
+            f"HAC t {num('factor.predictive_tstat_hac', fm['predictive_tstat_hac'])}."
             "</p>",
             predictive_table(predictive),
         ]

@@ -51,7 +51,7 @@ def clean(value: Any) -> Any:
 
 
 def stat_block(stats: dict[str, Any]) -> dict[str, Any]:
-    """The contract's subset of a result's ``stats()``."""
+    """Return the contract's subset of a result's ``stats()``."""
     return {k: clean(stats.get(k)) for k in STAT_KEYS}
 
 
@@ -135,7 +135,7 @@ def _fmt(x: float | None, spec: str) -> str:
 
 
 def verdict(m: dict[str, Any]) -> dict[str, Any]:
-    """A verdict sentence generated from the statistics, and the checks behind it.
+    """Generate the verdict sentence from the statistics, with the checks behind it.
 
     The thesis counts as supported only when every available check passes: the HAC alpha
     t-statistic clears the multiple-testing hurdle, the deflated Sharpe probability is at
@@ -182,8 +182,13 @@ def verdict(m: dict[str, Any]) -> dict[str, Any]:
     )
     failed = [k for k, v in checks.items() if v is False]
     missing = [k for k, v in checks.items() if v is None]
-    return {"label": label, "sentence": sentence, "checks": checks, "failed": failed,
-            "unavailable": missing}
+    return {
+        "label": label,
+        "sentence": sentence,
+        "checks": checks,
+        "failed": failed,
+        "unavailable": missing,
+    }
 
 
 def validate_metrics(metrics: dict[str, Any]) -> None:

@@ -131,7 +131,7 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
 
 
 def summary_markdown(metrics: dict[str, Any]) -> str:
-    """A short Markdown summary of the report."""
+    """Write a short Markdown summary of the report."""
     lines = []
     if metrics["synthetic"]:
         lines.append("> **SYNTHETIC DATA** — simulated market, not real history.\n")

@@ -111,3 +111,32 @@ def test_engines_agree_on_the_real_mirror(mirror_dir, cfg):
 
     market = load_market(cfg, source="mirror", mirror=mirror_dir)
     _run_market(market, cfg)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sweep_kernel_agrees_with_the_reference(seed):
+    from backtests.engine_nb import simulate_many
+    from backtests.engine_reference import simulate
+    from backtests.simulation import position_values
+
+    rng = np.random.default_rng(seed)
+    px, _ = _market(seed, n=120)
+    close = px.to_numpy()
+    size = rng.uniform(-0.8, 1.2, (4, *close.shape))
+    size[:, rng.uniform(size=120) < 0.6] = np.nan  # hold rows
+    size[rng.uniform(size=size.shape) < 0.2] = np.nan  # partial rows
+    fees = rng.uniform(0, 0.02, (4, close.shape[1]))
+    slip = rng.uniform(0, 0.01, (4, close.shape[1]))
+    cash0 = np.array([1.0, 3.0, 0.5, 1e4])
+    got = simulate_many(close, size, fees, slip, cash0)
+    for k in range(4):
+        sim = simulate(close, size[k], fees[k], slip[k], cash0[k])
+        scale = cash0[k]
+        np.testing.assert_allclose(got["value"][k], sim.value, rtol=0, atol=1e-10 * scale)
+        np.testing.assert_allclose(got["cash"][k], sim.cash, rtol=0, atol=1e-10 * scale)
+        pv = position_values(sim, close)
+        np.testing.assert_allclose(
+            got["short"][k], np.maximum(-pv, 0).sum(axis=1), rtol=0, atol=1e-10 * scale
+        )
+        np.testing.assert_allclose(got["gross"][k], np.abs(pv).sum(axis=1), atol=1e-10 * scale)
+        assert got["n_trade_bars"][k] == np.unique(sim.orders["idx"]).size

@@ -141,7 +141,10 @@ def test_verdict_sentence_uses_the_numbers(report):
         "positive_held_out": metrics["oos"]["sharpe"] > 0,
     }
     assert v["checks"] == checks
-    expected = "supported" if all(checks.values()) else (
-        "mixed" if any(checks.values()) else "not supported")
+    expected = (
+        "supported"
+        if all(checks.values())
+        else ("mixed" if any(checks.values()) else "not supported")
+    )
     assert v["label"] == expected
     assert re.search(r"Verdict: the evidence (supports|is mixed|does not support)", sentence)

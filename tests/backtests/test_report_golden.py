@@ -1,4 +1,7 @@
-"""Golden metrics of the synthetic report (fixed seed); regenerate with tests/golden/make_golden.py."""
+"""Golden metrics of the synthetic report (fixed seed).
+
+Regenerate with tests/golden/make_golden.py.
+"""
 
 from __future__ import annotations
 
