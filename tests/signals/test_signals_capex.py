@@ -102,9 +102,8 @@ def test_capex_demand_carries_snapshots_forward_with_ages(entry_table):
     idx = pd.bdate_range("2024-02-01", "2024-03-08", name="date")
     comp, age, events = capex_demand(entry_table, idx, ["A", "B"], surprise_window_days=100)
     known = D("2024-02-09")  # 2023Q4 + 40 days
-    assert comp.loc[: known - pd.Timedelta(days=1), "capex_ttm_bn"].eq(
-        (4 + 5 + 6 + 7) + 30
-    ).all()  # A's 2023Q3 TTM and B's three quarters are not a TTM yet: A alone
+    # before: A's TTM to 2023Q3; B's three quarters are not a TTM yet
+    assert comp.loc[: known - pd.Timedelta(days=1), "capex_ttm_bn"].eq(4 + 5 + 6 + 7).all()
     assert comp.loc[known, "capex_ttm_bn"] == pytest.approx(66)
     assert comp.loc[D("2024-03-01"), "capex_growth"] == pytest.approx(2.0)
     assert age.loc[known, "capex_growth"] == (known - D("2023-12-31")).days
