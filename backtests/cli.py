@@ -145,7 +145,8 @@ def cmd_backtest(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity sweep``: run a grid and write one row per trial."""
-    from backtests.pipeline import run_sweep_for
+    from backtests.inference import tstat_hurdle
+    from backtests.pipeline import run_sweep_for, sweep_inference
 
     market = _market(args, cfg)
     sweep = run_sweep_for(
@@ -161,6 +162,12 @@ def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
 
     atomic_write_text(out, sweep.table.to_csv(index=False))
     _out(sweep.summary())
+    deflated, pbo_res, wf, n = sweep_inference(sweep, cfg)
+    if deflated is not None:
+        _out(f"best trial, deflated for {n} trials: {deflated.summary()}")
+        _out(pbo_res.summary())
+        _out(wf.summary())
+        _out(f"t-statistic hurdle for {n} trials: {tstat_hurdle(n):.2f}")
     _out(f"{sweep.n_trials} trials written to {out} (data: {market.source})")
     return 0
 

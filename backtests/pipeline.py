@@ -307,6 +307,52 @@ def run_pipeline(
     )
 
 
+def sweep_inference(
+    sweep: SweepResult | None, cfg: Config, *, observed: pd.Series | None = None
+) -> tuple[Any, Any, Any, int]:
+    """Deflated Sharpe, PBO and walk-forward over a sweep's in-sample trials.
+
+    Parameters
+    ----------
+    sweep : SweepResult or None
+        The sweep (its return matrix must end before ``run.oos_start``).
+    cfg : Config
+        ``[inference]`` settings and ``run.oos_start``.
+    observed : Series, optional
+        Returns whose Sharpe is deflated (default: the best trial of the sweep).
+
+    Returns
+    -------
+    tuple
+        ``(deflated, pbo, walk_forward, n_trials)``; the first three are None when the
+        sweep has fewer than two trials.
+    """
+    if sweep is None or sweep.n_trials < 2:
+        return None, None, None, 1
+    inf = cfg.inference
+    oos_start = pd.Timestamp(cfg.run.oos_start)
+    trial_rets = sweep.returns.dropna(how="all").fillna(0.0)
+    trial_sr = np.asarray([sharpe_ratio(trial_rets[c]) for c in trial_rets.columns])
+    if observed is None:
+        observed = trial_rets.iloc[:, int(np.nanargmax(trial_sr))]
+    deflated = deflated_sharpe(observed, trial_sr, oos_start=oos_start)
+    pbo_res = pbo(
+        trial_rets,
+        n_splits=int(inf.pbo_splits),
+        metric=str(inf.get("pbo_metric", "sharpe")),
+        oos_start=oos_start,
+    )
+    wf = walk_forward(
+        trial_rets,
+        train_days=int(inf.walkforward_train_days),
+        test_days=int(inf.walkforward_test_days),
+        metric=str(inf.get("walkforward_metric", "sharpe")),
+        expanding=bool(inf.get("walkforward_expanding", True)),
+        oos_start=oos_start,
+    )
+    return deflated, pbo_res, wf, int(sweep.n_trials)
+
+
 def _inference(
     cfg: Config,
     result: BacktestResult,
@@ -340,20 +386,12 @@ def _inference(
         seed=int(inf.seed),
     )
     tail = held_out(rets, oos_start)
-    deflated = pbo_res = wf = None
-    n_trials = 1
-    if sweep is not None and sweep.n_trials > 1:
-        trial_rets = sweep.returns.dropna(how="all")
-        n_trials = int(sweep.n_trials)
-        trial_sr = np.asarray([sharpe_ratio(trial_rets[c].dropna()) for c in trial_rets.columns])
-        deflated = deflated_sharpe(rets.loc[: oos_start - pd.Timedelta(days=1)], trial_sr)
-        pbo_res = pbo(trial_rets.fillna(0.0), n_splits=int(inf.pbo_splits))
-        wf = walk_forward(
-            trial_rets.fillna(0.0),
-            train_days=int(inf.walkforward_train_days),
-            test_days=int(inf.walkforward_test_days),
-        )
-    hurdle = tstat_hurdle(n_trials)
+    is_rets = rets.loc[: oos_start - pd.Timedelta(days=1)]
+    deflated, pbo_res, wf, n_trials = sweep_inference(sweep, cfg, observed=is_rets)
+    hurdle = tstat_hurdle(
+        n_trials, alpha=float(inf.get("hurdle_alpha", 0.05)),
+        method=str(inf.get("hurdle_method", "bonferroni")),
+    )
     return InferenceReport(
         alpha=alpha,
         sharpe_ci=ci,
