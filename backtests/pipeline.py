@@ -220,7 +220,6 @@ def run_sweep_for(
         prices = window.loc[: pd.Timestamp(cfg.run.oos_start) - pd.Timedelta(days=1)]
         cash_rate = cash_rate_series(market, cfg, prices.index)
     grid = load_grid(grid_path) if grid_path else cfg.sweep.to_dict()
-    grid = {k: v for k, v in grid.items() if k not in ("chunk_size", "engine")}
     return run_sweep(
         prices,
         factor_function(market, cfg),

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from backtests.benchmarks import run_benchmarks
 from backtests.inference import PowerResult, power_study
 from backtests.pipeline import backtest_window, spread_returns
+from backtests.report.figures import SYNTHETIC_MARK
 from backtests.spec import RotationSpec
 from data.config import Config
 from data.loaders import load_market
@@ -107,5 +108,10 @@ def run_power_study(
         out.mkdir(parents=True, exist_ok=True)
         table = res.table if isinstance(res.table, pd.DataFrame) else pd.DataFrame(res.table)
         table.to_csv(out / "power.csv", index=False)
-        res.plot().savefig(out / "power.png", dpi=96)
+        fig = res.plot()
+        fig.text(0.99, 0.01, SYNTHETIC_MARK, ha="right", va="bottom", color="#b00020", fontsize=9)
+        fig.savefig(out / "power.png", dpi=96)
+        (out / "SYNTHETIC.txt").write_text(
+            "Every number in this directory comes from the synthetic market (simulated data).\n"
+        )
     return res

@@ -22,7 +22,7 @@ from backtests.spec import FIELD_NAMES
 from data.errors import ConfigError
 
 FACTOR_KEYS: tuple[str, ...] = ("zscore_window", "change_window")
-NON_PARAMETER_KEYS: tuple[str, ...] = ("chunk_size",)
+NON_PARAMETER_KEYS: tuple[str, ...] = ("chunk_size", "engine")
 
 
 @dataclass(frozen=True)

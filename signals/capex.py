@@ -13,8 +13,14 @@ forward, so a value at t depends only on rows with ``available_at <= t``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+
+from data.config import Config
+from data.errors import DataError
+from data.tables import QUARTERS_COLUMNS
 
 
 QUARTER_GAP_DAYS = (70, 110)  # consecutive quarter ends are 3 months apart
@@ -190,23 +196,33 @@ def capex_snapshots(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 
     return pd.DataFrame(rows).set_index("date")[SNAPSHOT_COLUMNS]
 
 
-def capex_events(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 4) -> pd.DataFrame:
+def _check_quarters(capex: pd.DataFrame, what: str) -> None:
+    missing = [c for c in QUARTERS_COLUMNS if c not in capex.columns]
+    if missing:
+        raise DataError(f"capex quarters lack columns {missing}", source=what)
+
+
+def capex_events(capex: pd.DataFrame, tickers: Config | Sequence[str], *,
+                 quarters: int | None = None) -> pd.DataFrame:
     """One row per capex announcement: the first filing of each discrete quarter.
 
     The surprise compares the quarter with what its own history implied just before the
     filing: expected = the same quarter a year earlier x (trailing ``quarters``-quarter sum /
-    the ``quarters`` before it), i.e. last year's seasonal level grown at the trailing yearly
-    rate. ``surprise = log(actual / expected)``; NaN when the ``max(2 quarters, 4)``
-    quarters before it were not all known and consecutive before the filing.
+    the ``quarters`` before it), i.e. last year's seasonal level grown at the trailing
+    ``quarters``-quarter rate. ``surprise = log(actual / expected)``; NaN when the
+    ``max(2 quarters, 4)`` quarters before it were not all known and consecutive before the
+    filing (or any of the values is not positive).
 
     Parameters
     ----------
     capex : DataFrame
         Capex quarters (point-in-time vintages).
-    tickers : list of str
-        Companies to include.
-    quarters : int
-        Quarters in the trailing growth window.
+    tickers : Config or sequence of str
+        Companies to include; a :class:`~data.config.Config` means its
+        ``universe.hyperscalers``, with ``quarters`` defaulting to
+        ``factor.surprise_trend_quarters``.
+    quarters : int, optional
+        Quarters in the trailing trend window (default 4, or the configured value).
 
     Returns
     -------
@@ -217,7 +233,15 @@ def capex_events(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 4) 
     ------
     The expectation uses only quarters with ``available_at`` strictly before the event's.
     """
-    cap = capex[(capex["concept"] == "capex") & capex["ticker"].isin(tickers)]
+    if isinstance(tickers, Config):
+        if quarters is None:
+            quarters = int(tickers.factor.surprise_trend_quarters)
+        tickers = list(tickers.universe.hyperscalers)
+    quarters = 4 if quarters is None else int(quarters)
+    if quarters < 1:
+        raise ValueError(f"`quarters` must be >= 1, got {quarters}")
+    _check_quarters(capex, "capex_events")
+    cap = capex[(capex["concept"] == "capex") & capex["ticker"].isin(list(tickers))]
     v = Vintages(cap)
     first = cap.sort_values("available_at", kind="stable").drop_duplicates(
         ["ticker", "period_end"]
@@ -278,10 +302,30 @@ def surprise_component(events: pd.DataFrame, index: pd.DatetimeIndex, *,
     return vals.mean(axis=1).rename("capex_surprise"), age.rename("capex_surprise")
 
 
-def capex_demand(capex: pd.DataFrame, index: pd.DatetimeIndex, tickers: list[str], *,
-                 quarters: int = 4, stale_days: int = 200,
-                 surprise_window_days: int = 100) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def capex_demand(capex: pd.DataFrame, index: pd.DatetimeIndex, tickers: Sequence[str], *,
+                 quarters: int = 4, stale_days: int = 200, surprise_window_days: int = 100,
+                 trend_quarters: int | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Daily capex-demand components on ``index`` with their ages.
+
+    Parameters
+    ----------
+    capex : DataFrame
+        Capex quarters (point-in-time vintages).
+    index : DatetimeIndex
+        Business days.
+    tickers : sequence of str
+        Companies to aggregate (the hyperscalers).
+    quarters : int
+        TTM window in quarters (``factor.capex_growth_quarters``).
+    stale_days : int
+        A company whose latest quarter ended longer ago leaves the aggregate
+        (``factor.staleness_days.quarterly``).
+    surprise_window_days : int
+        How long a company's latest surprise counts (``factor.surprise_window_days``).
+    trend_quarters : int, optional
+        Trend window of the surprise (``factor.surprise_trend_quarters``; default
+        ``quarters``).
 
     Returns
     -------
@@ -299,6 +343,8 @@ def capex_demand(capex: pd.DataFrame, index: pd.DatetimeIndex, tickers: list[str
     Values change only on ``available_at`` dates and are carried forward.
     """
     idx = pd.DatetimeIndex(index)
+    _check_quarters(capex, "capex_demand")
+    tickers = list(tickers)
     snaps = capex_snapshots(capex, tickers, quarters=quarters, stale_days=stale_days)
     cols = ["capex_ttm_bn", "capex_growth", "capex_to_ocf", "debt_to_capex", "n_companies"]
     comp = pd.DataFrame(index=idx, columns=cols, dtype=float)
@@ -312,7 +358,8 @@ def capex_demand(capex: pd.DataFrame, index: pd.DatetimeIndex, tickers: list[str
             a = np.where(ok, (idx - end).days, np.nan)
             comp[c] = np.where(ok, snaps[c].to_numpy(dtype=float)[p], np.nan)
             age[c] = np.where(np.isfinite(comp[c].to_numpy()), a, np.nan)
-    events = capex_events(capex, tickers, quarters=quarters)
+    trend = quarters if trend_quarters is None else trend_quarters
+    events = capex_events(capex, tickers, quarters=trend)
     sv, sa = surprise_component(events, idx, window_days=surprise_window_days)
     comp["capex_surprise"] = sv
     age["capex_surprise"] = sa

@@ -24,16 +24,20 @@ is known at the close of t. Trading on it happens at the next bar (``backtests.e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 
 from data.config import Config
+from data.errors import ConfigError
 from signals.capex import capex_demand
 from signals.funding import funding_price
 from signals.liquidity import idle_liquidity
 from signals.transforms import fresh, zscore
+
+Method = Literal["zsum", "pca", "interaction"]
+METHODS: tuple[str, ...] = get_args(Method)
 
 SIGNS: dict[str, int] = {
     "capex_growth": +1,
@@ -178,27 +182,49 @@ def _availability(active: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def pca_loadings(past: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """First principal component's loadings of ``past`` (rows = dates), sign-aligned.
+
+    The sign makes the component's scores over ``past`` correlate positively with
+    ``reference`` (the ``zsum`` factor on the same rows, NaN where undefined); where that
+    correlation cannot be computed, the loadings are made to sum to a positive number.
+    """
+    cov = np.atleast_2d(np.cov(past, rowvar=False))
+    _, vecs = np.linalg.eigh(cov)
+    load = vecs[:, -1]
+    ok = np.isfinite(reference)
+    scores = past[ok] @ load
+    sign = 0.0
+    if ok.sum() >= 2 and np.std(scores) > 0 and np.std(reference[ok]) > 0:
+        sign = float(np.sign(np.corrcoef(scores, reference[ok])[0, 1]))
+    if sign == 0.0:
+        sign = 1.0 if load.sum() >= 0 else -1.0
+    return load * sign
+
+
 def _pca_factor(z: pd.DataFrame, zs: pd.Series, min_periods: int) -> pd.Series:
-    """First principal component of z (NaN as 0), loadings re-estimated at month ends."""
-    filled = z.fillna(0.0)
-    out = pd.Series(np.nan, index=z.index)
-    month_end = z.index.to_series().groupby(z.index.to_period("M")).max()
-    loadings = None
-    for end in z.index:
-        if end in month_end.values and z.loc[:end].dropna(how="all").shape[0] >= min_periods:
-            past = filled.loc[:end].to_numpy()
-            cov = np.cov(past, rowvar=False)
-            vals, vecs = np.linalg.eigh(cov)
-            loadings = vecs[:, -1]
-            if loadings.sum() < 0:
-                loadings = -loadings
-        if loadings is not None and np.isfinite(zs.loc[end]):
-            out.loc[end] = float(filled.loc[end].to_numpy() @ loadings)
-    return out
+    """First principal component of z (NaN as 0) on an expanding window.
+
+    Loadings are estimated at each month end (the last date of each month in the index)
+    from every row up to and including it, once ``min_periods`` rows have a z-score, and
+    used from that date to the next month end; the sign follows :func:`pca_loadings`.
+    Values are NaN where ``zs`` (the ``zsum`` factor) is NaN.
+    """
+    x = z.fillna(0.0).to_numpy()
+    ref = zs.to_numpy(dtype=float)
+    count = np.cumsum(z.notna().any(axis=1).to_numpy())
+    months = z.index.to_period("M")
+    is_end = np.r_[months[1:] != months[:-1], True] if len(z) else np.array([], bool)
+    loadings = np.full(x.shape, np.nan)
+    for i in np.nonzero(is_end & (count >= min_periods))[0]:
+        loadings[i] = pca_loadings(x[: i + 1], ref[: i + 1])
+    loadings = pd.DataFrame(loadings, index=z.index).ffill().to_numpy()
+    out = np.einsum("ij,ij->i", x, loadings)
+    return pd.Series(np.where(np.isfinite(ref), out, np.nan), index=z.index)
 
 
 def combine(zsigned: pd.DataFrame, active: pd.DataFrame, weights: dict[str, float],
-            *, method: str = "zsum", min_periods: int = 252) -> pd.Series:
+            *, method: Method = "zsum", min_periods: int = 252) -> pd.Series:
     """Combine signed z-scores into the factor (see the module docstring).
 
     Parameters
@@ -267,6 +293,9 @@ def build_factor_tables(macro: pd.DataFrame, capex: pd.DataFrame, index: pd.Date
     The value at t is known at the close of t.
     """
     f = cfg.factor
+    method = str(f.method)
+    if method not in METHODS:
+        raise ConfigError(f"[factor] method must be one of {list(METHODS)}, got {method!r}")
     idx = pd.DatetimeIndex(index)
     stale = f.staleness_days
     # provenance in .attrs is deep-copied by every pandas operation: compute on plain frames
@@ -278,6 +307,7 @@ def build_factor_tables(macro: pd.DataFrame, capex: pd.DataFrame, index: pd.Date
         quarters=int(f.capex_growth_quarters),
         stale_days=int(stale["quarterly"]),
         surprise_window_days=int(f.get("surprise_window_days", 100)),
+        trend_quarters=int(f.get("surprise_trend_quarters", f.capex_growth_quarters)),
     )
     liq, liq_age, regime = idle_liquidity(macro, idx, cfg)
     fun, fun_age = funding_price(macro, idx, cfg)
@@ -298,18 +328,17 @@ def build_factor_tables(macro: pd.DataFrame, capex: pd.DataFrame, index: pd.Date
         z = z.clip(-clip, clip)
     zsigned = z.mul(pd.Series({c: SIGNS[c] for c in names}), axis=1)
     zactive = active[names] & zsigned.notna()
-    factor = combine(
-        zsigned, zactive, weights, method=str(f.method), min_periods=int(f.min_periods)
-    )
+    factor = combine(zsigned, zactive, weights, method=method, min_periods=int(f.min_periods))
     return FactorResult(
         factor=factor,
-        regime=regime.reindex(idx).fillna(False).astype(bool),
+        # the regime needs a fresh ON RRP: unknown (stale or absent) is not exhausted
+        regime=(regime.reindex(idx).fillna(False) & active["rrp_level"]).astype(bool),
         components=shown,
         zscores=zsigned.where(zactive),
         active=zactive,
         events=events,
         availability=_availability(zactive),
-        method=str(f.method),
+        method=method,
         weights={c: weights[c] for c in names},
     )
 

@@ -174,24 +174,6 @@ def sweep_heatmap(pivot: pd.DataFrame, *, title: str, synthetic: bool = False) -
     return fig
 
 
-def power_figure(table: pd.DataFrame, *, alpha: float) -> Figure:
-    """Rejection rate of the headline test against the planted effect size (synthetic market)."""
-    fig, ax = plt.subplots(figsize=(6, 3.6))
-    fig.suptitle("Size and power on the synthetic market", fontsize=11)
-    fig.text(0.99, 0.01, SYNTHETIC_MARK, ha="right", va="bottom", color="#b00020", fontsize=9)
-    x = table["effect_size"].to_numpy(dtype=float)
-    ax.plot(x, table["rejection_rate"].to_numpy(dtype=float), marker="o", label="rejection rate")
-    if {"lo", "hi"} <= set(table.columns):
-        ax.fill_between(x, table["lo"].to_numpy(float), table["hi"].to_numpy(float), alpha=0.25)
-    ax.axhline(alpha, color="grey", ls="--", lw=0.8, label=f"nominal size {alpha:.0%}")
-    ax.set_xlabel("planted effect size (daily spread return per unit scarcity)")
-    ax.set_ylabel("share of seeds rejecting")
-    ax.set_ylim(0, 1)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
 def to_png_base64(fig: Figure, *, dpi: int = 96) -> str:
     """Render a figure to a base64 PNG string and close it."""
     buf = io.BytesIO()

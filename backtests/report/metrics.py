@@ -16,16 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-STAT_KEYS = (
-    "total_return",
-    "cagr",
-    "ann_vol",
-    "sharpe",
-    "sortino",
-    "max_drawdown",
-    "calmar",
-    "turnover",
-)
+from backtests.stats import STAT_NAMES
+
+# the report contract's statistics: the engine's, less exposure and the rebalance count
+STAT_KEYS = tuple(k for k in STAT_NAMES if k not in ("exposure", "n_rebalances"))
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 DSR_PASS = 0.95
 PBO_PASS = 0.5
