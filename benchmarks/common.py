@@ -101,8 +101,10 @@ def prepare(
     mirror : Path or None
         The real mirror; None: the synthetic market.
     start, end : str
-        Window of the backtest (``end`` empty: the last date); never before the factor's
-        first defined date (as :func:`backtests.pipeline.backtest_window`).
+        Window of the benchmark (``end`` empty: the last date). Unlike
+        :func:`backtests.pipeline.backtest_window` it does not start at the factor's first
+        defined date: every bar is simulated (holding cash while the factor is undefined),
+        so the size of the problem is the calendar's.
     last_bars : int, optional
         Keep only the last this many bars (the tiny mode).
 
@@ -128,9 +130,7 @@ def prepare(
         t0 = time.perf_counter()
         built[(zw, cw)] = fn(zw, cw)
         seconds[f"{zw},{cw}"] = time.perf_counter() - t0
-    first = max(f.first_valid_index() for f in built.values())
-    lo = max(pd.Timestamp(start), pd.Timestamp(first))
-    prices = market.prices[list(spec.tickers)].loc[lo : pd.Timestamp(end) if end else None]
+    prices = market.prices[list(spec.tickers)].loc[pd.Timestamp(start) : end or None]
     if last_bars is not None:
         prices = prices.iloc[-int(last_bars) :]
     factors = {k: f.reindex(prices.index) for k, f in built.items()}

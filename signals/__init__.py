@@ -5,7 +5,15 @@ uses only information public at t. See ``signals.composite`` for the default fac
 """
 
 from signals.capex import capex_demand, capex_events, capex_snapshots
-from signals.composite import SIGNS, FactorResult, build_factor, build_factor_tables, combine
+from signals.composite import (
+    METHODS,
+    SIGNS,
+    FactorResult,
+    build_factor,
+    build_factor_from_market,
+    build_factor_tables,
+    combine,
+)
 from signals.diagnostics import (
     EventStudyResult,
     PredictiveResult,
@@ -19,11 +27,13 @@ from signals.liquidity import exhausted_regime, idle_liquidity, to_billions
 from signals.transforms import trailing_change, zscore
 
 __all__ = [
+    "METHODS",
     "SIGNS",
     "EventStudyResult",
     "FactorResult",
     "PredictiveResult",
     "build_factor",
+    "build_factor_from_market",
     "build_factor_tables",
     "capex_demand",
     "capex_events",

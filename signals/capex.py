@@ -18,94 +18,56 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from data.config import Config
-from data.errors import DataError
-from data.tables import QUARTERS_COLUMNS
+from signals._quarters import (
+    QUARTER_GAP_DAYS,
+    Vintages,
+    check_quarters,
+    matched_growth,
+    quarter_slots,
+    ticker_window,
+)
+from signals.capex_events import EVENT_COLUMNS, capex_events, surprise_component
 
+__all__ = [
+    "EVENT_COLUMNS",
+    "MEASURE_END",
+    "QUARTER_GAP_DAYS",
+    "SNAPSHOT_COLUMNS",
+    "Vintages",
+    "capex_demand",
+    "capex_events",
+    "capex_snapshots",
+    "matched_growth",
+    "quarter_slots",
+    "surprise_component",
+    "ticker_window",
+]
 
-QUARTER_GAP_DAYS = (70, 110)  # consecutive quarter ends are 3 months apart
 _DAY = np.timedelta64(1, "D")
 
 
-class Vintages:
-    """Point-in-time quarters of one table as small numpy arrays per ``(ticker, concept)``.
-
-    ``known(ticker, concept, d)`` returns the latest vintage of every quarter with
-    ``available_at <= d`` (the same rows as :func:`data.fundamentals.as_of`), as arrays of
-    period ends (datetime64[D]) and values, sorted by period end.
-    """
-
-    def __init__(self, quarters: pd.DataFrame):
-        q = quarters.sort_values(["ticker", "concept", "period_end", "available_at"],
-                                 kind="stable")
-        self.groups: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for (t, c), g in q.groupby(["ticker", "concept"], sort=False):
-            self.groups[(str(t), str(c))] = (
-                g["period_end"].to_numpy(dtype="datetime64[D]"),
-                g["available_at"].to_numpy(dtype="datetime64[D]"),
-                g["value"].to_numpy(dtype=float),
-            )
-
-    def known(self, ticker: str, concept: str, d: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
-        """Quarter ends and values of the latest vintages available on or before ``d``."""
-        g = self.groups.get((ticker, concept))
-        if g is None:
-            return np.array([], dtype="datetime64[D]"), np.array([], dtype=float)
-        pe, av, val = g
-        idx = np.nonzero(av <= d)[0]
-        if len(idx) == 0:
-            return pe[:0], val[:0]
-        p = pe[idx]
-        last = idx[np.r_[p[1:] != p[:-1], True]]
-        return pe[last], val[last]
-
-
-def _consecutive(ends: np.ndarray) -> bool:
-    d = np.diff(ends) / _DAY
-    return bool(np.all((d >= QUARTER_GAP_DAYS[0]) & (d <= QUARTER_GAP_DAYS[1])))
-
-
-def ticker_window(ends: np.ndarray, values: np.ndarray, n: int
-                  ) -> tuple[float, float, np.datetime64] | None:
-    """Sum of the last ``n`` quarters and of the ``n`` before them, for one company.
-
-    Parameters
-    ----------
-    ends, values : ndarray
-        One company's known quarter ends and values of one concept, sorted by end.
-    n : int
-        Quarters per window (4 for trailing twelve months).
-
-    Returns
-    -------
-    tuple or None
-        ``(last_sum, previous_sum, latest_period_end)``; ``previous_sum`` is NaN when fewer
-        than ``2 n`` consecutive quarters are known; None when the last ``n`` are not
-        consecutive.
-    """
-    if len(ends) < n or not _consecutive(ends[-n:]):
-        return None
-    prev_sum = np.nan
-    if len(ends) >= 2 * n and _consecutive(ends[-2 * n :]):
-        prev_sum = float(values[-2 * n : -n].sum())
-    return float(values[-n:].sum()), prev_sum, ends[-1]
-
-
-def _snapshot(v: Vintages, tickers: list[str], n: int, at: np.datetime64, stale: int) -> dict:
+def _snapshot(
+    v: Vintages, tickers: list[str], n: int, at: np.datetime64, stale: int, max_missing: int
+) -> dict:
     ends: dict[str, list[np.datetime64]] = {"capex": [], "growth": [], "ocf": [], "debt": []}
     sums = {"capex": 0.0, "growth": [0.0, 0.0], "ocf": [0.0, 0.0], "debt": [0.0, 0.0]}
     n_capex = 0
+    window = range(0, -n, -1)
     for t in tickers:
-        cap = ticker_window(*v.known(t, "capex", at), n)
-        if cap is None or (at - cap[2]) / _DAY > stale:
-            continue
+        known = v.known(t, "capex", at)
+        if len(known[0]) == 0 or (at - known[0][-1]) / _DAY > stale:
+            continue  # no data yet, or the company stopped reporting
+        gro = matched_growth(*known, known[0][-1], window, n, max_missing=max_missing)
+        if gro is not None and gro[0] > 0 and gro[1] > 0:
+            sums["growth"][0] += gro[0]
+            sums["growth"][1] += gro[1]
+            ends["growth"].append(known[0][-1])
+        cap = ticker_window(*known, n)
+        if cap is None:
+            continue  # the level needs the last n quarters, consecutive
         n_capex += 1
         ends["capex"].append(cap[2])
         sums["capex"] += cap[0]
-        if np.isfinite(cap[1]) and cap[1] > 0:
-            sums["growth"][0] += cap[0]
-            sums["growth"][1] += cap[1]
-            ends["growth"].append(cap[2])
         ocf = ticker_window(*v.known(t, "ocf", at), n)
         if ocf is not None and ocf[2] == cap[2] and ocf[0] > 0:
             sums["ocf"][0] += cap[0]
@@ -127,6 +89,7 @@ def _snapshot(v: Vintages, tickers: list[str], n: int, at: np.datetime64, stale:
         "capex_to_ocf": o[0] / o[1] if o[1] > 0 else np.nan,
         "debt_to_capex": d[0] / d[1] if d[1] > 0 else np.nan,
         "n_companies": float(n_capex),
+        "n_growth": float(len(ends["growth"])),
         "latest_period_end": last("capex"),
         "growth_period_end": last("growth"),
         "ocf_period_end": last("ocf"),
@@ -134,9 +97,18 @@ def _snapshot(v: Vintages, tickers: list[str], n: int, at: np.datetime64, stale:
     }
 
 
-SNAPSHOT_COLUMNS = ["capex_ttm_bn", "capex_growth", "capex_to_ocf", "debt_to_capex",
-                    "n_companies", "latest_period_end", "growth_period_end", "ocf_period_end",
-                    "debt_period_end"]
+SNAPSHOT_COLUMNS = [
+    "capex_ttm_bn",
+    "capex_growth",
+    "capex_to_ocf",
+    "debt_to_capex",
+    "n_companies",
+    "n_growth",
+    "latest_period_end",
+    "growth_period_end",
+    "ocf_period_end",
+    "debt_period_end",
+]
 # the quarter end behind each measure (its age is counted from it)
 MEASURE_END = {
     "capex_ttm_bn": "latest_period_end",
@@ -144,11 +116,18 @@ MEASURE_END = {
     "capex_to_ocf": "ocf_period_end",
     "debt_to_capex": "debt_period_end",
     "n_companies": "latest_period_end",
+    "n_growth": "growth_period_end",
 }
 
 
-def capex_snapshots(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 4,
-                    stale_days: int = 200) -> pd.DataFrame:
+def capex_snapshots(
+    capex: pd.DataFrame,
+    tickers: Sequence[str],
+    *,
+    quarters: int = 4,
+    stale_days: int = 200,
+    max_missing: int = 0,
+) -> pd.DataFrame:
     """Aggregate capex measures as known at each ``available_at`` date.
 
     Parameters
@@ -162,17 +141,24 @@ def capex_snapshots(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 
     stale_days : int
         A company whose latest known quarter ended more than this many days before the
         snapshot is left out of the aggregate (it stopped reporting, or its data ends).
+    max_missing : int
+        Quarters of a company's growth window that may be missing (growth over matched
+        pairs, see :func:`matched_growth`); the TTM level always needs all ``quarters``.
 
     Returns
     -------
     DataFrame
         Indexed by snapshot date: ``capex_ttm_bn`` (sum of trailing-4-quarter capex, USD bn,
-        over companies with data), ``capex_growth`` (TTM over the previous TTM, minus one,
-        summed over the companies that have both windows, so a company entering the data is
-        not growth), ``capex_to_ocf`` (TTM capex over TTM operating cash flow, companies with
-        both), ``debt_to_capex``, ``n_companies``, ``latest_period_end`` (latest quarter end
-        of any company in the aggregate) and, per measure, the latest quarter end of the
-        companies behind it: ``growth_period_end``, ``ocf_period_end``, ``debt_period_end``.
+        over companies whose last ``quarters`` quarters are known and consecutive),
+        ``capex_growth`` (the last ``quarters`` quarters over the ``quarters`` before them,
+        minus one, both summed over the same companies and the same matched quarters, so a
+        company entering the data, or a quarter missing from it, is not growth),
+        ``capex_to_ocf`` (TTM capex over TTM operating cash flow, companies with both),
+        ``debt_to_capex`` (TTM debt issuance over TTM capex, companies with both),
+        ``n_companies`` (companies in the TTM level: the availability column), ``n_growth``
+        (companies in the growth), ``latest_period_end`` (latest quarter end of any company
+        in the level) and, per measure, the latest quarter end of the companies behind it:
+        ``growth_period_end``, ``ocf_period_end``, ``debt_period_end``.
         Snapshots are taken at every ``available_at`` date and on the day a known quarter
         becomes older than ``stale_days`` (so a company that stops reporting leaves the
         aggregate on that day, not at the next filing of another company).
@@ -181,6 +167,11 @@ def capex_snapshots(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 
     ------
     The row at date d uses only quarters with ``available_at <= d``.
     """
+    tickers = list(tickers)
+    if quarters < 1:
+        raise ValueError(f"`quarters` must be >= 1, got {quarters}")
+    if not 0 <= max_missing < quarters:
+        raise ValueError(f"`max_missing` must be in [0, quarters - 1], got {max_missing}")
     sub = capex[capex["ticker"].isin(tickers)]
     v = Vintages(sub)
     av = sub["available_at"].to_numpy(dtype="datetime64[D]")
@@ -189,123 +180,26 @@ def capex_snapshots(capex: pd.DataFrame, tickers: list[str], *, quarters: int = 
     # available_at is already a snapshot date), so rows filed after t add no date before t
     known_first = ~np.isnat(av) & ~np.isnat(expiry) & (av <= expiry)
     dates = np.unique(np.r_[av[~np.isnat(av)], expiry[known_first]])
-    rows = [_snapshot(v, tickers, quarters, d, stale_days) | {"date": pd.Timestamp(d)}
-            for d in dates]
+    rows = [
+        _snapshot(v, tickers, quarters, d, stale_days, max_missing) | {"date": pd.Timestamp(d)}
+        for d in dates
+    ]
     if not rows:
         return pd.DataFrame(columns=SNAPSHOT_COLUMNS, index=pd.DatetimeIndex([], name="date"))
     return pd.DataFrame(rows).set_index("date")[SNAPSHOT_COLUMNS]
 
 
-def _check_quarters(capex: pd.DataFrame, what: str) -> None:
-    missing = [c for c in QUARTERS_COLUMNS if c not in capex.columns]
-    if missing:
-        raise DataError(f"capex quarters lack columns {missing}", source=what)
-
-
-def capex_events(capex: pd.DataFrame, tickers: Config | Sequence[str], *,
-                 quarters: int | None = None) -> pd.DataFrame:
-    """One row per capex announcement: the first filing of each discrete quarter.
-
-    The surprise compares the quarter with what its own history implied just before the
-    filing: expected = the same quarter a year earlier x (trailing ``quarters``-quarter sum /
-    the ``quarters`` before it), i.e. last year's seasonal level grown at the trailing
-    ``quarters``-quarter rate. ``surprise = log(actual / expected)``; NaN when the
-    ``max(2 quarters, 4)`` quarters before it were not all known and consecutive before the
-    filing (or any of the values is not positive).
-
-    Parameters
-    ----------
-    capex : DataFrame
-        Capex quarters (point-in-time vintages).
-    tickers : Config or sequence of str
-        Companies to include; a :class:`~data.config.Config` means its
-        ``universe.hyperscalers``, with ``quarters`` defaulting to
-        ``factor.surprise_trend_quarters``.
-    quarters : int, optional
-        Quarters in the trailing trend window (default 4, or the configured value).
-
-    Returns
-    -------
-    DataFrame
-        ``available_at, ticker, period_end, capex_usd, surprise``, sorted by date.
-
-    Timing
-    ------
-    The expectation uses only quarters with ``available_at`` strictly before the event's.
-    """
-    if isinstance(tickers, Config):
-        if quarters is None:
-            quarters = int(tickers.factor.surprise_trend_quarters)
-        tickers = list(tickers.universe.hyperscalers)
-    quarters = 4 if quarters is None else int(quarters)
-    if quarters < 1:
-        raise ValueError(f"`quarters` must be >= 1, got {quarters}")
-    _check_quarters(capex, "capex_events")
-    cap = capex[(capex["concept"] == "capex") & capex["ticker"].isin(list(tickers))]
-    v = Vintages(cap)
-    first = cap.sort_values("available_at", kind="stable").drop_duplicates(
-        ["ticker", "period_end"]
-    )
-    need = max(2 * quarters, 4)  # both growth windows and the quarter a year earlier
-    rows = []
-    for t, pe, av, val in zip(first["ticker"].astype(str), first["period_end"],
-                              first["available_at"], first["value"].astype(float), strict=True):
-        ends, vals = v.known(t, "capex", np.datetime64(av, "D") - 1)
-        keep = ends < np.datetime64(pe, "D")
-        ends, vals = ends[keep][-need:], vals[keep][-need:]
-        surprise = np.nan
-        if len(ends) == need and _consecutive(np.r_[ends, np.datetime64(pe, "D")]):
-            recent, prior = vals[-quarters:].sum(), vals[-2 * quarters : -quarters].sum()
-            year_ago = vals[-4]
-            if recent > 0 and prior > 0 and year_ago > 0 and val > 0:
-                surprise = float(np.log(val / (year_ago * recent / prior)))
-        rows.append({"available_at": av, "ticker": t, "period_end": pe, "capex_usd": val,
-                     "surprise": surprise})
-    cols = ["available_at", "ticker", "period_end", "capex_usd", "surprise"]
-    out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["available_at", "ticker"], kind="stable").reset_index(drop=True)
-
-
-def surprise_component(events: pd.DataFrame, index: pd.DatetimeIndex, *,
-                       window_days: int = 100) -> tuple[pd.Series, pd.Series]:
-    """Daily capex surprise: the mean of each company's latest surprise within ``window_days``.
-
-    Returns
-    -------
-    value : Series
-        Mean surprise over companies whose latest event is at most ``window_days`` old.
-    age_days : Series
-        Days since the most recent event used (NaN when none).
-
-    Timing
-    ------
-    An event counts from its ``available_at`` date.
-    """
-    per = {}
-    ages = {}
-    idx = pd.DatetimeIndex(index)
-    for ticker, grp in events.dropna(subset=["surprise"]).groupby("ticker"):
-        s = grp.drop_duplicates("available_at", keep="last").set_index("available_at")["surprise"]
-        pos = s.index.searchsorted(idx, side="right") - 1
-        ok = pos >= 0
-        p = pos.clip(min=0)
-        age = np.where(ok, (idx - s.index[p]).days, np.nan)
-        val = np.where(ok, s.to_numpy()[p], np.nan)
-        fresh = ok & (age <= window_days)
-        per[ticker] = np.where(fresh, val, np.nan)
-        ages[ticker] = np.where(fresh, age, np.nan)
-    if not per:
-        nan = pd.Series(np.nan, index=idx)
-        return nan.rename("capex_surprise"), nan.rename("capex_surprise")
-    vals = pd.DataFrame(per, index=idx)
-    age = pd.DataFrame(ages, index=idx).min(axis=1)
-    return vals.mean(axis=1).rename("capex_surprise"), age.rename("capex_surprise")
-
-
-def capex_demand(capex: pd.DataFrame, index: pd.DatetimeIndex, tickers: Sequence[str], *,
-                 quarters: int = 4, stale_days: int = 200, surprise_window_days: int = 100,
-                 trend_quarters: int | None = None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def capex_demand(
+    capex: pd.DataFrame,
+    index: pd.DatetimeIndex,
+    tickers: Sequence[str],
+    *,
+    quarters: int = 4,
+    stale_days: int = 200,
+    surprise_window_days: int = 100,
+    trend_quarters: int | None = None,
+    max_missing: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Daily capex-demand components on ``index`` with their ages.
 
     Parameters
@@ -326,12 +220,15 @@ def capex_demand(capex: pd.DataFrame, index: pd.DatetimeIndex, tickers: Sequence
     trend_quarters : int, optional
         Trend window of the surprise (``factor.surprise_trend_quarters``; default
         ``quarters``).
+    max_missing : int
+        Quarters that may be missing from a company's growth and surprise trend windows
+        (``factor.capex_max_missing_quarters``).
 
     Returns
     -------
     components : DataFrame
         ``capex_ttm_bn``, ``capex_growth``, ``capex_to_ocf``, ``debt_to_capex``,
-        ``capex_surprise``, ``n_companies``.
+        ``capex_surprise``, ``n_companies``, ``n_growth``.
     age_days : DataFrame
         Calendar days since the latest quarter end behind each value (for the surprise:
         since the latest event).
@@ -343,10 +240,12 @@ def capex_demand(capex: pd.DataFrame, index: pd.DatetimeIndex, tickers: Sequence
     Values change only on ``available_at`` dates and are carried forward.
     """
     idx = pd.DatetimeIndex(index)
-    _check_quarters(capex, "capex_demand")
+    check_quarters(capex, "capex_demand")
     tickers = list(tickers)
-    snaps = capex_snapshots(capex, tickers, quarters=quarters, stale_days=stale_days)
-    cols = ["capex_ttm_bn", "capex_growth", "capex_to_ocf", "debt_to_capex", "n_companies"]
+    snaps = capex_snapshots(
+        capex, tickers, quarters=quarters, stale_days=stale_days, max_missing=max_missing
+    )
+    cols = list(MEASURE_END)
     comp = pd.DataFrame(index=idx, columns=cols, dtype=float)
     age = pd.DataFrame(index=idx, columns=cols, dtype=float)
     if not snaps.empty:
@@ -359,7 +258,7 @@ def capex_demand(capex: pd.DataFrame, index: pd.DatetimeIndex, tickers: Sequence
             comp[c] = np.where(ok, snaps[c].to_numpy(dtype=float)[p], np.nan)
             age[c] = np.where(np.isfinite(comp[c].to_numpy()), a, np.nan)
     trend = quarters if trend_quarters is None else trend_quarters
-    events = capex_events(capex, tickers, quarters=trend)
+    events = capex_events(capex, tickers, quarters=trend, max_missing=min(max_missing, trend - 1))
     sv, sa = surprise_component(events, idx, window_days=surprise_window_days)
     comp["capex_surprise"] = sv
     age["capex_surprise"] = sa

@@ -10,9 +10,12 @@ never starts on a partial set); afterwards a component that goes stale drops out
 weights are renormalized over the rest, which ``FactorResult.active`` records.
 
 Options (``factor.method``): ``pca`` - the first principal component of the signed z-scores,
-re-estimated at each month end on an expanding window (sign aligned with ``zsum``);
-``interaction`` - the capex-demand block times the liquidity-exhaustion block (each the
-weighted mean of its signed z-scores).
+re-estimated at each month end on an expanding window, its sign chosen so that it correlates
+positively with ``zsum`` over that window; ``interaction`` - the capex-demand block times
+the liquidity-exhaustion block (each the weighted mean of its active signed z-scores).
+
+The regime (``idle_exhausted``, :func:`signals.liquidity.exhausted_regime`) is True only
+while ON RRP itself is fresh: a stale or absent RRP is "not known to be exhausted".
 
 Timing
 ------
@@ -23,7 +26,6 @@ is known at the close of t. Trading on it happens at the next bar (``backtests.e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -34,6 +36,7 @@ from data.errors import ConfigError
 from signals.capex import capex_demand
 from signals.funding import funding_price
 from signals.liquidity import idle_liquidity
+from signals.result import FactorResult, availability_table
 from signals.transforms import fresh, zscore
 
 Method = Literal["zsum", "pca", "interaction"]
@@ -60,6 +63,7 @@ FREQUENCY: dict[str, str] = {  # staleness class of each component (default: dai
     "capex_to_ocf": "quarterly",
     "debt_to_capex": "quarterly",
     "n_companies": "quarterly",
+    "n_growth": "quarterly",
     "capex_surprise": "quarterly",
     "rrp_level": "daily",
     "reserves_level": "weekly",
@@ -81,104 +85,9 @@ BLOCKS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass
-class FactorResult:
-    """The factor and everything behind it.
-
-    Attributes
-    ----------
-    factor : Series
-        Composite factor on business days (NaN before it is defined).
-    regime : Series of bool
-        Idle money exhausted.
-    components : DataFrame
-        Raw components in their own units, NaN where stale or not yet defined.
-    zscores : DataFrame
-        Signed z-scores of the weighted components (NaN where inactive).
-    active : DataFrame of bool
-        Component defined and within its staleness limit.
-    events : DataFrame
-        Capex announcements: ``available_at, ticker, period_end, capex_usd, surprise``.
-    availability : DataFrame
-        Per component: first active date, last active date, share of days active.
-    method : str
-        ``zsum``, ``pca`` or ``interaction``.
-    """
-
-    factor: pd.Series
-    regime: pd.Series
-    components: pd.DataFrame
-    zscores: pd.DataFrame
-    active: pd.DataFrame
-    events: pd.DataFrame
-    availability: pd.DataFrame
-    method: str
-    weights: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def first_date(self) -> pd.Timestamp | None:
-        """First date the factor is defined."""
-        return self.factor.first_valid_index()
-
-    def to_frames(self) -> dict[str, pd.DataFrame]:
-        """The three signal files: ``factor``, ``components``, ``events`` (``date`` columns)."""
-        fac = pd.DataFrame({"factor": self.factor, "regime": self.regime.astype(bool)})
-        fac.index.name = "date"
-        comp = self.components.copy()
-        comp.index.name = "date"
-        ev = self.events.copy()
-        for c in ("available_at", "period_end"):
-            ev[c] = pd.to_datetime(ev[c]).dt.strftime("%Y-%m-%d")
-        return {
-            "factor": fac.reset_index().assign(date=lambda d: d["date"].dt.strftime("%Y-%m-%d")),
-            "components": comp.reset_index().assign(
-                date=lambda d: d["date"].dt.strftime("%Y-%m-%d")
-            ),
-            "events": ev[["available_at", "ticker", "period_end", "capex_usd", "surprise"]],
-        }
-
-    def summary(self) -> str:
-        """Method, first date, latest value, regime share and component availability."""
-        f = self.factor.dropna()
-        lines = [f"capital-scarcity factor ({self.method})"]
-        if f.empty:
-            lines.append("  not defined on any date (see availability)")
-        else:
-            lines.append(
-                f"  defined {f.index[0].date()} .. {f.index[-1].date()} ({len(f)} days); "
-                f"latest {f.iloc[-1]:+.2f}; idle money exhausted on "
-                f"{self.regime.loc[f.index].mean():.0%} of those days"
-            )
-        lines.append(f"  capex announcements: {len(self.events)}")
-        for name, row in self.availability.iterrows():
-            lines.append(
-                f"  {name:<22} first {row['first_active']}  last {row['last_active']}  "
-                f"active {row['share_active']:.0%}"
-            )
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy(deep=False)
     out.attrs = {}
-    return out
-
-
-def _availability(active: pd.DataFrame) -> pd.DataFrame:
-    rows = {}
-    for c in active.columns:
-        a = active[c]
-        idx = a.index[a.to_numpy()]
-        rows[c] = {
-            "first_active": idx[0].strftime("%Y-%m-%d") if len(idx) else "never",
-            "last_active": idx[-1].strftime("%Y-%m-%d") if len(idx) else "never",
-            "share_active": float(a.mean()) if len(a) else 0.0,
-        }
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "component"
     return out
 
 
@@ -223,8 +132,14 @@ def _pca_factor(z: pd.DataFrame, zs: pd.Series, min_periods: int) -> pd.Series:
     return pd.Series(np.where(np.isfinite(ref), out, np.nan), index=z.index)
 
 
-def combine(zsigned: pd.DataFrame, active: pd.DataFrame, weights: dict[str, float],
-            *, method: Method = "zsum", min_periods: int = 252) -> pd.Series:
+def combine(
+    zsigned: pd.DataFrame,
+    active: pd.DataFrame,
+    weights: dict[str, float],
+    *,
+    method: Method = "zsum",
+    min_periods: int = 252,
+) -> pd.Series:
     """Combine signed z-scores into the factor (see the module docstring).
 
     Parameters
@@ -257,6 +172,7 @@ def combine(zsigned: pd.DataFrame, active: pd.DataFrame, weights: dict[str, floa
     elif method == "pca":
         out = _pca_factor(z, zsum, min_periods)
     elif method == "interaction":
+
         def block(names: tuple[str, ...]) -> pd.Series:
             names = [n for n in names if n in cols]
             bw = wmat[names]
@@ -269,8 +185,9 @@ def combine(zsigned: pd.DataFrame, active: pd.DataFrame, weights: dict[str, floa
     return out.where(started).rename("factor")
 
 
-def build_factor_tables(macro: pd.DataFrame, capex: pd.DataFrame, index: pd.DatetimeIndex,
-                        cfg: Config) -> FactorResult:
+def build_factor_tables(
+    macro: pd.DataFrame, capex: pd.DataFrame, index: pd.DatetimeIndex, cfg: Config
+) -> FactorResult:
     """Build the factor from the canonical tables.
 
     Parameters
@@ -308,6 +225,7 @@ def build_factor_tables(macro: pd.DataFrame, capex: pd.DataFrame, index: pd.Date
         stale_days=int(stale["quarterly"]),
         surprise_window_days=int(f.get("surprise_window_days", 100)),
         trend_quarters=int(f.get("surprise_trend_quarters", f.capex_growth_quarters)),
+        max_missing=int(f.get("capex_max_missing_quarters", 0)),
     )
     liq, liq_age, regime = idle_liquidity(macro, idx, cfg)
     fun, fun_age = funding_price(macro, idx, cfg)
@@ -337,19 +255,78 @@ def build_factor_tables(macro: pd.DataFrame, capex: pd.DataFrame, index: pd.Date
         zscores=zsigned.where(zactive),
         active=zactive,
         events=events,
-        availability=_availability(zactive),
+        availability=availability_table(zactive),
         method=method,
         weights={c: weights[c] for c in names},
     )
 
 
-def build_factor(market: Any, cfg: Config) -> FactorResult:
+def build_factor(
+    market_or_macro: Any,
+    capex_or_cfg: pd.DataFrame | Config,
+    index: pd.DatetimeIndex | None = None,
+    cfg: Config | None = None,
+) -> FactorResult:
+    """Build the factor from the canonical tables or from a loaded market.
+
+    Two call forms: ``build_factor(macro, capex, index, cfg)`` with the canonical tables
+    (see :func:`build_factor_tables`), or ``build_factor(market, cfg)`` with a
+    :class:`data.loaders.MarketData`-like object (see :func:`build_factor_from_market`).
+
+    Parameters
+    ----------
+    market_or_macro : DataFrame or MarketData
+        The raw macro table (observation dates), or a market with ``macro``, ``capex`` and
+        ``prices``.
+    capex_or_cfg : DataFrame or Config
+        The capex quarters (table form) or the configuration (market form).
+    index : DatetimeIndex, optional
+        Business days of the factor (table form only).
+    cfg : Config, optional
+        Configuration (table form only).
+
+    Returns
+    -------
+    FactorResult
+
+    Raises
+    ------
+    TypeError
+        When the arguments match neither form.
+
+    Timing
+    ------
+    The value at t is known at the close of t; trade it at the next bar.
+
+    Examples
+    --------
+    >>> from data import load_config, load_market  # doctest: +SKIP
+    >>> cfg = load_config()  # doctest: +SKIP
+    >>> m = load_market(cfg, source="synthetic")  # doctest: +SKIP
+    >>> fac = build_factor(m, cfg)  # doctest: +SKIP
+    >>> same = build_factor(m.macro, m.capex, m.prices.index, cfg)  # doctest: +SKIP
+    """
+    if isinstance(capex_or_cfg, Config):
+        if index is not None or cfg is not None:
+            raise TypeError("build_factor(market, cfg) takes no `index` or `cfg` argument")
+        return build_factor_from_market(market_or_macro, capex_or_cfg)
+    if index is None or not isinstance(cfg, Config):
+        raise TypeError(
+            "build_factor needs (market, cfg) or (macro, capex, index, cfg); got "
+            f"{type(market_or_macro).__name__}, {type(capex_or_cfg).__name__}, "
+            f"index={type(index).__name__}, cfg={type(cfg).__name__}"
+        )
+    return build_factor_tables(market_or_macro, capex_or_cfg, index, cfg)
+
+
+def build_factor_from_market(market: Any, cfg: Config) -> FactorResult:
     """Build the factor from a :class:`data.loaders.MarketData` (its macro, capex, price dates).
 
     Parameters
     ----------
     market : MarketData
-        Loaded tables; the factor is computed on ``market.prices.index``.
+        Anything with ``macro``, ``capex`` and ``prices`` tables; the factor is computed on
+        ``market.prices.index``.
     cfg : Config
         Configuration.
 
@@ -357,9 +334,18 @@ def build_factor(market: Any, cfg: Config) -> FactorResult:
     -------
     FactorResult
 
-    Examples
-    --------
-    >>> from data import load_config, load_market  # doctest: +SKIP
-    >>> cfg = load_config(); fac = build_factor(load_market(cfg, source="synthetic"), cfg)  # doctest: +SKIP
+    Raises
+    ------
+    TypeError
+        When ``market`` lacks one of the three tables.
+
+    Timing
+    ------
+    The value at t is known at the close of t.
     """
+    missing = [a for a in ("macro", "capex", "prices") if not hasattr(market, a)]
+    if missing:
+        raise TypeError(
+            f"`market` must have macro, capex and prices; {type(market).__name__} lacks {missing}"
+        )
     return build_factor_tables(market.macro, market.capex, market.prices.index, cfg)

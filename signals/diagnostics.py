@@ -18,7 +18,7 @@ import statsmodels.api as sm
 
 
 def newey_west_lags(n: int) -> int:
-    """The Newey–West (1994) rule ``floor(4 (n/100)^(2/9))``."""
+    """Return the Newey–West (1994) lag rule ``floor(4 (n/100)^(2/9))``."""
     return int(math.floor(4.0 * (max(n, 1) / 100.0) ** (2.0 / 9.0)))
 
 
@@ -43,7 +43,7 @@ class PredictiveResult:
     table: pd.DataFrame
 
     def summary(self) -> str:
-        """The coefficient table as text."""
+        """Return the coefficient table as text."""
         return "Predictive regressions (forward spread return on factor, HAC errors)\n" + (
             self.table.to_string(float_format=lambda x: f"{x:.4g}")
         )
@@ -52,9 +52,13 @@ class PredictiveResult:
         return self.summary()
 
 
-def predictive_regression(spread_returns: pd.Series, factor: pd.Series,
-                          horizons: tuple[int, ...] = (5, 21, 63), *,
-                          lags: int | None = None) -> PredictiveResult:
+def predictive_regression(
+    spread_returns: pd.Series,
+    factor: pd.Series,
+    horizons: tuple[int, ...] = (5, 21, 63),
+    *,
+    lags: int | None = None,
+) -> PredictiveResult:
     """Regress the forward h-day spread return on the factor with Newey–West errors.
 
     Parameters
@@ -79,24 +83,36 @@ def predictive_regression(spread_returns: pd.Series, factor: pd.Series,
         d = pd.concat([y.rename("y"), factor.rename("x")], axis=1, join="inner").dropna()
         n = len(d)
         if n < 10:
-            rows.append({"horizon": h, "beta": np.nan, "tstat_hac": np.nan, "pvalue": np.nan,
-                         "alpha": np.nan, "r2": np.nan, "n": n, "lags": np.nan})
+            rows.append(
+                {
+                    "horizon": h,
+                    "beta": np.nan,
+                    "tstat_hac": np.nan,
+                    "pvalue": np.nan,
+                    "alpha": np.nan,
+                    "r2": np.nan,
+                    "n": n,
+                    "lags": np.nan,
+                }
+            )
             continue
         L = int(lags) if lags is not None else max(int(h), newey_west_lags(n))
         L = max(L, int(h))
         res = sm.OLS(d["y"].to_numpy(), sm.add_constant(d["x"].to_numpy())).fit(
             cov_type="HAC", cov_kwds={"maxlags": L}
         )
-        rows.append({
-            "horizon": int(h),
-            "beta": float(res.params[1]),
-            "tstat_hac": float(res.tvalues[1]),
-            "pvalue": float(res.pvalues[1]),
-            "alpha": float(res.params[0]),
-            "r2": float(res.rsquared),
-            "n": n,
-            "lags": L,
-        })
+        rows.append(
+            {
+                "horizon": int(h),
+                "beta": float(res.params[1]),
+                "tstat_hac": float(res.tvalues[1]),
+                "pvalue": float(res.pvalues[1]),
+                "alpha": float(res.params[0]),
+                "r2": float(res.rsquared),
+                "n": n,
+                "lags": L,
+            }
+        )
     table = pd.DataFrame(rows).set_index("horizon")
     return PredictiveResult(table)
 
@@ -134,8 +150,9 @@ class EventStudyResult:
         return self.summary()
 
 
-def event_study(spread_returns: pd.Series, events: pd.DataFrame,
-                window: tuple[int, int] = (-5, 20)) -> EventStudyResult:
+def event_study(
+    spread_returns: pd.Series, events: pd.DataFrame, window: tuple[int, int] = (-5, 20)
+) -> EventStudyResult:
     """Mean cumulative spread return from ``window[0]`` to ``window[1]`` business days.
 
     Day 0 is the first date of ``spread_returns`` on or after the event's ``available_at``.
@@ -183,7 +200,9 @@ class Persistence:
 
     def summary(self) -> str:
         """One line."""
-        return f"factor AR(1) phi = {self.phi:.4f}, half-life {self.half_life:.1f} days (n={self.n})"
+        return (
+            f"factor AR(1) phi = {self.phi:.4f}, half-life {self.half_life:.1f} days (n={self.n})"
+        )
 
     def __str__(self) -> str:
         return self.summary()

@@ -25,8 +25,9 @@ CHANGES = {
 }
 
 
-def funding_price(macro: pd.DataFrame, index: pd.DatetimeIndex, cfg: Config,
-                  *, change_window: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def funding_price(
+    macro: pd.DataFrame, index: pd.DatetimeIndex, cfg: Config, *, change_window: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Daily funding-price components on ``index`` and their ages.
 
     Parameters

@@ -45,9 +45,10 @@ def _known(macro: pd.DataFrame, cfg: Config, index: pd.DatetimeIndex, series: li
     return vals, ages
 
 
-def exhausted_regime(rrp_bn: pd.Series, *, threshold_bn: float, peak_fraction: float,
-                     peak_window: int) -> pd.Series:
-    """True when ON RRP is below ``threshold_bn`` or below ``peak_fraction`` of its trailing peak.
+def exhausted_regime(
+    rrp_bn: pd.Series, *, threshold_bn: float, peak_fraction: float, peak_window: int
+) -> pd.Series:
+    """Flag ON RRP below ``threshold_bn`` or below ``peak_fraction`` of its trailing peak.
 
     The trailing peak is the maximum over the last ``peak_window`` rows including t. The flag
     is False where RRP is unknown.
@@ -61,8 +62,9 @@ def exhausted_regime(rrp_bn: pd.Series, *, threshold_bn: float, peak_fraction: f
     return flag.where(rrp_bn.notna(), False).astype(bool).rename("idle_exhausted")
 
 
-def idle_liquidity(macro: pd.DataFrame, index: pd.DatetimeIndex, cfg: Config
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+def idle_liquidity(
+    macro: pd.DataFrame, index: pd.DatetimeIndex, cfg: Config
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """Daily idle-liquidity components on ``index``, their ages, and the exhaustion regime.
 
     Parameters
@@ -91,8 +93,10 @@ def idle_liquidity(macro: pd.DataFrame, index: pd.DatetimeIndex, cfg: Config
     f = cfg.factor
     series = ["RRPONTSYD", "WRESBAL", "WALCL", "WTREGEN"]
     vals, ages = _known(macro, cfg, index, series)
-    bn = {s: to_billions(vals[s], cfg.macro_units(s), series=s) if s in cfg.macro.series
-          else vals[s] for s in series}
+    bn = {
+        s: to_billions(vals[s], cfg.macro_units(s), series=s) if s in cfg.macro.series else vals[s]
+        for s in series
+    }
     comp = pd.DataFrame(index=vals.index)
     age = pd.DataFrame(index=vals.index)
     comp["rrp_level"] = bn["RRPONTSYD"]

@@ -43,8 +43,10 @@ def zscore(x: pd.Series | pd.DataFrame, *, window: int = 0, min_periods: int = 2
         raise ValueError(f"`window` must be >= 0, got {window}")
     if min_periods < 2:
         raise ValueError(f"`min_periods` must be >= 2, got {min_periods}")
-    roll = x.expanding(min_periods=min_periods) if window == 0 else x.rolling(
-        window, min_periods=min(min_periods, window)
+    roll = (
+        x.expanding(min_periods=min_periods)
+        if window == 0
+        else x.rolling(window, min_periods=min(min_periods, window))
     )
     mean = roll.mean()
     std = roll.std(ddof=1)
@@ -67,5 +69,5 @@ def trailing_max(x: pd.Series, window: int) -> pd.Series:
 
 
 def fresh(age_days: pd.Series | pd.DataFrame, limit_days: float):
-    """True where a value exists and its age in calendar days is within ``limit_days``."""
+    """Return True where a value exists and its age in calendar days is within ``limit_days``."""
     return (age_days <= float(limit_days)) & np.isfinite(age_days)

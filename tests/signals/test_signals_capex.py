@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from data.errors import DataError
 from data.fundamentals import as_of
 from data.tables import QUARTERS_COLUMNS
 from signals.capex import (
@@ -52,7 +53,10 @@ def table(rows: list[tuple]) -> pd.DataFrame:
 
 def series_rows(ticker, concept, first, values, lag_days=40):
     ends = quarter_ends(first, len(values))
-    return [(ticker, concept, pe, v, pe + pd.Timedelta(days=lag_days)) for pe, v in zip(ends, values)]
+    return [
+        (ticker, concept, pe, v, pe + pd.Timedelta(days=lag_days))
+        for pe, v in zip(ends, values, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,3 +244,16 @@ def test_vintages_match_as_of(rows, t):
         np.testing.assert_array_equal(vals, grp["value"].to_numpy(dtype=float))
     n_known = sum(len(v.known(tk, c, np.datetime64(t, "D"))[0]) for tk, c in v.groups)
     assert n_known == len(ref)
+
+
+def test_capex_events_config_form_and_validation(cfg):
+    rows = series_rows("MSFT", "capex", "2022Q1", [1, 2, 3, 4, 5, 6, 7, 8, 9])
+    rows += series_rows("OTHER", "capex", "2022Q1", [1] * 9)  # not a hyperscaler
+    q = table(rows)
+    ev = capex_events(q, cfg)  # hyperscalers and the configured trend window
+    assert set(ev["ticker"]) == {"MSFT"}
+    assert ev["surprise"].iloc[-1] == pytest.approx(math.log(9 / (5 * 26 / 10)))
+    with pytest.raises(ValueError, match="`quarters` must be >= 1, got 0"):
+        capex_events(q, ["MSFT"], quarters=0)
+    with pytest.raises(DataError, match="available_at"):
+        capex_events(q.drop(columns=["available_at"]), ["MSFT"])

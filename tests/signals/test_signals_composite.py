@@ -23,13 +23,21 @@ def only(cfg, weights: dict[str, float], **factor):
 def test_combine_renormalizes_over_active_components_by_hand():
     idx = pd.bdate_range("2024-01-01", periods=4, name="date")
     z = pd.DataFrame(
-        {"a": [1.0, 1.0, 2.0, 3.0], "b": [0.5, -1.0, 9.9, 1.0], "c": [NAN, 2.0, 4.0, 1.0],
-         "zero": [7.0, 7.0, 7.0, 7.0]},
+        {
+            "a": [1.0, 1.0, 2.0, 3.0],
+            "b": [0.5, -1.0, 9.9, 1.0],
+            "c": [NAN, 2.0, 4.0, 1.0],
+            "zero": [7.0, 7.0, 7.0, 7.0],
+        },
         index=idx,
     )
     active = pd.DataFrame(
-        {"a": [True, True, True, False], "b": [True, True, False, False],
-         "c": [False, True, True, False], "zero": [True] * 4},
+        {
+            "a": [True, True, True, False],
+            "b": [True, True, False, False],
+            "c": [False, True, True, False],
+            "zero": [True] * 4,
+        },
         index=idx,
     )
     f = combine(z, active, {"a": 1.0, "b": 2.0, "c": 1.0, "zero": 0.0})
@@ -43,14 +51,24 @@ def test_combine_renormalizes_over_active_components_by_hand():
 def test_combine_interaction_by_hand():
     idx = pd.bdate_range("2024-01-01", periods=2, name="date")
     z = pd.DataFrame(
-        {"capex_growth": [1.0, 1.0], "capex_surprise": [2.0, 2.0], "rrp_level": [-1.0, -1.0],
-         "reserves_level": [0.5, 0.5], "nominal_10y_change": [5.0, 5.0]},
+        {
+            "capex_growth": [1.0, 1.0],
+            "capex_surprise": [2.0, 2.0],
+            "rrp_level": [-1.0, -1.0],
+            "reserves_level": [0.5, 0.5],
+            "nominal_10y_change": [5.0, 5.0],
+        },
         index=idx,
     )
     active = z.notna()
     active.loc[idx[1], "reserves_level"] = False
-    w = {"capex_growth": 1.0, "capex_surprise": 0.5, "rrp_level": 1.0, "reserves_level": 0.5,
-         "nominal_10y_change": 1.0}
+    w = {
+        "capex_growth": 1.0,
+        "capex_surprise": 0.5,
+        "rrp_level": 1.0,
+        "reserves_level": 0.5,
+        "nominal_10y_change": 1.0,
+    }
     f = combine(z, active, w, method="interaction")
     capex = (1.0 + 0.5 * 2.0) / 1.5
     assert f.iloc[0] == pytest.approx(capex * (-1.0 + 0.5 * 0.5) / 1.5)  # funding not used
@@ -69,8 +87,9 @@ RRP = 500.0 - 3.0 * np.arange(len(RRP_OBS)) + 5.0 * np.cos(np.arange(len(RRP_OBS
 
 
 def hand_macro() -> pd.DataFrame:
-    m = pd.DataFrame({"DGS10": pd.Series(DGS10, index=OBS),
-                      "RRPONTSYD": pd.Series(RRP, index=RRP_OBS)})
+    m = pd.DataFrame(
+        {"DGS10": pd.Series(DGS10, index=OBS), "RRPONTSYD": pd.Series(RRP, index=RRP_OBS)}
+    )
     m.index.name = "date"
     return m.astype(float)
 
@@ -98,9 +117,10 @@ def test_staleness_and_renormalization_by_hand(hand):
     rrp_known[1 : len(RRP_OBS) + 1] = RRP  # Jan 31 is known on Feb 1, then ages
     last_active = OBS.get_loc(D("2024-02-09"))  # 9 days after Jan 31; Feb 12 is 12 > 10
     rrp_known[len(RRP_OBS) + 1 : last_active + 1] = RRP[-1]
-    assert hand.active["rrp_level"].loc["2024-02-09"] and not hand.active["rrp_level"].loc[
-        "2024-02-12"
-    ]
+    assert (
+        hand.active["rrp_level"].loc["2024-02-09"]
+        and not hand.active["rrp_level"].loc["2024-02-12"]
+    )
     both = OBS.get_loc(D("2024-02-07"))
     z10, zr = expanding_z(chg, both), -expanding_z(rrp_known, both)
     assert hand.factor.iloc[both] == pytest.approx((1.0 * zr + 2.0 * z10) / 3.0, rel=1e-10)
@@ -121,8 +141,12 @@ def test_factor_waits_for_every_weighted_component(cfg):
     late = OBS[OBS >= D("2024-02-01")]
     macro["SOFR"] = pd.Series(5.3 + 0.01 * np.arange(len(late)) ** 1.5, index=late)
     macro["DFF"] = pd.Series(5.33, index=late)
-    c = only(cfg, {"rrp_level": 1.0, "nominal_10y_change": 2.0, "repo_spread": 1.0},
-             min_periods=3, change_window=1)
+    c = only(
+        cfg,
+        {"rrp_level": 1.0, "nominal_10y_change": 2.0, "repo_spread": 1.0},
+        min_periods=3,
+        change_window=1,
+    )
     res = build_factor_tables(macro, empty_quarters(), OBS, c)
     # the repo spread is known from Feb 2 and has three values on Feb 6
     first = res.active["repo_spread"].idxmax()
@@ -140,7 +164,9 @@ def test_default_signs_and_weights(cfg):
 
 def test_zscore_clip(cfg):
     res = build_factor_tables(
-        hand_macro(), empty_quarters(), OBS,
+        hand_macro(),
+        empty_quarters(),
+        OBS,
         only(cfg, {"nominal_10y_change": 1.0}, min_periods=3, change_window=1, zscore_clip=0.5),
     )
     z = res.zscores["nominal_10y_change"].dropna()
@@ -181,7 +207,11 @@ def test_result_tables_and_summary(syn_factor, syn_market):
     assert len(frames["factor"]) == len(syn_market.prices.index)
     assert frames["components"]["date"].iloc[0] == syn_market.prices.index[0].strftime("%Y-%m-%d")
     assert list(frames["events"].columns) == [
-        "available_at", "ticker", "period_end", "capex_usd", "surprise"
+        "available_at",
+        "ticker",
+        "period_end",
+        "capex_usd",
+        "surprise",
     ]
     text = str(res)
     assert text == res.summary()
@@ -191,3 +221,17 @@ def test_result_tables_and_summary(syn_factor, syn_market):
     assert list(av.columns) == ["first_active", "last_active", "share_active"]
     assert av.loc["rrp_level", "share_active"] == pytest.approx(res.active["rrp_level"].mean())
     assert math.isfinite(res.factor.dropna().iloc[-1])
+
+
+def test_build_factor_call_forms_and_validation(cfg):
+    c = only(cfg, {"nominal_10y_change": 1.0}, min_periods=3, change_window=1)
+    tables = build_factor(hand_macro(), empty_quarters(), OBS, c)
+
+    class Market:
+        macro, capex, prices = hand_macro(), empty_quarters(), pd.DataFrame(index=OBS)
+
+    market = build_factor(Market(), c)
+    assert tables.factor.notna().sum() > 20
+    pd.testing.assert_series_equal(tables.factor, market.factor)
+    with pytest.raises(TypeError, match="needs"):
+        build_factor(hand_macro(), empty_quarters(), OBS)

@@ -13,7 +13,9 @@ WEDNESDAYS = ["2024-01-03", "2024-01-10", "2024-01-17"]
 
 def macro_frame(columns: dict[str, dict[str, float]]) -> pd.DataFrame:
     """Observation-date table from ``{series: {date: value}}`` (NaN where not observed)."""
-    frame = pd.DataFrame({s: pd.Series({D(d): v for d, v in obs.items()}) for s, obs in columns.items()})
+    frame = pd.DataFrame(
+        {s: pd.Series({D(d): v for d, v in obs.items()}) for s, obs in columns.items()}
+    )
     frame = frame.sort_index().astype(float)
     frame.index = pd.DatetimeIndex(frame.index, name="date")
     return frame
@@ -26,9 +28,13 @@ RRP = {d: 600.0 - 10.0 * k for k, d in enumerate(pd.bdate_range("2024-01-02", "2
 def macro():
     return macro_frame(
         {
-            "WALCL": dict(zip(WEDNESDAYS, [8_000_000.0, 7_900_000.0, 7_800_000.0])),  # millions
-            "WTREGEN": dict(zip(WEDNESDAYS, [700_000.0, 750_000.0, 800_000.0])),  # millions
-            "WRESBAL": dict(zip(WEDNESDAYS, [3_500.0, 3_400.0, 3_300.0])),  # billions
+            "WALCL": dict(
+                zip(WEDNESDAYS, [8_000_000.0, 7_900_000.0, 7_800_000.0], strict=True)
+            ),  # millions
+            "WTREGEN": dict(
+                zip(WEDNESDAYS, [700_000.0, 750_000.0, 800_000.0], strict=True)
+            ),  # millions
+            "WRESBAL": dict(zip(WEDNESDAYS, [3_500.0, 3_400.0, 3_300.0], strict=True)),  # billions
             "RRPONTSYD": {str(d.date()): v for d, v in RRP.items()},  # billions
         }
     )

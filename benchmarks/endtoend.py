@@ -1,0 +1,210 @@
+"""End to end: ``scarcity report`` cold and warm, its stages, and the inference suite.
+
+- :func:`measure_report` fills a private cache from the mirror (``scarcity fetch``), then
+  times ``scarcity report --source cache`` as a user runs it (a fresh process, wall clock):
+  once with an empty ``NUMBA_CACHE_DIR`` (cold: every numba function of the package and of
+  vectorbt is compiled) and then warm (the same cache directory, nothing recompiled).
+  Without a mirror the synthetic market is used (``--source synthetic``).
+- :func:`measure_pipeline` runs :func:`backtests.pipeline.run_pipeline` in process with a
+  stage callback (where the report's time goes), then times the inference suite for the
+  default sweep: the stationary-bootstrap Sharpe interval, the placebo test (as the
+  pipeline runs it, the reference engine once per draw, and vectorized through the numba
+  sweep) and PBO.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import REPO, peak_rss_mib, timed
+
+TINY_CONFIG = """\
+[inference]
+bootstrap_reps = 50
+placebo_reps = 10
+
+[sweep]
+zscore_window = [0]
+change_window = [63]
+threshold = [-0.5, 0.5]
+rule = ["switch", "tilt"]
+rebalance = ["weekly"]
+"""
+
+
+def _cli(args: list[str], env: dict[str, str]) -> float:
+    """Run ``python -m backtests.cli ARGS``; return wall seconds (raise with its output)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "backtests.cli", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"scarcity {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+        )
+    return seconds
+
+
+def report_env(workdir: Path, numba_dir: Path) -> dict[str, str]:
+    """Environment of a report run: private data cache, the given numba cache, no display."""
+    env = dict(os.environ)
+    env["SCARCITY_CACHE"] = str(workdir / "cache")
+    env["NUMBA_CACHE_DIR"] = str(numba_dir)
+    env["MPLBACKEND"] = "Agg"
+    env.pop("SCARCITY_SOURCE", None)
+    return env
+
+
+def report_args(workdir: Path, *, mirror: Path | None, tiny: bool) -> tuple[list[str], list[str]]:
+    """(fetch args or [], report args) for the data available."""
+    config: list[str] = []
+    if tiny:
+        path = workdir / "tiny.toml"
+        path.write_text(TINY_CONFIG)
+        config = ["--config", str(path)]
+    if mirror is not None:
+        fetch = ["fetch", "--source", "mirror", "--mirror", str(mirror), *config]
+        report = ["report", "--source", "cache", *config]
+    else:
+        fetch = []
+        report = ["report", "--source", "synthetic", *config]
+    return fetch, report
+
+
+def measure_report(
+    workdir: Path, *, mirror: Path | None, warm_repeats: int, tiny: bool, cold: bool = True
+) -> dict[str, Any]:
+    """Wall seconds of ``scarcity report`` on cached data: cold and warm (median).
+
+    Parameters
+    ----------
+    workdir : Path
+        Scratch directory (data cache, numba cache, report output).
+    mirror : Path or None
+        The real mirror (fetched into the private cache first); None: synthetic.
+    warm_repeats : int
+        Warm runs after the cold one (median reported).
+    tiny : bool
+        Use a small grid and few draws (the test suite's mode).
+    cold : bool
+        Time a run with an empty numba cache first; when False the warm runs use the
+        project's numba cache (``NUMBA_CACHE_DIR`` or ``.numba_cache``) after one untimed run.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    numba_dir = workdir / "numba_cache" if cold else Path(
+        os.environ.get("NUMBA_CACHE_DIR", REPO / ".numba_cache")
+    )
+    env = report_env(workdir, numba_dir)
+    fetch, report = report_args(workdir, mirror=mirror, tiny=tiny)
+    out: dict[str, Any] = {"source": "cache (from the mirror)" if mirror else "synthetic"}
+    if fetch:
+        out["fetch_s"] = _cli(fetch, env)
+    report = [*report, "--out", str(workdir / "report")]
+    first = _cli(report, env)
+    out["cold"] = first if cold else None
+    warm = [_cli(report, env) for _ in range(max(1, warm_repeats))]
+    out["warm"] = sorted(warm)[len(warm) // 2]
+    out["warm_runs"] = warm
+    out["numba_cache_dir"] = str(numba_dir)
+    return out
+
+
+def measure_pipeline(
+    workdir: Path, *, mirror: Path | None, tiny: bool, draws: int, reference_draws: int
+) -> dict[str, Any]:
+    """Stage seconds of one in-process report, then the inference suite at ``draws`` draws.
+
+    ``reference_draws`` placebo draws are run the pipeline's way (one reference-engine
+    backtest per draw) and scaled to ``draws``; the vectorized placebo runs all ``draws``
+    through ``run_sweep(engine="numba")``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from backtests.inference import pbo, placebo_test, placebo_test_vectorized, sharpe_ci
+    from backtests.pipeline import backtest_window, cash_rate_series, run_pipeline
+    from backtests.report import write_report
+    from backtests.stats import sharpe as sharpe_ratio
+    from data.config import load_config
+    from data.loaders import load_market
+
+    cfg = load_config(workdir / "tiny.toml") if tiny else load_config()
+    os.environ["SCARCITY_CACHE"] = str(workdir / "cache")
+    t0 = time.perf_counter()
+    source = "cache" if mirror is not None else "synthetic"
+    market = load_market(cfg, source=source)
+    stages: dict[str, float] = {"data": time.perf_counter() - t0}
+    marks: list[tuple[str, float]] = []
+    res = run_pipeline(cfg, market=market, stage=lambda name: marks.append((name, time.perf_counter())))
+    marks.append(("report", time.perf_counter()))
+    write_report(res, workdir / "report_inproc")
+    marks.append(("end", time.perf_counter()))
+    for (name, start), (_, stop) in zip(marks[1:-1], marks[2:], strict=True):
+        stages[name] = stop - start
+
+    inf = cfg.inference
+    prices = backtest_window(market.prices, cfg, res.factor.factor)[list(res.spec.tickers)]
+    fac = res.factor.factor.reindex(prices.index)
+    cash = cash_rate_series(market, cfg, prices.index)
+    rets = res.backtest.returns
+    t_ci, _, _ = timed(lambda: sharpe_ci(rets, reps=draws, seed=int(inf.seed)), repeats=1, warmup=0)
+
+    from backtests.engine import run_backtest
+    from backtests.rotation import target_weights
+    from backtests.sweep import run_sweep
+
+    def run_with(f: pd.Series) -> float:
+        t = target_weights(f, prices, res.spec)
+        r = run_backtest(prices, t, res.spec, engine="reference", cash_rate=cash).returns
+        return float(sharpe_ratio(r))
+
+    t0 = time.perf_counter()
+    ref = placebo_test(run_with, fac, reps=reference_draws, seed=int(inf.seed))
+    t_ref = time.perf_counter() - t0
+
+    def run_many(frames: pd.DataFrame) -> np.ndarray:
+        columns = list(frames.columns)
+
+        def factor_fn(i: int, _: int) -> pd.Series:
+            return frames[columns[i]]
+
+        grid = {"zscore_window": list(range(len(columns))), "change_window": [0]}
+        sweep = run_sweep(prices, factor_fn, grid, cfg, engine="numba", cash_rate=cash)
+        return sweep.table["sharpe"].to_numpy()
+
+    t0 = time.perf_counter()
+    vec = placebo_test_vectorized(run_many, fac, reps=draws, seed=int(inf.seed))
+    t_vec = time.perf_counter() - t0
+    pbo_s = None
+    if res.sweep is not None and res.sweep.n_trials > 1:
+        trial_rets = res.sweep.returns.dropna(how="all").fillna(0.0)
+        pbo_s, _, _ = timed(
+            lambda: pbo(trial_rets, n_splits=int(inf.pbo_splits)), repeats=1, warmup=0
+        )
+    placebo_ref_s = t_ref * draws / reference_draws
+    return {
+        "pipeline_stages_s": stages,
+        "draws": draws,
+        "bootstrap_s": t_ci,
+        "placebo_reference_s": placebo_ref_s,
+        "placebo_reference_measured_draws": reference_draws,
+        "placebo_vectorized_s": t_vec,
+        "placebo_statistic_reference": ref.statistic,
+        "placebo_statistic_vectorized": vec.statistic,
+        "pbo_s": pbo_s,
+        "pbo_trials": int(res.sweep.n_trials) if res.sweep is not None else 0,
+        "suite_as_pipeline_s": t_ci + placebo_ref_s + (pbo_s or 0.0),
+        "suite_vectorized_s": t_ci + t_vec + (pbo_s or 0.0),
+        "peak_rss_mib": peak_rss_mib(),
+    }

@@ -1,0 +1,359 @@
+"""Benchmarks of capital-scarcity: ``python benchmarks/run.py --out benchmarks/results.json``.
+
+Measures, on the default rotation over the backtest window (the real mirror when present,
+else the synthetic market; ``data.source`` in the output says which):
+
+1. sweep throughput of ``run_sweep(engine="numba")`` at 100, 1,000 and 10,000 variants
+   (factor windows x rules x rebalance calendars x thresholds): median wall seconds after
+   one warm-up, asset-bars per second, peak RSS (each size in a fresh process);
+2. the engine kernel against two floors on the same cells (``hardware_limit``);
+3. numba compile time, cold (empty cache) and warm (cached: no recompilation);
+4. backtrader and bt running the same rotation (``peers``): per-variant seconds, speed
+   ratio against our per-variant cost, max absolute difference of daily returns against
+   our reference engine;
+5. ``scarcity report`` on cached data, cold and warm (``report_seconds``), where its time
+   goes, and the inference suite (bootstrap, placebo, PBO) at 1,000 draws.
+
+``--tiny`` runs every phase at toy sizes (the test suite does, so the script cannot rot);
+its numbers mean nothing. The Makefile's ``bench`` target sets ``NUMBA_CACHE_DIR``; without
+it the project's ``.numba_cache`` is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+os.environ.setdefault("NUMBA_CACHE_DIR", str(REPO / ".numba_cache"))
+
+PHASES = ("sweeps", "kernels", "compile", "peers", "report", "inference")
+
+TARGETS = {
+    "sweep_10000_s": (10.0, "<="),
+    "sweep_peak_rss_mib": (4096.0, "<="),
+    "backtrader_speed_ratio": (1000.0, ">="),
+    "bt_speed_ratio": (300.0, ">="),
+    "report_warm_s": (30.0, "<="),
+    "inference_1000_s": (20.0, "<="),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="benchmarks/run.py", description=__doc__.split("\n")[0])
+    p.add_argument("--out", default=str(REPO / "benchmarks" / "results.json"))
+    p.add_argument("--tiny", action="store_true", help="toy sizes (tests): numbers mean nothing")
+    p.add_argument("--skip", default="", help=f"comma-separated phases to skip: {','.join(PHASES)}")
+    p.add_argument("--mirror", default=None, help="mirror directory (default: the shared one)")
+    p.add_argument("--synthetic", action="store_true", help="use the synthetic market")
+    p.add_argument("--repeats", type=int, default=None, help="timed repeats per sweep size")
+    p.add_argument("--sizes", default=None, help="comma-separated sweep sizes")
+    p.add_argument("--workdir", default=None, help="scratch directory (default: a temp dir)")
+    return p
+
+
+def _worker(
+    task: str, workdir: Path, *extra: str, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Run ``benchmarks/worker.py TASK`` in a fresh process; return its JSON."""
+    out = workdir / f"{task}-{time.monotonic_ns()}.json"
+    cmd = [sys.executable, str(REPO / "benchmarks" / "worker.py"), task, "--json-out", str(out)]
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run(
+        [*cmd, *extra], cwd=REPO, env=full_env, capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"worker {task} {' '.join(extra)} failed:\n{proc.stderr[-4000:]}")
+    return json.loads(out.read_text())
+
+
+def _log(msg: str) -> None:
+    sys.stderr.write(f"[bench {time.strftime('%H:%M:%S')}] {msg}\n")
+    sys.stderr.flush()
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    if args.tiny:
+        s = dict(
+            sizes=[6, 12],
+            repeats=1,
+            axes="tiny",
+            chunk_size=5,
+            kernel_n=12,
+            peer_thresholds="0.0",
+            last_bars=300,
+            warm_repeats=1,
+            draws=20,
+            reference_draws=4,
+        )
+    else:
+        s = dict(
+            sizes=[100, 1000, 10000],
+            repeats=3,
+            axes="default",
+            chunk_size=None,
+            kernel_n=10000,
+            peer_thresholds="-0.5,0.0,0.5",
+            last_bars=None,
+            warm_repeats=2,
+            draws=1000,
+            reference_draws=100,
+        )
+    if args.sizes:
+        s["sizes"] = [int(x) for x in args.sizes.split(",") if x.strip()]
+    if args.repeats:
+        s["repeats"] = int(args.repeats)
+    return s
+
+
+def _target_rows(results: dict[str, Any]) -> dict[str, Any]:
+    measured: dict[str, float | None] = {}
+    big = max(results.get("sweeps") or [{}], key=lambda r: r.get("n_variants", 0))
+    measured["sweep_10000_s"] = big.get("seconds") if big.get("n_variants", 0) >= 10000 else None
+    rss = [r["peak_rss_mib"] for r in results.get("sweeps") or []]
+    measured["sweep_peak_rss_mib"] = max(rss) if rss else None
+    for name in ("backtrader", "bt"):
+        measured[f"{name}_speed_ratio"] = results.get("peers", {}).get(name, {}).get("speed_ratio")
+    measured["report_warm_s"] = results.get("report_seconds", {}).get("warm")
+    measured["inference_1000_s"] = results.get("inference", {}).get("suite_as_pipeline_s")
+    if results.get("mode") == "tiny":
+        measured = dict.fromkeys(measured)  # toy sizes: nothing to compare
+    rows = {}
+    for key, (target, op) in TARGETS.items():
+        value = measured.get(key)
+        ratio = None if value is None else value / target
+        met = None if value is None else (value <= target if op == "<=" else value >= target)
+        rows[key] = {"target": target, "op": op, "measured": value, "ratio": ratio, "met": met}
+    return rows
+
+
+def _fmt(x: Any, spec: str = ".3g") -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return format(x, spec)
+    return str(x)
+
+
+def table(results: dict[str, Any]) -> str:
+    """The results as a plain-text table."""
+    d = results["data"]
+    lines = [
+        f"capital-scarcity benchmarks ({results['mode']}), {results['generated_at']}",
+        f"machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
+        f"{results['machine']['memory_gib']} GiB; load {results['load_average']}",
+        f"data: {d['source']} {d['start']}..{d['end']}: {d['bars']} bars x {d['assets']} assets",
+        "",
+        f"{'sweep variants':>15} {'seconds':>9} {'ms/variant':>11} {'Masset-bars/s':>14} "
+        f"{'peak RSS MiB':>13} {'returns MiB':>12}",
+    ]
+    for r in results.get("sweeps", []):
+        lines.append(
+            f"{r['n_variants']:>15} {r['seconds']:>9.3f} {r['per_variant_s'] * 1e3:>11.3f} "
+            f"{r['asset_bars_per_s'] / 1e6:>14.1f} {r['peak_rss_mib']:>13.0f} "
+            f"{r['returns_matrix_mib']:>12.0f}"
+        )
+    hw = results.get("hardware_limit", {})
+    if "engine_kernel_nb_s" in hw:
+        lines += [
+            "",
+            f"hardware limit at {hw['n_variants']} variants ({hw['cells']:.3g} cells): "
+            f"read-only {hw['read_only_s']:.3f} s, arithmetic-only {hw['arithmetic_only_s']:.3f} s, "
+            f"engine kernel {hw['engine_kernel_nb_s']:.3f} s "
+            f"({hw['engine_kernel_nb_s'] / hw['arithmetic_only_s']:.1f}x the arithmetic floor)",
+        ]
+    nc = results.get("numba_compile", {})
+    if nc.get("warm"):
+        cold = nc.get("cold") or {}
+        lines.append(
+            f"numba: cold compile {_fmt(cold.get('total_s'))} s, warm load "
+            f"{_fmt(nc['warm'].get('total_s'))} s (warm cache misses: {nc['warm']['cache_misses']})"
+        )
+    peers = results.get("peers", {})
+    if peers:
+        lines += [
+            "",
+            f"{'peer':>12} {'variants':>9} {'s/variant':>10} {'speed ratio':>12} "
+            f"{'max |dr|':>10} {'frictionless':>13}",
+        ]
+        for name, p in peers.items():
+            if "skipped" in p:
+                lines.append(f"{name:>12}  skipped: {p['skipped']}")
+                continue
+            lines.append(
+                f"{name:>12} {p['n_variants']:>9} {p['per_variant_s']:>10.3f} "
+                f"{_fmt(p.get('speed_ratio'), '.0f'):>12} {p['max_abs_diff']:>10.2e} "
+                f"{p['max_abs_diff_frictionless']:>13.2e}"
+            )
+    rep = results.get("report_seconds", {})
+    if rep.get("warm") is not None:
+        lines += ["", f"scarcity report: cold {_fmt(rep.get('cold'))} s, warm {_fmt(rep['warm'])} s"]
+    inf = results.get("inference", {})
+    if "bootstrap_s" in inf:
+        lines.append(
+            f"inference at {inf['draws']} draws: bootstrap {inf['bootstrap_s']:.2f} s, placebo "
+            f"{inf['placebo_reference_s']:.1f} s (reference engine per draw) / "
+            f"{inf['placebo_vectorized_s']:.2f} s (numba sweep), PBO {_fmt(inf['pbo_s'])} s"
+        )
+        stages = inf.get("pipeline_stages_s", {})
+        lines.append("report stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+    lines += ["", f"{'target':>22} {'target':>9} {'measured':>10} {'ratio':>7}  met"]
+    for key, row in results["targets"].items():
+        lines.append(
+            f"{key:>22} {row['op']}{row['target']:>7g} {_fmt(row['measured']):>10} "
+            f"{_fmt(row['ratio'], '.2f'):>7}  {_fmt(row['met'])}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    unknown = skip - set(PHASES)
+    if unknown:
+        sys.stderr.write(f"unknown phase(s) in --skip: {sorted(unknown)}; valid: {PHASES}\n")
+        return 2
+    s = _settings(args)
+    from benchmarks import sweeps
+    from benchmarks.common import default_mirror, load_average, machine, prepare
+
+    mirror = None if args.synthetic or args.tiny else (
+        Path(args.mirror) if args.mirror else default_mirror()
+    )
+    if mirror is not None and not (mirror / "prices").is_dir():
+        sys.stderr.write(f"mirror directory not found: {mirror}\n")
+        return 2
+    tmp = tempfile.TemporaryDirectory(prefix="scarcity-bench-") if not args.workdir else None
+    workdir = Path(args.workdir or tmp.name)
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("SCARCITY_CACHE", str(workdir / "cache"))
+    axes = sweeps.TINY_AXES if s["axes"] == "tiny" else sweeps.DEFAULT_AXES
+    results: dict[str, Any] = {
+        "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "mode": "tiny" if args.tiny else "full",
+        "machine": machine(),
+        "load_average": {"start": load_average()},
+        "numba_cache_dir": os.environ["NUMBA_CACHE_DIR"],
+    }
+    _log(f"preparing data ({'mirror ' + str(mirror) if mirror else 'synthetic'})")
+    data = prepare(
+        pairs=sweeps.factor_pairs(axes),
+        mirror=mirror,
+        start="2015-01-01",
+        end="2025-12-31",
+        last_bars=s["last_bars"],
+    )
+    data_path = workdir / "bench_data.pkl"
+    data.save(data_path)
+    px = data.prices
+    results["data"] = {
+        "source": data.source,
+        "start": str(px.index[0].date()),
+        "end": str(px.index[-1].date()),
+        "bars": int(px.shape[0]),
+        "assets": int(px.shape[1]),
+        "tickers": list(px.columns),
+        "factor_pairs": len(data.factors),
+        "factor_first_date": min(
+            (str(f.first_valid_index().date()) for f in data.factors.values() if f.notna().any()),
+            default=None,
+        ),
+        "factor_build_s": data.factor_build_s,
+    }
+    common = ["--data", str(data_path), "--axes", s["axes"]]
+    chunk = s["chunk_size"] or 500
+    if s["chunk_size"] is None:
+        from data.config import load_config
+
+        chunk = int(load_config().sweep.chunk_size)
+
+    results["sweeps"] = []
+    if "sweeps" not in skip:
+        for n in s["sizes"]:
+            _log(f"sweep {n} variants")
+            results["sweeps"].append(
+                _worker("sweep", workdir, *common, "--n", str(n), "--repeats", str(s["repeats"]),
+                        "--chunk-size", str(chunk))
+            )
+    if "kernels" not in skip:
+        _log("kernels vs the hardware floors")
+        results["hardware_limit"] = _worker(
+            "kernels", workdir, *common, "--n", str(s["kernel_n"]), "--repeats",
+            str(max(3, s["repeats"])), "--chunk-size", str(chunk),
+        )
+    if "compile" not in skip:
+        comp: dict[str, Any] = {}
+        cold_dir = {"NUMBA_CACHE_DIR": str(workdir / "numba_compile")}
+        if not args.tiny:  # a cold compile takes tens of seconds: not in the test suite
+            _log("numba compile, cold (empty cache)")
+            comp["cold"] = _worker("compile", workdir, env=cold_dir)
+            _log("numba compile, warm (the cache the cold run filled)")
+            comp["warm"] = _worker("compile", workdir, env=cold_dir)
+        else:
+            comp["warm"] = _worker("compile", workdir)
+        results["numba_compile"] = comp
+    if "peers" not in skip:
+        _log("peers")
+        peers = _worker("peers", workdir, *common, f"--thresholds={s['peer_thresholds']}")
+        results["reference_engine"] = peers.pop("reference")
+        ours = max(results["sweeps"], key=lambda r: r["n_variants"]) if results["sweeps"] else None
+        for p in peers.values():
+            if ours and "per_variant_s" in p:
+                p["speed_ratio"] = p["per_variant_s"] / ours["per_variant_s"]
+                p["speed_ratio_vs_n_variants"] = ours["n_variants"]
+        results["peers"] = peers
+    if "report" not in skip:
+        _log("scarcity report, cold and warm")
+        results["report_seconds"] = __import__("benchmarks.endtoend").endtoend.measure_report(
+            workdir / "report",
+            mirror=mirror,
+            warm_repeats=s["warm_repeats"],
+            tiny=args.tiny,
+            cold=not args.tiny,  # a cold report compiles vectorbt (about a minute)
+        )
+    else:
+        results["report_seconds"] = {"cold": None, "warm": None, "skipped": "--skip report"}
+    if "inference" not in skip:
+        _log("pipeline stages and the inference suite")
+        rep_dir = workdir / "report"
+        rep_dir.mkdir(parents=True, exist_ok=True)
+        if mirror is not None and "report" in skip:
+            from benchmarks.endtoend import _cli, report_args, report_env
+
+            fetch, _ = report_args(rep_dir, mirror=mirror, tiny=args.tiny)
+            _cli(fetch, report_env(rep_dir, Path(os.environ["NUMBA_CACHE_DIR"])))
+        elif args.tiny:
+            from benchmarks.endtoend import report_args
+
+            report_args(rep_dir, mirror=mirror, tiny=True)  # writes tiny.toml
+        extra = ["--workdir", str(rep_dir), "--draws", str(s["draws"])]
+        extra += ["--reference-draws", str(s["reference_draws"])]
+        extra += ["--mirror", str(mirror)] if mirror else []
+        extra += ["--tiny"] if args.tiny else []
+        warm = results["report_seconds"].get("numba_cache_dir")
+        env = {"NUMBA_CACHE_DIR": warm} if warm else None  # warm: nothing to compile
+        results["inference"] = _worker("pipeline", workdir, *extra, env=env)
+    results["load_average"]["end"] = load_average()
+    results["targets"] = _target_rows(results)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=float) + "\n")
+    sys.stdout.write(table(results) + "\n")
+    sys.stdout.write(f"results written to {out}\n")
+    if tmp is not None:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

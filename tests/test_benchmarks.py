@@ -1,0 +1,216 @@
+"""Benchmarks: the peers run the same rotation as our reference engine, the hardware floor does
+the engine's arithmetic, and ``benchmarks/run.py --tiny`` runs end to end (no timing
+assertions: the numbers of the tiny mode mean nothing)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from backtests.engine import run_backtest  # noqa: E402
+from backtests.rotation import target_weights  # noqa: E402
+from backtests.spec import RotationSpec  # noqa: E402
+from backtests.sweep import expand_grid  # noqa: E402
+from benchmarks import peers, sweeps  # noqa: E402
+from benchmarks.peers import PeerSpec, SwitchDecider  # noqa: E402
+
+NEAR = ("MU", "WDC", "STX", "SNDK")
+LONG = ("BTC-USD", "ARKK", "IGV")
+INSTALL_HINT = "not installed; the peers need the bench extra: pip install -e '.[bench]'"
+
+
+def _market(n: int = 180, seed: int = 7) -> tuple[pd.DataFrame, pd.Series]:
+    """Made-up prices (SNDK starting late) and a factor that crosses its band often."""
+    rng = np.random.default_rng(seed)
+    idx = pd.bdate_range("2023-01-02", periods=n, name="date")
+    cols = [*NEAR, *LONG]
+    px = pd.DataFrame(
+        50 * np.exp(np.cumsum(rng.normal(0.0, 0.02, (n, len(cols))), axis=0)),
+        index=idx,
+        columns=cols,
+    )
+    px.iloc[: n // 2, cols.index("SNDK")] = np.nan
+    factor = pd.Series(np.sin(np.arange(n) / 6.0) + rng.normal(0, 0.2, n), index=idx)
+    factor.iloc[:10] = np.nan
+    factor.iloc[40:43] = np.nan  # a gap: the rule holds
+    return px, factor
+
+
+def _spec(**kw) -> RotationSpec:
+    return RotationSpec(near=NEAR, long=LONG, rule="switch", rebalance="weekly", **kw)
+
+
+def _reference(px: pd.DataFrame, factor: pd.Series, spec: RotationSpec) -> pd.Series:
+    return run_backtest(px, target_weights(factor, px, spec), spec, engine="reference").returns
+
+
+def test_switch_decider_hand_case():
+    spec = PeerSpec(
+        near=("N1", "N2"), long=("L",), threshold=0.0, band=0.4, fees={}, slippage=0.0
+    )
+    d = SwitchDecider(spec)
+    days = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-08", "2024-01-09"])
+    factor = [np.nan, 0.1, 0.3, -0.1, -0.3]
+    n2 = [False, False, True, True, True]
+    got = [
+        d.on_bar(day, f, {"N1": True, "N2": has, "L": True})
+        for day, f, has in zip(days, factor, n2, strict=True)
+    ]
+    # Monday, no factor yet: a decision to hold cash
+    assert got[0] == {"N1": 0.0, "N2": 0.0, "L": 0.0}
+    # same week: no decision (0.1 sets the state inside the band by the threshold: near)
+    assert got[1] is None and got[2] is None
+    # next Monday: -0.1 is inside the band, the near state holds; N2 has had a price
+    assert got[3] == {"N1": 0.5, "N2": 0.5, "L": 0.0}
+    # -0.3 switches to long, but Tuesday is not a decision date
+    assert got[4] is None and d.state == 0.0
+
+
+def test_switch_decider_matches_target_weights():
+    """An independent event-driven implementation decides what ``target_weights`` decides."""
+    px, factor = _market()
+    spec = _spec(threshold=0.1, band=0.3)
+    ours = target_weights(factor, px, spec)
+    d = SwitchDecider(PeerSpec.from_rotation(spec))
+    for i, day in enumerate(px.index):
+        has = {t: bool(px[t].iloc[i] == px[t].iloc[i]) for t in px.columns}
+        decided = d.on_bar(day, factor.iloc[i], has)
+        row = ours.iloc[i]
+        if decided is None:
+            assert row.isna().all(), day
+        else:
+            np.testing.assert_allclose(row[list(decided)].to_numpy(), list(decided.values()))
+
+
+def test_peer_spec_refuses_other_rules():
+    with pytest.raises(ValueError, match="switch rule with weekly"):
+        PeerSpec.from_rotation(_spec().replace(rule="tilt"))
+
+
+@pytest.mark.parametrize("name", ["backtrader", "bt"])
+def test_peer_agrees_with_reference(name):
+    pytest.importorskip(name, reason=f"{name} {INSTALL_HINT}")
+    px, factor = _market()
+    run = peers.PEERS[name]
+    free = _spec(equity_bps=0.0, crypto_bps=0.0, slippage_bps=0.0, threshold=0.1)
+    res = run(px, factor, PeerSpec.from_rotation(free))
+    # the same rule and the same arithmetic: equal to floating-point noise without costs
+    assert peers.compare(_reference(px, factor, free), res.returns) < 1e-10
+
+    costly = _spec(threshold=0.1, equity_bps=20.0, crypto_bps=40.0, slippage_bps=10.0)
+    ours = _reference(px, factor, costly)
+    res = run(px, factor, PeerSpec.from_rotation(costly))
+    diff = peers.compare(ours, res.returns)
+    assert diff > 1e-8  # the cost models do differ ...
+    if name == "backtrader":
+        # ... only in the day costs are booked: moved back to the fill date they agree
+        assert res.rejected_orders == 0
+        assert peers.compare(ours, res.settled) < 1e-10
+        assert diff < 2 * (40 + 10) / 1e4
+    else:
+        # ... by bt buying (fee + slippage) less: a weight error of that size times a day's move
+        max_move = float(px.pct_change().abs().max().max())
+        assert diff < 2 * (40 + 10) / 1e4 * max_move
+
+
+def test_sweep_grid_sizes():
+    for n, expected in [(100, 108), (1000, 1026), (10000, 10044)]:
+        grid = sweeps.sweep_grid(n, sweeps.DEFAULT_AXES)
+        assert len(expand_grid(grid, None)) == expected
+        assert grid["threshold"][0] == -1.0 and grid["threshold"][-1] == 1.0
+    assert sweeps.sweep_grid(3, sweeps.TINY_AXES)["threshold"] == [0.0]
+    assert len(sweeps.factor_pairs(sweeps.DEFAULT_AXES)) == 9
+
+
+def test_arithmetic_floor_is_the_engines_arithmetic():
+    """Without costs and with long-only targets the floor and the engine agree."""
+    from backtests.engine_nb import simulate_many
+    from backtests.simulation import filled_close
+
+    rng = np.random.default_rng(1)
+    k, n, m = 4, 60, 3
+    close = 10 * np.exp(np.cumsum(rng.normal(0, 0.02, (n, m)), axis=0))
+    size = np.full((k, n, m), np.nan)
+    for t in range(k):
+        for i in range(1, n, 5):
+            w = rng.random(m)
+            size[t, i] = w / w.sum() * rng.uniform(0.5, 1.0)
+    floor = sweeps.arithmetic_only_nb(filled_close(close), size, np.ones(k))
+    engine = simulate_many(close, size, np.zeros((k, m)), np.zeros((k, m)), 1.0)
+    np.testing.assert_allclose(floor, engine["value"], rtol=1e-12)
+    assert np.array_equal(sweeps.read_only_nb(size), np.isfinite(size).sum(axis=(1, 2)) * 1.0)
+
+
+def _run_tiny(tmp_path: Path, *extra: str) -> dict:
+    out = tmp_path / "results.json"
+    env = {**os.environ, "NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(REPO / ".numba_cache"))}
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--tiny", "--out", str(out),
+         "--workdir", str(tmp_path / "work"), *extra],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "results written to" in proc.stdout
+    return json.loads(out.read_text())
+
+
+def _check_sweeps_and_peers(res: dict) -> None:
+    assert res["mode"] == "tiny" and res["data"]["source"] == "synthetic"
+    assert res["data"]["bars"] == 300 and res["data"]["assets"] == 7
+    rows = res["sweeps"]
+    assert [r["n_variants"] for r in rows] == [6, 12]
+    for r in rows:
+        assert r["seconds"] > 0 and r["peak_rss_mib"] > 0
+        assert r["per_variant_s"] == pytest.approx(r["seconds"] / r["n_variants"])
+        assert r["chunks"] == -(-r["n_variants"] // r["chunk_size"])
+    assert res["numba_compile"]["warm"]["cache_misses"] == 0
+    for name in ("backtrader", "bt"):
+        p = res["peers"][name]
+        if "skipped" in p:
+            assert "not installed" in p["skipped"]
+            continue
+        assert p["n_variants"] == 1 and p["per_variant_s"] > 0 and p["speed_ratio"] > 0
+        assert p["max_abs_diff_frictionless"] < 1e-10
+        assert p["max_abs_diff"] < 5e-3
+    # tiny numbers are never compared with the targets
+    assert all(row["measured"] is None for row in res["targets"].values())
+
+
+def test_tiny_script_core_phases(tmp_path):
+    """Data, sweeps, kernels, compile and peers at toy sizes (report and inference: slow)."""
+    res = _run_tiny(tmp_path, "--skip", "report,inference")
+    _check_sweeps_and_peers(res)
+    assert res["report_seconds"] == {"cold": None, "warm": None, "skipped": "--skip report"}
+    hw = res["hardware_limit"]
+    assert hw["cells"] == 12 * 300 * 7 and hw["engine_kernel_nb_s"] > 0
+
+
+@pytest.mark.slow
+def test_tiny_script_every_phase(tmp_path):
+    res = _run_tiny(tmp_path)
+    _check_sweeps_and_peers(res)
+    rep = res["report_seconds"]
+    assert rep["cold"] is None and rep["warm"] > 0  # tiny mode never times a cold compile
+    inf = res["inference"]
+    assert inf["draws"] == 20 and inf["bootstrap_s"] >= 0 and inf["placebo_vectorized_s"] > 0
+    # the pipeline's placebo (reference engine) and the vectorized one score the real factor alike
+    assert inf["placebo_statistic_vectorized"] == pytest.approx(
+        inf["placebo_statistic_reference"], abs=1e-9
+    )
+    assert set(inf["pipeline_stages_s"]) >= {"signal", "backtest", "sweep", "inference", "report"}
