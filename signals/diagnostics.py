@@ -76,7 +76,32 @@ def predictive_regression(
     Returns
     -------
     PredictiveResult
+
+    Raises
+    ------
+    ValueError
+        When ``horizons`` is empty or holds a value below 1, or ``lags`` is negative.
+
+    Timing
+    ------
+    The regressor is the factor at close t; the response starts with the return of t + 1,
+    so nothing the factor could not know is on its side of the equation.
+
+    Examples
+    --------
+    >>> idx = pd.bdate_range("2024-01-01", periods=300)
+    >>> f = pd.Series(np.sin(np.arange(300) / 9.0), index=idx)
+    >>> r = 0.01 * f.shift(1).fillna(0.0)
+    >>> res = predictive_regression(r, f, (1,))
+    >>> round(float(res.table.loc[1, "beta"]), 6)
+    0.01
     """
+    if not horizons:
+        raise ValueError("`horizons` must hold at least one horizon, got none")
+    if any(int(h) < 1 for h in horizons):
+        raise ValueError(f"`horizons` must all be >= 1, got {tuple(horizons)}")
+    if lags is not None and int(lags) < 0:
+        raise ValueError(f"`lags` must be >= 0, got {lags}")
     rows = []
     for h in horizons:
         y = forward_sum(spread_returns, int(h))
