@@ -30,7 +30,7 @@ from backtests.inference import (
     hac_alpha,
     held_out,
     pbo,
-    placebo_test,
+    placebo_test_vectorized,
     sharpe_ci,
     tstat_hurdle,
     walk_forward,
@@ -306,6 +306,55 @@ def run_pipeline(
     )
 
 
+def factor_variant_sharpes(
+    factors: pd.DataFrame,
+    prices: pd.DataFrame,
+    cfg: Config,
+    cash_rate: pd.Series | None,
+) -> np.ndarray:
+    """Sharpe ratio of the configured rotation driven by each column of ``factors``.
+
+    The columns (e.g. placebo factors) are simulated together by the sweep machinery with
+    the numba engine (checked against the reference engine in the tests): each column is
+    handed to the sweep as the factor of one trial, every other parameter from ``cfg``.
+
+    Parameters
+    ----------
+    factors : DataFrame
+        Dates x k factors on ``prices.index``.
+    prices : DataFrame
+        Backtest prices.
+    cfg : Config
+        The rotation's configuration.
+    cash_rate : Series or None
+        Cash rate known at each date.
+
+    Returns
+    -------
+    ndarray
+        k annualized Sharpe ratios in column order.
+    """
+    cols = [factors.iloc[:, i] for i in range(factors.shape[1])]
+    grid = {
+        "zscore_window": [int(cfg.factor.zscore_window)],
+        "change_window": list(range(len(cols))),
+    }
+
+    def column(_zscore_window: int, i: int) -> pd.Series:
+        return cols[int(i)]
+
+    res = run_sweep(
+        prices,
+        column,
+        grid,
+        cfg,
+        engine=str(cfg.sweep.get("engine", "numba")),
+        chunk_size=int(cfg.sweep.chunk_size),
+        cash_rate=cash_rate,
+    )
+    return np.asarray([sharpe_ratio(res.returns[c]) for c in res.returns.columns], dtype=float)
+
+
 def sweep_inference(
     sweep: SweepResult | None, cfg: Config, *, observed: pd.Series | None = None
 ) -> tuple[Any, Any, Any, int]:
@@ -372,23 +421,21 @@ def _inference(
     alpha = hac_alpha(rets, bench_frame, lags=int(inf.hac_lags) or None)
     ci = sharpe_ci(rets, reps=int(inf.bootstrap_reps), seed=int(inf.seed))
 
-    def run_with(f: pd.Series) -> float:
-        t = target_weights(f, prices, spec)
-        r = run_backtest(prices, t, spec, engine="reference", cash_rate=cash).returns
-        return float(sharpe_ratio(r))
-
-    placebo = placebo_test(
-        run_with,
+    placebo = placebo_test_vectorized(
+        lambda frames: factor_variant_sharpes(frames, prices, cfg, cash),
         fac,
         reps=int(inf.placebo_reps),
         method=inf.placebo_method,
+        block=int(inf.get("placebo_block", 21)),
+        min_shift=int(inf.get("placebo_min_shift", 63)),
         seed=int(inf.seed),
     )
     tail = held_out(rets, oos_start)
     is_rets = rets.loc[: oos_start - pd.Timedelta(days=1)]
     deflated, pbo_res, wf, n_trials = sweep_inference(sweep, cfg, observed=is_rets)
     hurdle = tstat_hurdle(
-        n_trials, alpha=float(inf.get("hurdle_alpha", 0.05)),
+        n_trials,
+        alpha=float(inf.get("hurdle_alpha", 0.05)),
         method=str(inf.get("hurdle_method", "bonferroni")),
     )
     return InferenceReport(

@@ -29,7 +29,7 @@ DEFAULT_MIRROR = REPO.parent / "shared" / "market-data"
 
 
 def default_mirror() -> Path | None:
-    """The mirror directory: ``$SCARCITY_MIRROR``, else ``../shared/market-data``, if present."""
+    """Return the mirror: ``$SCARCITY_MIRROR``, else ``../shared/market-data``, if present."""
     env = os.environ.get("SCARCITY_MIRROR", "").strip()
     path = Path(env) if env else DEFAULT_MIRROR
     return path if (path / "prices").is_dir() else None
@@ -60,7 +60,7 @@ class BenchData:
     factor_build_s: dict[str, float] = field(default_factory=dict)
 
     def factor_fn(self) -> Callable[[int, int], pd.Series]:
-        """A ``factor_fn`` for :func:`backtests.sweep.run_sweep` over the prebuilt factors."""
+        """Return a ``factor_fn`` for :func:`backtests.sweep.run_sweep` over the built factors."""
 
         def fn(zscore_window: int, change_window: int) -> pd.Series:
             return self.factors[(int(zscore_window), int(change_window))]
@@ -151,7 +151,7 @@ def peak_rss_mib() -> float:
 
 
 def current_rss_mib() -> float:
-    """Current resident set size, MiB (``/proc/self/statm``; peak where unavailable)."""
+    """Return the current resident set size, MiB (``/proc/self/statm``, else the peak)."""
     try:
         pages = int(Path("/proc/self/statm").read_text().split()[1])
         return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -159,9 +159,13 @@ def current_rss_mib() -> float:
         return peak_rss_mib()
 
 
-def timed(fn: Callable[[], Any], *, repeats: int, warmup: int = 1) -> tuple[float, list[float], Any]:
-    """Run ``fn`` ``warmup`` times untimed, then ``repeats`` times; return the median seconds,
-    every timing and the last result."""
+def timed(
+    fn: Callable[[], Any], *, repeats: int, warmup: int = 1
+) -> tuple[float, list[float], Any]:
+    """Run ``fn`` ``warmup`` times untimed, then ``repeats`` times, timed.
+
+    Returns the median seconds, every timing and the last result.
+    """
     out = None
     for _ in range(warmup):
         out = fn()

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -102,8 +103,10 @@ def measure_report(
         project's numba cache (``NUMBA_CACHE_DIR`` or ``.numba_cache``) after one untimed run.
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    numba_dir = workdir / "numba_cache" if cold else Path(
-        os.environ.get("NUMBA_CACHE_DIR", REPO / ".numba_cache")
+    numba_dir = (
+        workdir / "numba_cache"
+        if cold
+        else Path(os.environ.get("NUMBA_CACHE_DIR", REPO / ".numba_cache"))
     )
     env = report_env(workdir, numba_dir)
     fetch, report = report_args(workdir, mirror=mirror, tiny=tiny)
@@ -114,7 +117,7 @@ def measure_report(
     first = _cli(report, env)
     out["cold"] = first if cold else None
     warm = [_cli(report, env) for _ in range(max(1, warm_repeats))]
-    out["warm"] = sorted(warm)[len(warm) // 2]
+    out["warm"] = statistics.median(warm)
     out["warm_runs"] = warm
     out["numba_cache_dir"] = str(numba_dir)
     return out
@@ -146,7 +149,9 @@ def measure_pipeline(
     market = load_market(cfg, source=source)
     stages: dict[str, float] = {"data": time.perf_counter() - t0}
     marks: list[tuple[str, float]] = []
-    res = run_pipeline(cfg, market=market, stage=lambda name: marks.append((name, time.perf_counter())))
+    res = run_pipeline(
+        cfg, market=market, stage=lambda name: marks.append((name, time.perf_counter()))
+    )
     marks.append(("report", time.perf_counter()))
     write_report(res, workdir / "report_inproc")
     marks.append(("end", time.perf_counter()))

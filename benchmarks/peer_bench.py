@@ -1,5 +1,7 @@
-"""Time the peers (backtrader, bt) on the default rotation and compare their daily returns
-with the project's reference engine on the same data, factor and rule.
+"""Time the peers (backtrader, bt) on the default rotation; compare with our reference engine.
+
+The peers' daily returns are compared with the project's reference engine on the same data,
+factor and rule.
 
 Each variant is the default switch rule (weekly, default band and costs) at one threshold.
 Our side is ``target_weights`` + ``run_backtest(engine="reference")`` without carry (the

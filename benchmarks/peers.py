@@ -40,7 +40,7 @@ Every decision at bar t reads the factor and prices at bars <= t only and trades
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,6 +133,10 @@ class SwitchDecider:
     def on_bar(
         self, date: pd.Timestamp, factor_value: float, has_price: Mapping[str, bool]
     ) -> dict[str, float] | None:
+        """Feed the close of one bar; return the targets decided at it, or None.
+
+        Timing: reads the factor and prices at this bar and before only.
+        """
         s = self.spec
         self.seen.update(t for t, ok in has_price.items() if ok)
         f = float(factor_value)
@@ -165,7 +169,15 @@ def _check_inputs(prices: pd.DataFrame, factor: pd.Series, spec: PeerSpec) -> pd
         raise ValueError(f"peer tickers {missing} have no price column")
     if not factor.index.equals(prices.index):
         raise ValueError("`factor` must be on exactly the prices index")
-    return prices[list(spec.tickers)].astype(float)
+    px = prices[list(spec.tickers)].astype(float)
+    gaps = px.isna() & px.notna().cummax()
+    if gaps.any().any():
+        ticker = gaps.any().idxmax()
+        raise ValueError(
+            f"{ticker} has a missing close after its first one (first on "
+            f"{gaps[ticker].idxmax().date()}); the peers model late starts only"
+        )
+    return px
 
 
 # --------------------------------------------------------------------------- backtrader
@@ -232,7 +244,9 @@ def run_backtrader(prices: pd.DataFrame, factor: pd.Series, spec: PeerSpec) -> P
                 self.rejected += 1
             if order.status == order.Completed:
                 bar = bar_of[btr.num2date(order.created.dt).date()]
-                slip_cost = abs(order.executed.size) * abs(order.executed.price - order.created.pclose)
+                slip_cost = abs(order.executed.size) * abs(
+                    order.executed.price - order.created.pclose
+                )
                 self.costs[bar] += order.executed.comm + slip_cost
 
         def _price(self, name: str) -> float:
@@ -388,9 +402,6 @@ def compare(ours: pd.Series, theirs: pd.Series) -> float:
     """Max absolute difference of two daily return series on their common dates."""
     a, b = ours.align(theirs, join="inner")
     both = a.notna() & b.notna()
-    return float(np.max(np.abs(a[both].to_numpy() - b[both].to_numpy()))) if both.any() else math.nan
-
-
-def variants(thresholds: Sequence[float]) -> list[dict[str, float]]:
-    """The peer variants: one per threshold (the switch rule, weekly)."""
-    return [{"threshold": float(t)} for t in thresholds]
+    return (
+        float(np.max(np.abs(a[both].to_numpy() - b[both].to_numpy()))) if both.any() else math.nan
+    )

@@ -146,7 +146,7 @@ def _fmt(x: Any, spec: str = ".3g") -> str:
 
 
 def table(results: dict[str, Any]) -> str:
-    """The results as a plain-text table."""
+    """Format the results as a plain-text table."""
     d = results["data"]
     lines = [
         f"capital-scarcity benchmarks ({results['mode']}), {results['generated_at']}",
@@ -168,7 +168,8 @@ def table(results: dict[str, Any]) -> str:
         lines += [
             "",
             f"hardware limit at {hw['n_variants']} variants ({hw['cells']:.3g} cells): "
-            f"read-only {hw['read_only_s']:.3f} s, arithmetic-only {hw['arithmetic_only_s']:.3f} s, "
+            f"read-only {hw['read_only_s']:.3f} s, "
+            f"arithmetic-only {hw['arithmetic_only_s']:.3f} s, "
             f"engine kernel {hw['engine_kernel_nb_s']:.3f} s "
             f"({hw['engine_kernel_nb_s'] / hw['arithmetic_only_s']:.1f}x the arithmetic floor)",
         ]
@@ -197,7 +198,10 @@ def table(results: dict[str, Any]) -> str:
             )
     rep = results.get("report_seconds", {})
     if rep.get("warm") is not None:
-        lines += ["", f"scarcity report: cold {_fmt(rep.get('cold'))} s, warm {_fmt(rep['warm'])} s"]
+        lines += [
+            "",
+            f"scarcity report: cold {_fmt(rep.get('cold'))} s, warm {_fmt(rep['warm'])} s",
+        ]
     inf = results.get("inference", {})
     if "bootstrap_s" in inf:
         lines.append(
@@ -227,8 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks import sweeps
     from benchmarks.common import default_mirror, load_average, machine, prepare
 
-    mirror = None if args.synthetic or args.tiny else (
-        Path(args.mirror) if args.mirror else default_mirror()
+    mirror = (
+        None
+        if args.synthetic or args.tiny
+        else (Path(args.mirror) if args.mirror else default_mirror())
     )
     if mirror is not None and not (mirror / "prices").is_dir():
         sys.stderr.write(f"mirror directory not found: {mirror}\n")
@@ -282,14 +288,30 @@ def main(argv: list[str] | None = None) -> int:
         for n in s["sizes"]:
             _log(f"sweep {n} variants")
             results["sweeps"].append(
-                _worker("sweep", workdir, *common, "--n", str(n), "--repeats", str(s["repeats"]),
-                        "--chunk-size", str(chunk))
+                _worker(
+                    "sweep",
+                    workdir,
+                    *common,
+                    "--n",
+                    str(n),
+                    "--repeats",
+                    str(s["repeats"]),
+                    "--chunk-size",
+                    str(chunk),
+                )
             )
     if "kernels" not in skip:
         _log("kernels vs the hardware floors")
         results["hardware_limit"] = _worker(
-            "kernels", workdir, *common, "--n", str(s["kernel_n"]), "--repeats",
-            str(max(3, s["repeats"])), "--chunk-size", str(chunk),
+            "kernels",
+            workdir,
+            *common,
+            "--n",
+            str(s["kernel_n"]),
+            "--repeats",
+            str(max(3, s["repeats"])),
+            "--chunk-size",
+            str(chunk),
         )
     if "compile" not in skip:
         comp: dict[str, Any] = {}

@@ -36,12 +36,12 @@ TINY_AXES: dict[str, list[Any]] = {
 
 
 def axes_size(axes: dict[str, list[Any]]) -> int:
-    """Number of combinations of the axes (variants per threshold)."""
+    """Return the number of combinations of the axes (variants per threshold)."""
     return math.prod(len(v) for v in axes.values())
 
 
 def sweep_grid(n_variants: int, axes: dict[str, list[Any]]) -> dict[str, list[Any]]:
-    """The axes plus ``ceil(n / axes_size)`` thresholds evenly spread over [-1, 1].
+    """Return the axes plus ``ceil(n / axes_size)`` thresholds evenly spread over [-1, 1].
 
     The grid has the smallest multiple of ``axes_size(axes)`` variants >= ``n_variants``.
     """
@@ -194,7 +194,9 @@ def chunk_targets(data: BenchData, grid: dict[str, list[Any]], n_trials: int) ->
             vol = vols.setdefault(spec.vol_window, inputs.spread_vol(spec.vol_window))
         decided = decide(factor, inputs, spec, vol=vol, mask=mask)
         size[t] = lag_targets(decided, spec.execution_lag)
-    close = data.prices[cols].to_numpy(dtype=float)
+    # C order, as the sweep passes it (pandas hands out F-ordered blocks, a separate
+    # numba specialization with slower strided access)
+    close = np.ascontiguousarray(data.prices[cols].to_numpy(dtype=float))
     k = len(rows)
     return {
         "close": close,
@@ -241,7 +243,9 @@ def measure_kernels(
 
     t_engine, _, _ = timed(engine, repeats=repeats)
     t_engine_nb, _, _ = timed(engine_nb, repeats=repeats)
-    t_arith, _, _ = timed(lambda: arithmetic_only_nb(filled, size, chunk["init_cash"]), repeats=repeats)
+    t_arith, _, _ = timed(
+        lambda: arithmetic_only_nb(filled, size, chunk["init_cash"]), repeats=repeats
+    )
     t_read, _, _ = timed(lambda: read_only_nb(size), repeats=repeats)
     cells = n_variants * n_rows * n_cols
     return {

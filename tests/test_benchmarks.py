@@ -56,9 +56,7 @@ def _reference(px: pd.DataFrame, factor: pd.Series, spec: RotationSpec) -> pd.Se
 
 
 def test_switch_decider_hand_case():
-    spec = PeerSpec(
-        near=("N1", "N2"), long=("L",), threshold=0.0, band=0.4, fees={}, slippage=0.0
-    )
+    spec = PeerSpec(near=("N1", "N2"), long=("L",), threshold=0.0, band=0.4, fees={}, slippage=0.0)
     d = SwitchDecider(spec)
     days = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-08", "2024-01-09"])
     factor = [np.nan, 0.1, 0.3, -0.1, -0.3]
@@ -98,6 +96,8 @@ def test_peer_spec_refuses_other_rules():
         PeerSpec.from_rotation(_spec().replace(rule="tilt"))
 
 
+# bt.run computes ffn's performance statistics, which call pd.infer_freq (pandas 3 warns)
+@pytest.mark.filterwarnings("ignore:A future version of pandas will return a BaseOffset")
 @pytest.mark.parametrize("name", ["backtrader", "bt"])
 def test_peer_agrees_with_reference(name):
     pytest.importorskip(name, reason=f"{name} {INSTALL_HINT}")
@@ -146,7 +146,7 @@ def test_arithmetic_floor_is_the_engines_arithmetic():
         for i in range(1, n, 5):
             w = rng.random(m)
             size[t, i] = w / w.sum() * rng.uniform(0.5, 1.0)
-    floor = sweeps.arithmetic_only_nb(filled_close(close), size, np.ones(k))
+    floor = sweeps.arithmetic_only_nb(np.ascontiguousarray(filled_close(close)), size, np.ones(k))
     engine = simulate_many(close, size, np.zeros((k, m)), np.zeros((k, m)), 1.0)
     np.testing.assert_allclose(floor, engine["value"], rtol=1e-12)
     assert np.array_equal(sweeps.read_only_nb(size), np.isfinite(size).sum(axis=(1, 2)) * 1.0)
@@ -154,10 +154,21 @@ def test_arithmetic_floor_is_the_engines_arithmetic():
 
 def _run_tiny(tmp_path: Path, *extra: str) -> dict:
     out = tmp_path / "results.json"
-    env = {**os.environ, "NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(REPO / ".numba_cache"))}
+    env = {
+        **os.environ,
+        "NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(REPO / ".numba_cache")),
+    }
     proc = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--tiny", "--out", str(out),
-         "--workdir", str(tmp_path / "work"), *extra],
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "run.py"),
+            "--tiny",
+            "--out",
+            str(out),
+            "--workdir",
+            str(tmp_path / "work"),
+            *extra,
+        ],
         cwd=REPO,
         env=env,
         capture_output=True,
