@@ -96,7 +96,7 @@ class Config:
         return {f.name: getattr(self, f.name).to_dict() for f in fields(self) if f.name != "path"}
 
     def replace(self, **sections: Mapping[str, Any]) -> Config:
-        """Return a copy with some keys overridden, e.g. ``cfg.replace(backtest={"rule": "tilt"})``."""
+        """Return a copy with some keys overridden: ``cfg.replace(backtest={"rule": "tilt"})``."""
         merged = _merge(self.to_dict(), dict(sections), origin="replace()")
         return _build(merged, self.path)
 

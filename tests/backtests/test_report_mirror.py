@@ -1,4 +1,4 @@
-"""The report built from the real mirror: schema and provenance (no golden numbers for real data)."""
+"""The report built from the real mirror: schema and provenance (no golden numbers)."""
 
 from __future__ import annotations
 
