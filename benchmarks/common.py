@@ -168,9 +168,11 @@ def timed(
     """
     out = None
     for _ in range(warmup):
+        out = None  # drop the previous result first: it would inflate the peak RSS
         out = fn()
     times = []
     for _ in range(max(1, repeats)):
+        out = None
         t0 = time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - t0)

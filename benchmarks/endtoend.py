@@ -7,9 +7,9 @@
   Without a mirror the synthetic market is used (``--source synthetic``).
 - :func:`measure_pipeline` runs :func:`backtests.pipeline.run_pipeline` in process with a
   stage callback (where the report's time goes), then times the inference suite for the
-  default sweep: the stationary-bootstrap Sharpe interval, the placebo test (as the
-  pipeline runs it, the reference engine once per draw, and vectorized through the numba
-  sweep) and PBO.
+  default sweep as the pipeline runs it: the stationary-bootstrap Sharpe interval, the
+  placebo test (placebos simulated together by the numba sweep; the reference engine once
+  per draw for comparison) and PBO.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ rebalance = ["weekly"]
 """
 
 
-def _cli(args: list[str], env: dict[str, str]) -> float:
+def run_cli(args: list[str], env: dict[str, str]) -> float:
     """Run ``python -m backtests.cli ARGS``; return wall seconds (raise with its output)."""
     t0 = time.perf_counter()
     proc = subprocess.run(
@@ -112,11 +112,11 @@ def measure_report(
     fetch, report = report_args(workdir, mirror=mirror, tiny=tiny)
     out: dict[str, Any] = {"source": "cache (from the mirror)" if mirror else "synthetic"}
     if fetch:
-        out["fetch_s"] = _cli(fetch, env)
+        out["fetch_s"] = run_cli(fetch, env)
     report = [*report, "--out", str(workdir / "report")]
-    first = _cli(report, env)
+    first = run_cli(report, env)
     out["cold"] = first if cold else None
-    warm = [_cli(report, env) for _ in range(max(1, warm_repeats))]
+    warm = [run_cli(report, env) for _ in range(max(1, warm_repeats))]
     out["warm"] = statistics.median(warm)
     out["warm_runs"] = warm
     out["numba_cache_dir"] = str(numba_dir)
@@ -128,16 +128,27 @@ def measure_pipeline(
 ) -> dict[str, Any]:
     """Stage seconds of one in-process report, then the inference suite at ``draws`` draws.
 
-    ``reference_draws`` placebo draws are run the pipeline's way (one reference-engine
-    backtest per draw) and scaled to ``draws``; the vectorized placebo runs all ``draws``
-    through ``run_sweep(engine="numba")``.
+    The suite is timed as the pipeline runs it: the stationary-bootstrap Sharpe interval,
+    the placebo test with every placebo simulated together by the numba sweep
+    (``placebo_test_vectorized`` over ``backtests.pipeline.factor_variant_sharpes``) and
+    the sweep's deflated Sharpe, PBO and walk-forward (``sweep_inference``). For comparison
+    ``reference_draws`` placebo draws are also run one reference-engine backtest per draw
+    (the pipeline's earlier way) and scaled to ``draws``; both placebo paths must score the
+    real factor alike.
     """
-    import numpy as np
     import pandas as pd
 
+    from backtests.engine import run_backtest
     from backtests.inference import pbo, placebo_test, placebo_test_vectorized, sharpe_ci
-    from backtests.pipeline import backtest_window, cash_rate_series, run_pipeline
+    from backtests.pipeline import (
+        backtest_window,
+        cash_rate_series,
+        factor_variant_sharpes,
+        run_pipeline,
+        sweep_inference,
+    )
     from backtests.report import write_report
+    from backtests.rotation import target_weights
     from backtests.stats import sharpe as sharpe_ratio
     from data.config import load_config
     from data.loaders import load_market
@@ -145,8 +156,7 @@ def measure_pipeline(
     cfg = load_config(workdir / "tiny.toml") if tiny else load_config()
     os.environ["SCARCITY_CACHE"] = str(workdir / "cache")
     t0 = time.perf_counter()
-    source = "cache" if mirror is not None else "synthetic"
-    market = load_market(cfg, source=source)
+    market = load_market(cfg, source="cache" if mirror is not None else "synthetic")
     stages: dict[str, float] = {"data": time.perf_counter() - t0}
     marks: list[tuple[str, float]] = []
     res = run_pipeline(
@@ -163,11 +173,20 @@ def measure_pipeline(
     fac = res.factor.factor.reindex(prices.index)
     cash = cash_rate_series(market, cfg, prices.index)
     rets = res.backtest.returns
+    placebo_kw = dict(
+        method=inf.placebo_method,
+        block=int(inf.get("placebo_block", 21)),
+        min_shift=int(inf.get("placebo_min_shift", 63)),
+        seed=int(inf.seed),
+    )
     t_ci, _, _ = timed(lambda: sharpe_ci(rets, reps=draws, seed=int(inf.seed)), repeats=1, warmup=0)
 
-    from backtests.engine import run_backtest
-    from backtests.rotation import target_weights
-    from backtests.sweep import run_sweep
+    def run_many(frames: pd.DataFrame):
+        return factor_variant_sharpes(frames, prices, cfg, cash)
+
+    t0 = time.perf_counter()
+    vec = placebo_test_vectorized(run_many, fac, reps=draws, **placebo_kw)
+    t_vec = time.perf_counter() - t0
 
     def run_with(f: pd.Series) -> float:
         t = target_weights(f, prices, res.spec)
@@ -175,41 +194,32 @@ def measure_pipeline(
         return float(sharpe_ratio(r))
 
     t0 = time.perf_counter()
-    ref = placebo_test(run_with, fac, reps=reference_draws, seed=int(inf.seed))
-    t_ref = time.perf_counter() - t0
+    ref = placebo_test(run_with, fac, reps=reference_draws, **placebo_kw)
+    placebo_ref_s = (time.perf_counter() - t0) * draws / reference_draws
 
-    def run_many(frames: pd.DataFrame) -> np.ndarray:
-        columns = list(frames.columns)
-
-        def factor_fn(i: int, _: int) -> pd.Series:
-            return frames[columns[i]]
-
-        grid = {"zscore_window": list(range(len(columns))), "change_window": [0]}
-        sweep = run_sweep(prices, factor_fn, grid, cfg, engine="numba", cash_rate=cash)
-        return sweep.table["sharpe"].to_numpy()
-
-    t0 = time.perf_counter()
-    vec = placebo_test_vectorized(run_many, fac, reps=draws, seed=int(inf.seed))
-    t_vec = time.perf_counter() - t0
-    pbo_s = None
+    pbo_s = sweep_s = None
     if res.sweep is not None and res.sweep.n_trials > 1:
         trial_rets = res.sweep.returns.dropna(how="all").fillna(0.0)
         pbo_s, _, _ = timed(
             lambda: pbo(trial_rets, n_splits=int(inf.pbo_splits)), repeats=1, warmup=0
         )
-    placebo_ref_s = t_ref * draws / reference_draws
+        is_rets = rets.loc[: pd.Timestamp(cfg.run.oos_start) - pd.Timedelta(days=1)]
+        sweep_s, _, _ = timed(
+            lambda: sweep_inference(res.sweep, cfg, observed=is_rets), repeats=1, warmup=0
+        )
     return {
         "pipeline_stages_s": stages,
         "draws": draws,
         "bootstrap_s": t_ci,
+        "placebo_s": t_vec,
+        "placebo_statistic": vec.statistic,
         "placebo_reference_s": placebo_ref_s,
         "placebo_reference_measured_draws": reference_draws,
-        "placebo_vectorized_s": t_vec,
         "placebo_statistic_reference": ref.statistic,
-        "placebo_statistic_vectorized": vec.statistic,
         "pbo_s": pbo_s,
+        "sweep_inference_s": sweep_s,
         "pbo_trials": int(res.sweep.n_trials) if res.sweep is not None else 0,
-        "suite_as_pipeline_s": t_ci + placebo_ref_s + (pbo_s or 0.0),
-        "suite_vectorized_s": t_ci + t_vec + (pbo_s or 0.0),
+        "suite_s": t_ci + t_vec + (pbo_s or 0.0),
+        "suite_with_reference_placebo_s": t_ci + placebo_ref_s + (pbo_s or 0.0),
         "peak_rss_mib": peak_rss_mib(),
     }

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,7 @@ def _target_rows(results: dict[str, Any]) -> dict[str, Any]:
     for name in ("backtrader", "bt"):
         measured[f"{name}_speed_ratio"] = results.get("peers", {}).get(name, {}).get("speed_ratio")
     measured["report_warm_s"] = results.get("report_seconds", {}).get("warm")
-    measured["inference_1000_s"] = results.get("inference", {}).get("suite_as_pipeline_s")
+    measured["inference_1000_s"] = results.get("inference", {}).get("suite_s")
     if results.get("mode") == "tiny":
         measured = dict.fromkeys(measured)  # toy sizes: nothing to compare
     rows = {}
@@ -206,8 +207,8 @@ def table(results: dict[str, Any]) -> str:
     if "bootstrap_s" in inf:
         lines.append(
             f"inference at {inf['draws']} draws: bootstrap {inf['bootstrap_s']:.2f} s, placebo "
-            f"{inf['placebo_reference_s']:.1f} s (reference engine per draw) / "
-            f"{inf['placebo_vectorized_s']:.2f} s (numba sweep), PBO {_fmt(inf['pbo_s'])} s"
+            f"{inf['placebo_s']:.2f} s (numba sweep, as the pipeline; reference engine per "
+            f"draw: {inf['placebo_reference_s']:.1f} s), PBO {_fmt(inf['pbo_s'])} s"
         )
         stages = inf.get("pipeline_stages_s", {})
         lines.append("report stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
@@ -218,6 +219,98 @@ def table(results: dict[str, Any]) -> str:
             f"{_fmt(row['ratio'], '.2f'):>7}  {_fmt(row['met'])}"
         )
     return "\n".join(lines)
+
+
+@dataclass
+class _Phases:
+    """The measurements, one method per phase, each adding its keys to ``results``."""
+
+    args: argparse.Namespace
+    s: dict[str, Any]
+    workdir: Path
+    mirror: Path | None
+    data_path: Path
+
+    @property
+    def common(self) -> list[str]:
+        return ["--data", str(self.data_path), "--axes", self.s["axes"]]
+
+    @property
+    def chunk(self) -> str:
+        if self.s["chunk_size"] is not None:
+            return str(self.s["chunk_size"])
+        from data.config import load_config
+
+        return str(int(load_config().sweep.chunk_size))
+
+    def sweeps(self, results: dict[str, Any]) -> None:
+        rows = []
+        for n in self.s["sizes"]:
+            _log(f"sweep {n} variants")
+            extra = ["--n", str(n), "--repeats", str(self.s["repeats"]), "--chunk-size", self.chunk]
+            rows.append(_worker("sweep", self.workdir, *self.common, *extra))
+        results["sweeps"] = rows
+
+    def kernels(self, results: dict[str, Any]) -> None:
+        _log("kernels vs the hardware floors")
+        extra = ["--n", str(self.s["kernel_n"]), "--repeats", str(max(3, self.s["repeats"]))]
+        results["hardware_limit"] = _worker(
+            "kernels", self.workdir, *self.common, *extra, "--chunk-size", self.chunk
+        )
+
+    def compile(self, results: dict[str, Any]) -> None:
+        comp: dict[str, Any] = {}
+        if not self.args.tiny:  # a cold compile takes seconds: not in the test suite
+            cold_dir = {"NUMBA_CACHE_DIR": str(self.workdir / "numba_compile")}
+            _log("numba compile, cold (empty cache)")
+            comp["cold"] = _worker("compile", self.workdir, env=cold_dir)
+            _log("numba compile, warm (the cache the cold run filled)")
+            comp["warm"] = _worker("compile", self.workdir, env=cold_dir)
+        else:
+            comp["warm"] = _worker("compile", self.workdir)
+        results["numba_compile"] = comp
+
+    def peers(self, results: dict[str, Any]) -> None:
+        _log("peers")
+        thresholds = f"--thresholds={self.s['peer_thresholds']}"
+        peers = _worker("peers", self.workdir, *self.common, thresholds)
+        results["reference_engine"] = peers.pop("reference")
+        sweeps_done = results.get("sweeps") or []
+        ours = max(sweeps_done, key=lambda r: r["n_variants"]) if sweeps_done else None
+        for p in peers.values():
+            if ours and "per_variant_s" in p:
+                p["speed_ratio"] = p["per_variant_s"] / ours["per_variant_s"]
+                p["speed_ratio_vs_n_variants"] = ours["n_variants"]
+        results["peers"] = peers
+
+    def report(self, results: dict[str, Any]) -> None:
+        from benchmarks.endtoend import measure_report
+
+        _log("scarcity report, cold and warm")
+        results["report_seconds"] = measure_report(
+            self.workdir / "report",
+            mirror=self.mirror,
+            warm_repeats=self.s["warm_repeats"],
+            tiny=self.args.tiny,
+            cold=not self.args.tiny,  # a cold report compiles vectorbt (about a minute)
+        )
+
+    def inference(self, results: dict[str, Any]) -> None:
+        from benchmarks.endtoend import report_args, report_env, run_cli
+
+        _log("pipeline stages and the inference suite")
+        rep_dir = self.workdir / "report"
+        rep_dir.mkdir(parents=True, exist_ok=True)
+        fetch, _ = report_args(rep_dir, mirror=self.mirror, tiny=self.args.tiny)
+        warm = results.get("report_seconds", {}).get("numba_cache_dir")
+        if fetch and not warm:  # the report phase did not fill the private cache
+            run_cli(fetch, report_env(rep_dir, Path(os.environ["NUMBA_CACHE_DIR"])))
+        extra = ["--workdir", str(rep_dir), "--draws", str(self.s["draws"])]
+        extra += ["--reference-draws", str(self.s["reference_draws"])]
+        extra += ["--mirror", str(self.mirror)] if self.mirror else []
+        extra += ["--tiny"] if self.args.tiny else []
+        env = {"NUMBA_CACHE_DIR": warm} if warm else None  # warm: nothing to compile
+        results["inference"] = _worker("pipeline", self.workdir, *extra, env=env)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -276,95 +369,13 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "factor_build_s": data.factor_build_s,
     }
-    common = ["--data", str(data_path), "--axes", s["axes"]]
-    chunk = s["chunk_size"] or 500
-    if s["chunk_size"] is None:
-        from data.config import load_config
-
-        chunk = int(load_config().sweep.chunk_size)
-
-    results["sweeps"] = []
-    if "sweeps" not in skip:
-        for n in s["sizes"]:
-            _log(f"sweep {n} variants")
-            results["sweeps"].append(
-                _worker(
-                    "sweep",
-                    workdir,
-                    *common,
-                    "--n",
-                    str(n),
-                    "--repeats",
-                    str(s["repeats"]),
-                    "--chunk-size",
-                    str(chunk),
-                )
-            )
-    if "kernels" not in skip:
-        _log("kernels vs the hardware floors")
-        results["hardware_limit"] = _worker(
-            "kernels",
-            workdir,
-            *common,
-            "--n",
-            str(s["kernel_n"]),
-            "--repeats",
-            str(max(3, s["repeats"])),
-            "--chunk-size",
-            str(chunk),
-        )
-    if "compile" not in skip:
-        comp: dict[str, Any] = {}
-        cold_dir = {"NUMBA_CACHE_DIR": str(workdir / "numba_compile")}
-        if not args.tiny:  # a cold compile takes tens of seconds: not in the test suite
-            _log("numba compile, cold (empty cache)")
-            comp["cold"] = _worker("compile", workdir, env=cold_dir)
-            _log("numba compile, warm (the cache the cold run filled)")
-            comp["warm"] = _worker("compile", workdir, env=cold_dir)
-        else:
-            comp["warm"] = _worker("compile", workdir)
-        results["numba_compile"] = comp
-    if "peers" not in skip:
-        _log("peers")
-        peers = _worker("peers", workdir, *common, f"--thresholds={s['peer_thresholds']}")
-        results["reference_engine"] = peers.pop("reference")
-        ours = max(results["sweeps"], key=lambda r: r["n_variants"]) if results["sweeps"] else None
-        for p in peers.values():
-            if ours and "per_variant_s" in p:
-                p["speed_ratio"] = p["per_variant_s"] / ours["per_variant_s"]
-                p["speed_ratio_vs_n_variants"] = ours["n_variants"]
-        results["peers"] = peers
-    if "report" not in skip:
-        _log("scarcity report, cold and warm")
-        results["report_seconds"] = __import__("benchmarks.endtoend").endtoend.measure_report(
-            workdir / "report",
-            mirror=mirror,
-            warm_repeats=s["warm_repeats"],
-            tiny=args.tiny,
-            cold=not args.tiny,  # a cold report compiles vectorbt (about a minute)
-        )
-    else:
+    ctx = _Phases(args=args, s=s, workdir=workdir, mirror=mirror, data_path=data_path)
+    for phase in PHASES:
+        if phase not in skip:
+            getattr(ctx, phase)(results)
+    results.setdefault("sweeps", [])
+    if "report" in skip:
         results["report_seconds"] = {"cold": None, "warm": None, "skipped": "--skip report"}
-    if "inference" not in skip:
-        _log("pipeline stages and the inference suite")
-        rep_dir = workdir / "report"
-        rep_dir.mkdir(parents=True, exist_ok=True)
-        if mirror is not None and "report" in skip:
-            from benchmarks.endtoend import _cli, report_args, report_env
-
-            fetch, _ = report_args(rep_dir, mirror=mirror, tiny=args.tiny)
-            _cli(fetch, report_env(rep_dir, Path(os.environ["NUMBA_CACHE_DIR"])))
-        elif args.tiny:
-            from benchmarks.endtoend import report_args
-
-            report_args(rep_dir, mirror=mirror, tiny=True)  # writes tiny.toml
-        extra = ["--workdir", str(rep_dir), "--draws", str(s["draws"])]
-        extra += ["--reference-draws", str(s["reference_draws"])]
-        extra += ["--mirror", str(mirror)] if mirror else []
-        extra += ["--tiny"] if args.tiny else []
-        warm = results["report_seconds"].get("numba_cache_dir")
-        env = {"NUMBA_CACHE_DIR": warm} if warm else None  # warm: nothing to compile
-        results["inference"] = _worker("pipeline", workdir, *extra, env=env)
     results["load_average"]["end"] = load_average()
     results["targets"] = _target_rows(results)
     out = Path(args.out)
