@@ -191,6 +191,29 @@ def _pvalue(real: float, placebo: np.ndarray, alternative: str) -> tuple[float, 
     return (1.0 + hits) / (1.0 + len(valid)), len(valid)
 
 
+def _result(
+    real: float,
+    placebo: np.ndarray,
+    reps: int,
+    method: Method,
+    block: int,
+    min_shift: int,
+    alternative: Literal["greater", "less"],
+) -> PlaceboResult:
+    p, n_valid = _pvalue(real, placebo, alternative)
+    return PlaceboResult(
+        statistic=real,
+        pvalue=p,
+        reps=int(reps),
+        n_valid=n_valid,
+        method=method,
+        block=int(block),
+        min_shift=int(min_shift),
+        alternative=alternative,
+        placebo=placebo,
+    )
+
+
 def placebo_test(
     run: Callable[[pd.Series], float],
     factor: pd.Series,
@@ -247,18 +270,7 @@ def placebo_test(
     if not math.isfinite(real):
         raise DataError(f"`run` returned {real} for the real factor", source="run")
     placebo = np.array([float(run(frames[j].rename(f.name))) for j in frames.columns])
-    p, n_valid = _pvalue(real, placebo, alternative)
-    return PlaceboResult(
-        statistic=real,
-        pvalue=p,
-        reps=int(reps),
-        n_valid=n_valid,
-        method=method,
-        block=int(block),
-        min_shift=int(min_shift),
-        alternative=alternative,
-        placebo=placebo,
-    )
+    return _result(real, placebo, reps, method, block, min_shift, alternative)
 
 
 def placebo_test_vectorized(
@@ -294,15 +306,4 @@ def placebo_test_vectorized(
             f"`run_many` returned {len(placebo)} statistics for {reps} placebos", source="run_many"
         )
     real = float(real_arr.ravel()[0])
-    p, n_valid = _pvalue(real, placebo, alternative)
-    return PlaceboResult(
-        statistic=real,
-        pvalue=p,
-        reps=int(reps),
-        n_valid=n_valid,
-        method=method,
-        block=int(block),
-        min_shift=int(min_shift),
-        alternative=alternative,
-        placebo=placebo,
-    )
+    return _result(real, placebo, reps, method, block, min_shift, alternative)
