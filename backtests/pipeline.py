@@ -163,9 +163,17 @@ def spread_returns(benchmarks: dict[str, BacktestResult]) -> pd.Series:
     return (benchmarks["always_near"].returns - benchmarks["always_long"].returns).rename("spread")
 
 
-def factor_function(market: MarketData, cfg: Config) -> Callable[[int, int], pd.Series]:
-    """Return a cached ``(zscore_window, change_window) -> factor`` callable for sweeps."""
+def factor_function(
+    market: MarketData, cfg: Config, *, default: pd.Series | None = None
+) -> Callable[[int, int], pd.Series]:
+    """Return a cached ``(zscore_window, change_window) -> factor`` callable for sweeps.
+
+    ``default``, when given, is the factor already built with ``cfg``'s own windows; it
+    seeds the cache so that factor is not built again.
+    """
     cache: dict[tuple[int, int], pd.Series] = {}
+    if default is not None:
+        cache[(int(cfg.factor.zscore_window), int(cfg.factor.change_window))] = default
 
     def factor_fn(zscore_window: int, change_window: int) -> pd.Series:
         key = (int(zscore_window), int(change_window))
@@ -187,6 +195,7 @@ def run_sweep_for(
     chunk_size: int | None = None,
     scheduler: str | None = None,
     progress: bool = False,
+    factor: pd.Series | None = None,
 ) -> SweepResult:
     """Run the configured (or a TOML file's) grid on the in-sample window, before ``oos_start``.
 
@@ -208,6 +217,8 @@ def run_sweep_for(
         Dask scheduler address or ``"local"``.
     progress : bool
         Show a progress bar over chunks.
+    factor : Series, optional
+        The factor already built with ``cfg``'s windows (reused, not rebuilt).
 
     Returns
     -------
@@ -215,14 +226,16 @@ def run_sweep_for(
     """
     from backtests.sweep import load_grid
 
+    factor_fn = factor_function(market, cfg, default=factor)
     if prices is None:
-        window = backtest_window(market.prices, cfg, build_factor(market, cfg).factor)
+        default = factor_fn(int(cfg.factor.zscore_window), int(cfg.factor.change_window))
+        window = backtest_window(market.prices, cfg, default)
         prices = window.loc[: pd.Timestamp(cfg.run.oos_start) - pd.Timedelta(days=1)]
         cash_rate = cash_rate_series(market, cfg, prices.index)
     grid = load_grid(grid_path) if grid_path else cfg.sweep.to_dict()
     return run_sweep(
         prices,
-        factor_function(market, cfg),
+        factor_fn,
         grid,
         cfg,
         chunk_size=int(chunk_size or cfg.sweep.chunk_size),
@@ -287,7 +300,7 @@ def run_pipeline(
     sweep: SweepResult | None = None
     if with_sweep:
         stage("sweep")
-        sweep = run_sweep_for(cfg, market, prices=is_prices, cash_rate=cash)
+        sweep = run_sweep_for(cfg, market, prices=is_prices, cash_rate=cash, factor=factor.factor)
 
     stage("inference")
     report = _inference(cfg, result, benches, fac, prices, spec, cash, sweep, oos_start)

@@ -51,13 +51,12 @@ def headline_pvalue(cfg: Config, seed: int, effect_size: float) -> float:
     """
     run_cfg = cfg.replace(synthetic={"seed": int(seed), "effect_size": float(effect_size)})
     with tempfile.TemporaryDirectory(prefix="scarcity-power-") as tmp:
-        local = run_cfg
-        market = load_market(local, source="synthetic", cache=Path(tmp))
-        factor = build_factor(market, local).factor
-        prices = backtest_window(market.prices, local)
-        spec = RotationSpec.from_config(local)
-        spread = spread_returns(run_benchmarks(prices, spec, local, cash_rate=None))
-        h = int(local.inference.get("headline_horizon", 21))
+        market = load_market(run_cfg, source="synthetic", cache=Path(tmp))
+        factor = build_factor(market, run_cfg).factor
+        prices = backtest_window(market.prices, run_cfg)
+        spec = RotationSpec.from_config(run_cfg)
+        spread = spread_returns(run_benchmarks(prices, spec, run_cfg, cash_rate=None))
+        h = int(run_cfg.inference.get("headline_horizon", 21))
         table = predictive_regression(spread, factor.reindex(prices.index), horizons=(h,)).table
     t = float(table["tstat_hac"].iloc[0])
     return float(sps.norm.sf(t))
