@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -37,6 +38,8 @@ from backtests.simulation import net_returns
 from backtests.spec import FIELD_NAMES, RotationSpec
 from backtests.stats import STAT_NAMES, summary_stats
 from backtests.sweep_grid import FACTOR_KEYS, SweepResult, expand_grid, load_grid
+from backtests.sweep_plan import build_plan, validated_values
+from backtests.sweep_run import client_for, run_plan
 from data.errors import ConfigError, DataError
 
 __all__ = ["SweepResult", "expand_grid", "load_grid", "run_sweep"]
@@ -177,28 +180,6 @@ def _simulate_reference(close, size, fees, slip, cash0) -> dict[str, np.ndarray]
     return out
 
 
-def _client(scheduler: Any) -> tuple[Any, Any]:
-    """Open a Dask client for ``scheduler`` ("local", an address, a Client); say what to close."""
-    from distributed import Client, LocalCluster
-
-    if isinstance(scheduler, Client):
-        return scheduler, None
-    if scheduler == "local":
-        # threads in this process, talking over localhost TCP (no guess of a public IP)
-        cluster = LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=False,
-            host="127.0.0.1",
-            protocol="tcp://",
-            dashboard_address=None,
-        )
-        client = Client(cluster)
-        return client, (client, cluster)
-    client = Client(scheduler)
-    return client, (client,)
-
-
 def run_sweep(
     prices: pd.DataFrame,
     factor_fn: FactorFn,
@@ -210,6 +191,10 @@ def run_sweep(
     scheduler: Any = None,
     progress: bool = False,
     cash_rate: pd.Series | None = None,
+    keep_returns: bool = True,
+    returns_path: str | Path | None = None,
+    moment_blocks: int = 16,
+    split: Any = None,
 ) -> SweepResult:
     """Run every combination of ``grid``; one table row and one return column per trial.
 
@@ -230,7 +215,8 @@ def run_sweep(
         Trials simulated together (memory ~ chunk_size x days x tickers x 8 bytes); default
         ``grid["chunk_size"]``, else ``cfg.sweep.chunk_size``, else 500.
     engine : {"vectorbt", "numba", "reference"}, keyword-only
-        ``numba`` is the fast path for large grids; all three agree to 1e-10.
+        ``numba`` is the fast path for large grids (decisions, simulation and statistics
+        in compiled code, see :mod:`backtests.sweep_nb`); all three agree to 1e-10.
     scheduler : str or distributed.Client, optional, keyword-only
         Run chunks as Dask tasks: ``"local"`` (a 2-worker LocalCluster), a scheduler address,
         or a Client. Dask is imported only then.
@@ -238,6 +224,21 @@ def run_sweep(
         Show a progress bar over chunks.
     cash_rate : Series, optional, keyword-only
         Annual percent paid on cash (as for :func:`backtests.engine.run_backtest`).
+
+    keep_returns : bool, keyword-only
+        Keep the dates x trials returns matrix in memory (``SweepResult.returns``; the
+        default, needed by trial dedup, SPA, PBO and DSR on the full matrix). False: only
+        the table and the per-block moments are kept, so memory does not grow with the
+        trials (numba engine).
+    returns_path : str or Path, optional, keyword-only
+        Write the returns to this ``.npy`` file (trials x dates, float64) chunk by chunk
+        and return them as a read-only memory map (numba engine); memory stays flat.
+    moment_blocks : int, keyword-only
+        Equal blocks of bars over which count, sum and sum of squares of every trial's
+        returns are accumulated (``SweepResult.moments``: CSCV and split Sharpe ratios
+        without the returns matrix).
+    split : date, optional, keyword-only
+        An extra block boundary (e.g. the first held-out date).
 
     Returns
     -------
@@ -256,17 +257,27 @@ def run_sweep(
     chunk_size = 500 if chunk_size is None else int(chunk_size)
     if chunk_size < 1:
         raise ConfigError(f"`chunk_size` must be >= 1, got {chunk_size}")
+    if engine not in ("numba", "vectorbt", "reference"):
+        raise ConfigError(f"`engine` must be numba, vectorbt or reference, got {engine!r}")
+    if engine != "numba" and (not keep_returns or returns_path is not None):
+        raise ConfigError("`keep_returns=False` and `returns_path` need engine='numba'")
     base = RotationSpec.from_config(cfg) if cfg is not None else RotationSpec()
     trials = expand_grid(grid, cfg)
-    rows = trials.to_dict("records")
-    specs = [_trial_spec(base, r) for r in rows]  # validates every trial before any work
-    pairs = list(zip(rows, specs, strict=True))
+    if engine == "numba":
+        values = validated_values(base, trials)  # every trial checked before any work
+        tickers = [t for b in ("near", "long") for basket in set(values[b]) for t in basket]
+    else:
+        rows = trials.to_dict("records")
+        specs = [_trial_spec(base, r) for r in rows]  # validates every trial before any work
+        tickers = [c for s in specs for c in s.tickers]
     columns: dict[str, None] = {}
-    for s in specs:
-        for c in s.tickers:
-            if c not in prices.columns:
-                raise DataError(f"sweep basket ticker {c!r} has no price column", source="prices")
-            columns[c] = None
+    for c in tickers:
+        if c not in prices.columns:
+            raise DataError(f"sweep basket ticker {c!r} has no price column", source="prices")
+        columns[c] = None
+    if engine == "numba":  # first-seen order of the trials' tickers, as the other engines
+        order = {c: i for i, c in enumerate(dict.fromkeys(_trial_tickers(values)))}
+        columns = dict.fromkeys(sorted(columns, key=order.__getitem__))
     factors: dict[tuple[int, int], np.ndarray] = {}
     for zw, cw in trials[list(FACTOR_KEYS)].drop_duplicates().itertuples(index=False):
         f = factor_fn(int(zw), int(cw))
@@ -274,6 +285,43 @@ def run_sweep(
             raise DataError(f"factor_fn({zw}, {cw}) must return a Series, got {type(f).__name__}")
         factors[(int(zw), int(cw))] = f.reindex(prices.index).to_numpy(dtype=float)
     cash_acc, _ = carry_accruals(prices.index, base, cash_rate)
+    index = prices.index.rename("date")
+    trial_ids = pd.Index(trials["trial"].to_numpy(), name="trial")
+    grid_used = {c: list(dict.fromkeys(trials[c])) for c in trials.columns if c != "trial"}
+    if engine == "numba":
+        edges = [] if split is None else [int(index.searchsorted(pd.Timestamp(split)))]
+        plan = build_plan(
+            prices,
+            tuple(columns),
+            factors,
+            trials,
+            base,
+            cash_acc,
+            day_fractions(prices.index),
+            n_blocks=moment_blocks,
+            block_edges=edges,
+        )
+        table, returns, moments, n_chunks = run_plan(
+            plan,
+            trials,
+            index,
+            trial_ids,
+            chunk_size=chunk_size,
+            keep_returns=keep_returns,
+            returns_path=returns_path,
+            scheduler=scheduler,
+            progress=progress,
+        )
+        moments["block_start"] = index[plan.shared["block_start"]]
+        log.info("sweep: %d trials in %d chunks (numba)", len(trials), n_chunks)
+        return SweepResult(
+            table=table,
+            returns=returns,
+            grid=grid_used,
+            engine=engine,
+            info={"chunks": n_chunks, "n_days": len(index), "returns_path": returns_path},
+            moments=moments,
+        )
     ctx = _Context(
         prices=prices,
         columns=tuple(columns),
@@ -283,21 +331,28 @@ def run_sweep(
         day_frac=day_fractions(prices.index),
         engine=engine,
     )
+    pairs = list(zip(rows, specs, strict=True))
     chunks = [pairs[i : i + chunk_size] for i in range(0, len(pairs), chunk_size)]
     parts = _run_chunks(ctx, chunks, scheduler=scheduler, progress=progress)
     table = pd.concat([p[0] for p in parts], ignore_index=True)
     by_trial = parts[0][1] if len(parts) == 1 else np.concatenate([p[1] for p in parts], axis=0)
-    returns = pd.DataFrame(
-        by_trial.T,
-        index=prices.index.rename("date"),
-        columns=pd.Index(trials["trial"].to_numpy(), name="trial"),
-        copy=False,
-    )
-    grid_used = {c: list(dict.fromkeys(trials[c])) for c in trials.columns if c != "trial"}
+    returns = pd.DataFrame(by_trial.T, index=index, columns=trial_ids, copy=False)
     log.info("sweep: %d trials in %d chunks (%s)", len(rows), len(chunks), engine)
     return SweepResult(
-        table=table, returns=returns, grid=grid_used, engine=engine, info={"chunks": len(chunks)}
+        table=table,
+        returns=returns,
+        grid=grid_used,
+        engine=engine,
+        info={"chunks": len(chunks), "n_days": len(index)},
     )
+
+
+def _trial_tickers(values: dict[str, np.ndarray]):
+    """Tickers in the order the trials first name them (near then long, trial by trial)."""
+    seen: dict[tuple, None] = dict.fromkeys(zip(values["near"], values["long"], strict=True))
+    for near, long in seen:
+        yield from near
+        yield from long
 
 
 def _run_chunks(ctx: _Context, chunks: list, *, scheduler: Any, progress: bool) -> list:
@@ -311,7 +366,7 @@ def _run_chunks(ctx: _Context, chunks: list, *, scheduler: Any, progress: bool) 
                 parts.append(_run_chunk(ctx, chunk))
                 bar.update(1)
             return parts
-        client, closers = _client(scheduler)
+        client, closers = client_for(scheduler)
         try:
             ctx_future = client.scatter(ctx, broadcast=True)
             futures = [client.submit(_run_chunk, ctx_future, c, pure=False) for c in chunks]

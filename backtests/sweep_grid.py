@@ -34,19 +34,52 @@ class SweepResult:
     table : DataFrame
         One row per trial: ``trial``, the parameters, then the statistics of
         :data:`backtests.stats.STAT_NAMES`.
-    returns : DataFrame
+    returns : DataFrame or None
         Daily net returns, dates x trials (columns = ``trial`` ids), for inference
-        (deflated Sharpe, PBO, walk-forward).
+        (deflated Sharpe, PBO, walk-forward, SPA); a read-only memory map when the sweep
+        wrote them to ``returns_path``; None when run with ``keep_returns=False``.
     grid : dict
         The expanded grid (name -> values).
     engine : str
+    info : dict
+        ``chunks``, ``n_days`` and engine details.
+    moments : dict or None
+        Numba engine: per trial and block of bars, ``n``, ``sum`` and ``sumsq`` of the
+        net returns (arrays of shape (trials, blocks)) and ``block_start`` (the first date
+        of each block); see :meth:`block_sharpe`.
     """
 
     table: pd.DataFrame
-    returns: pd.DataFrame
+    returns: pd.DataFrame | None
     grid: dict[str, list[Any]]
     engine: str
     info: dict[str, Any] = field(default_factory=dict)
+    moments: dict[str, Any] | None = None
+
+    def block_sharpe(self, blocks: Any = None, *, periods_per_year: int = 252) -> np.ndarray:
+        """Annualized Sharpe ratio of every trial over a union of blocks, from the moments.
+
+        Parameters
+        ----------
+        blocks : array of bool or int, optional
+            Which blocks of ``moments["block_start"]`` to pool (default: all).
+        periods_per_year : int, keyword-only
+
+        Returns
+        -------
+        ndarray, shape (trials,)
+            mean / std (ddof 1) x sqrt(periods_per_year); NaN without variance.
+        """
+        if self.moments is None:
+            raise ValueError("this sweep has no moments (engine='numba' computes them)")
+        sel = slice(None) if blocks is None else np.asarray(blocks)
+        n = self.moments["n"][:, sel].sum(axis=1)
+        s = self.moments["sum"][:, sel].sum(axis=1)
+        ss = self.moments["sumsq"][:, sel].sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = s / n
+            var = (ss - n * mean * mean) / (n - 1)
+            return np.where(var > 0, mean / np.sqrt(var) * np.sqrt(periods_per_year), np.nan)
 
     @property
     def n_trials(self) -> int:
@@ -64,7 +97,8 @@ class SweepResult:
         best = self.best("sharpe") if sr.notna().any() else None
         lines = [
             f"Sweep: {self.n_trials} trials ({self.engine}), "
-            f"{len(self.returns)} days, varied: {', '.join(varied) or 'nothing'}",
+            f"{self.info.get('n_days', 0 if self.returns is None else len(self.returns))} "
+            f"days, varied: {', '.join(varied) or 'nothing'}",
             f"Sharpe: median {sr.median():.2f}  min {sr.min():.2f}  max {sr.max():.2f}",
         ]
         if best is not None:
