@@ -85,3 +85,19 @@ def test_spec_hash_ignores_names_and_paths_only(cfg):
     ):
         assert spec_hash(cfg.replace(**change)) != h, change
     json.dumps(h)
+
+
+def test_no_sweep_keeps_the_grid_count_and_says_so(cfg):
+    from backtests.assess import _trial_inference, grid_trial_count
+
+    grid = cfg.sweep.to_dict()
+    n = 1
+    for key in ("zscore_window", "change_window", "threshold", "rule", "rebalance"):
+        n *= len(grid[key])
+    assert grid_trial_count(cfg) == n
+    idx = pd.bdate_range("2020-01-01", periods=50)
+    zero = pd.Series(0.0, index=idx)
+    out = _trial_inference(None, cfg, zero, zero, pd.Timestamp("2021-01-01"), extra_raw=3)
+    assert out["trials"] == {"raw": n + 3, "distinct": None, "effective": None}
+    assert out["n_hurdle"] == n + 3
+    assert "no sweep" in out["trials_note"] and str(n + 3) in out["trials_note"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from html.parser import HTMLParser
 
 import numpy as np
@@ -175,7 +174,7 @@ def test_samples_recomputed_from_returns_csv(report):
     def sr(x):
         return float(x.mean() / x.std(ddof=1) * np.sqrt(252))
 
-    for name, blk in samples.items():
+    for blk in samples.values():
         if blk["n_days"] < 30:
             assert blk["placebo_pvalue"] is None
             continue
