@@ -291,7 +291,7 @@ class _Phases:
         results["sweeps"] = rows
 
     def _ours(self, results: dict[str, Any]) -> dict[str, Any] | None:
-        """The sweep row peers are compared with: 10,000 variants (else the largest kept)."""
+        """Return the sweep row peers are compared with: 10,000 variants, else the largest kept."""
         kept = [r for r in results.get("sweeps") or [] if r.get("returns_kept", True)]
         ten = [r for r in kept if r["n_variants"] >= 10000]
         return ten[0] if ten else (max(kept, key=lambda r: r["n_variants"]) if kept else None)

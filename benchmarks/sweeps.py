@@ -321,7 +321,7 @@ def measure_compile() -> dict[str, Any]:
 
 
 def _tiny_sweep() -> None:
-    """A 3-trial sweep on 30 synthetic bars (compiles or loads the sweep kernel)."""
+    """Run a 3-trial sweep on 30 synthetic bars (compiles or loads the sweep kernel)."""
     from backtests.sweep import run_sweep
 
     px, factor_fn = synthetic_market(30, seed=0)
