@@ -86,7 +86,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports/power")
     p.add_argument("--seeds", type=int, default=40)
     p.add_argument("--effects", default="0,0.0004,0.0008,0.0016")
+    _cache_parser(sub)
     return parser
+
+
+def _cache_parser(sub) -> None:
+    """``scarcity cache verify [--repair]``: check the cache, clean up after a crash."""
+    p = sub.add_parser("cache", help="check (and repair) the data cache")
+    p.add_argument("action", choices=("verify",), help="verify: hashes, manifest, stray files")
+    p.add_argument("--repair", action="store_true", help="remove stray files, fix the manifest")
+    p.add_argument("--cache", default=None, help="cache directory (default: SCARCITY_CACHE)")
+    p.add_argument("--config", default=None, help="TOML file overriding data/default.toml")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    p.set_defaults(seed=None, effect_size=None, mirror=None, source="cache")
+
+
+def cmd_cache(args: argparse.Namespace, cfg: Config) -> int:
+    """``scarcity cache verify [--repair]``: print the report; exit 1 when not consistent."""
+    from data.cache_verify import verify_cache
+    from data.loaders import resolve_cache
+
+    store = resolve_cache(cfg, args.cache)
+    rep = verify_cache(store, repair=args.repair)
+    _out(rep.summary())
+    ns = store.namespace("synthetic")
+    if ns.root.is_dir():
+        sub = verify_cache(ns, repair=args.repair)
+        _out(sub.summary())
+        return 0 if rep.ok and sub.ok else 1
+    return 0 if rep.ok else 1
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -226,6 +254,7 @@ COMMANDS = {
     "sweep": cmd_sweep,
     "report": cmd_report,
     "power": cmd_power,
+    "cache": cmd_cache,
 }
 
 
@@ -236,11 +265,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    if args.mirror and not Path(args.mirror).is_dir():
-        if args.source == "mirror":
-            _out(f"scarcity: error: mirror directory not found: {args.mirror}")
-            return 2
-        args.mirror = None
+    if getattr(args, "mirror", None) and not Path(args.mirror).is_dir():
+        sys.stderr.write(
+            f"scarcity {args.command}: error: mirror directory not found: {args.mirror} "
+            "(from --mirror or SCARCITY_MIRROR); fix the path or drop it\n"
+        )
+        return 2
     try:
         cfg = _config(args)
         return COMMANDS[args.command](args, cfg)

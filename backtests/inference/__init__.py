@@ -12,6 +12,9 @@ each returns a frozen result object with ``.summary()``:
 - :func:`walk_forward`, :func:`held_out`, :func:`split_is_oos` (``walkforward``).
 - :func:`tstat_hurdle`, :func:`haircut_sharpe` (``multiple``): multiple-testing hurdles.
 - :func:`power_study` (``power``): size and power of a test by simulation.
+- :func:`sharpe_diff_test` (``sharpe_diff``): Ledoit-Wolf (2008) test of a strategy's Sharpe
+  against a benchmark's (studentized circular block bootstrap, HAC delta-method SE).
+- :func:`count_trials` (``trials``): raw, distinct and effective number of trials.
 - :class:`InferenceReport` (``suite``): everything for one run, and ``metrics.json`` keys.
 
 Sharpe ratios are of the returns as given (no risk-free rate subtracted), ``ddof=1``,
@@ -44,7 +47,14 @@ from backtests.inference.placebo import (
     placebo_test_vectorized,
 )
 from backtests.inference.power import PowerResult, power_study
+from backtests.inference.sharpe_diff import (
+    SharpeDiffResult,
+    auto_diff_block_length,
+    sharpe_diff_se,
+    sharpe_diff_test,
+)
 from backtests.inference.suite import InferenceReport
+from backtests.inference.trials import TrialCount, count_trials, effective_trials
 from backtests.inference.walkforward import (
     WalkForwardResult,
     held_out,
@@ -61,10 +71,15 @@ __all__ = [
     "PlaceboResult",
     "PowerResult",
     "SharpeCI",
+    "SharpeDiffResult",
+    "TrialCount",
     "WalkForwardResult",
     "adjust_pvalues",
     "auto_block_length",
+    "auto_diff_block_length",
+    "count_trials",
     "deflated_sharpe",
+    "effective_trials",
     "expected_max_sharpe",
     "hac_alpha",
     "haircut_sharpe",
@@ -78,6 +93,8 @@ __all__ = [
     "probabilistic_sharpe",
     "pvalue_threshold",
     "sharpe_ci",
+    "sharpe_diff_se",
+    "sharpe_diff_test",
     "sharpe_se_iid",
     "split_is_oos",
     "tstat_hurdle",
