@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--scheduler", default=None, help="Dask scheduler address, or 'local' for a LocalCluster"
     )
+    p.add_argument(
+        "--returns-out",
+        default=None,
+        help="write the trials x dates returns to this .npy file by chunk (flat memory)",
+    )
     p = sub.add_parser("report", help="the main job: data -> signal -> backtest -> report")
     _common(p)
     p.add_argument("--out", default="reports/default", help="report directory")
@@ -184,6 +189,7 @@ def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
         chunk_size=args.chunk_size,
         scheduler=args.scheduler,
         progress=True,
+        returns_path=args.returns_out,
     )
     out = Path(args.out)
     from backtests.report.writer import atomic_write_text
