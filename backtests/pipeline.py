@@ -36,6 +36,8 @@ from backtests.rotation import target_weights
 from backtests.spec import RotationSpec
 from backtests.stats import sharpe as sharpe_ratio
 from backtests.sweep import SweepResult, run_sweep
+from data.assemble import basket_members
+from data.calendar import fresh_end
 from data.config import Config
 from data.errors import DataError
 from data.loaders import MarketData, load_market
@@ -147,6 +149,8 @@ def backtest_window(
             raise DataError("the factor is not defined on any date", source="signals")
         start = max(start, pd.Timestamp(first))
     end = pd.Timestamp(cfg.run.end) if cfg.run.end else prices.index[-1]
+    fresh = fresh_end(prices, basket_members(cfg))[0]  # stale tails end the period
+    end = min(end, fresh) if fresh is not None else end
     out = prices.loc[start:end]
     if len(out) < 30:
         raise DataError(
@@ -173,13 +177,9 @@ def start_note(cfg: Config, factor: pd.Series, prices: pd.DataFrame) -> str:
 
 def cash_rate_series(market: MarketData, cfg: Config, index: pd.DatetimeIndex) -> pd.Series | None:
     """Return the configured cash rate (annual percent) known at each date, or None."""
-    name = cfg.costs.cash_rate_series
-    if not name or name not in market.macro.columns:
-        return None
-    from data.pit import macro_known_at
+    from data.pit import cash_rate_known_at  # DFF, then EFFR or IORB when it is stale
 
-    values, _ = macro_known_at(market.macro[[name]], cfg, index)
-    return values[name].fillna(0.0)
+    return cash_rate_known_at(market.macro, cfg, index)[0]
 
 
 def spread_returns(benchmarks: dict[str, BacktestResult]) -> pd.Series:
