@@ -146,6 +146,8 @@ class Config:
     ----------
     run, data, universe, macro, factor, backtest, costs, inference, sweep, synthetic : Section
         The tables of ``default.toml``.
+    verdict : Section
+        The verdict rule (``[verdict]``).
     path : str
         Where the user overrides came from ("<default>" when none).
     """
@@ -160,6 +162,7 @@ class Config:
     inference: Section
     sweep: Section
     synthetic: Section
+    verdict: Section
     path: str = "<default>"
 
     def to_dict(self) -> dict[str, Any]:
@@ -224,11 +227,18 @@ def _validate(d: dict[str, Any], origin: str) -> None:
     def bad(msg: str) -> ConfigError:
         return ConfigError(f"{origin}: {msg}")
 
-    for key in ("start", "oos_start"):
+    for key in ("start", "oos_start", "registered"):
         try:
             pd.Timestamp(d["run"][key])
         except (ValueError, TypeError) as exc:
             raise bad(f"`run.{key}` must be a date, got {d['run'][key]!r}") from exc
+    if pd.Timestamp(d["run"]["registered"]) < pd.Timestamp(d["run"]["oos_start"]):
+        raise bad(
+            f"`run.registered` ({d['run']['registered']}) must not be before `run.oos_start` "
+            f"({d['run']['oos_start']})"
+        )
+    if int(d["factor"].get("min_components", 1)) < 1:
+        raise bad(f"`factor.min_components` must be >= 1, got {d['factor']['min_components']}")
     _check_names(d, origin)
     bt = d["backtest"]
     if bt["rule"] not in ("switch", "tilt", "longshort"):
