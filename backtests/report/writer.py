@@ -8,6 +8,7 @@ Every file is written atomically (temporary file, then rename).
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -20,7 +21,9 @@ import pandas as pd
 import tomli_w
 
 from backtests.report import figures as F
+from backtests.report import words as W
 from backtests.report.html import render_html
+from backtests.report.interactive import build_interactive
 from backtests.report.metrics import build_metrics, validate_metrics
 
 log = logging.getLogger(__name__)
@@ -46,7 +49,12 @@ def _umask() -> int:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory.
+    """Write ``text`` (UTF-8) to ``path`` atomically (see :func:`atomic_write_bytes`)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory.
 
     The file gets the mode an ordinary ``open`` would give (``0666`` less the umask, so
     ``0644`` usually), not the ``0600`` of a temporary file. An ``OSError`` (full disk,
@@ -63,8 +71,8 @@ def atomic_write_text(path: Path, text: str) -> None:
             f"cannot write the report: {exc.strerror or exc}", source=str(path)
         ) from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except OSError as exc:
@@ -123,8 +131,9 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
     figs["events"] = (
         F.to_png_base64(F.events_figure(fac.events, car, synthetic=syn)),
         "Scatter of capex surprises and the mean spread return around filings",
-        f"Capex announcements ({len(fac.events)} filings): the surprise at each (left) and the "
-        "mean cumulative near-minus-long return around them with a 95% band (right).",
+        f"Capex announcements: {W.events_in_window(fac.events, window)} inside the report's "
+        "window: the surprise at each (left) and the mean cumulative near-minus-long return "
+        "around them with a 95% band (right).",
     )
     figs["equity"] = (
         F.to_png_base64(F.equity_figure(rets, synthetic=syn)),
@@ -155,26 +164,42 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
     return figs
 
 
-def summary_markdown(metrics: dict[str, Any]) -> str:
-    """Write a short Markdown summary of the report."""
+def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = None) -> str:
+    """Write a short Markdown summary of the report (numbers rounded, names in words).
+
+    ``figures`` (name -> alt text) adds links to the PNGs written under ``figures/``.
+    """
     lines = []
     if metrics["synthetic"]:
         lines.append("> **SYNTHETIC DATA** — simulated market, not real history.\n")
     s, inf, oos = metrics["strategy"], metrics["inference"], metrics["oos"]
+    bench = W.benchmark_words(inf.get("benchmark"))
     lines += [
         "# capital-scarcity report",
         "",
-        f"- data: {metrics['data_source']}, {metrics['period']['start']} to "
+        f"- data: {W.data_origin(metrics['data_source'])}, {metrics['period']['start']} to "
         f"{metrics['period']['end']}",
-        f"- strategy: {s['rule']} ({s['rebalance']}), Sharpe {s['sharpe']}, total return "
-        f"{s['total_return']}, max drawdown {s['max_drawdown']}",
-        f"- HAC alpha t {inf.get('hac_alpha_tstat')} (hurdle {inf.get('tstat_hurdle')}), Sharpe "
-        f"95% CI {inf.get('sharpe_ci95')}, deflated Sharpe {inf.get('deflated_sharpe')}, PBO "
-        f"{inf.get('pbo')}, placebo p {inf.get('placebo_pvalue')}, trials {inf.get('n_trials')}",
-        f"- held out from {oos['start']}: Sharpe {oos['sharpe']}, total return "
-        f"{oos['total_return']}",
+        f"- strategy: {s['rule']} ({s['rebalance']}), Sharpe {W.ratio(s['sharpe'])}, total "
+        f"return {W.pct(s['total_return'])}, max drawdown {W.pct(s['max_drawdown'])}",
+        f"- HAC alpha t {W.ratio(inf.get('hac_alpha_tstat'), sign=True)} (hurdle "
+        f"{W.ratio(inf.get('tstat_hurdle'))}), Sharpe 95% CI {W.interval(inf.get('sharpe_ci95'))}, "
+        f"deflated Sharpe {W.ratio(inf.get('deflated_sharpe'))}, PBO {W.ratio(inf.get('pbo'))}, "
+        f"placebo p {W.pvalue(inf.get('placebo_pvalue'))}, trials {inf.get('n_trials')}",
+        f"- held out from {oos['start']}: Sharpe {W.ratio(oos['sharpe'])}, total return "
+        f"{W.pct(oos['total_return'])}",
+    ]
+    now = metrics.get("now") or {}
+    if now:
+        held = ", ".join(
+            f"{t} {W.pct(w, sign=False)}" for t, w in (now.get("holdings") or {}).items() if w
+        )
+        lines.append(
+            f"- today ({now.get('date')}): factor {W.ratio(now.get('factor'), sign=True)}, "
+            f"regime {now.get('regime')}, holding {held or 'nothing'}"
+        )
+    lines += [
         "",
-        f"Against {metrics['inference'].get('benchmark')} (Sharpe difference, placebo p):",
+        f"Against the {bench} (Sharpe difference, placebo p):",
         "",
     ]
     for name, blk in (metrics.get("samples") or {}).items():
@@ -182,15 +207,23 @@ def summary_markdown(metrics: dict[str, Any]) -> str:
         pl = blk.get("placebo_pvalue")
         lines.append(
             f"- {name.replace('_', '-')}: {blk['start'] or '-'} to {blk['end'] or '-'} "
-            f"({blk['n_days']} days), Sharpe difference "
-            f"{'n/a' if diff is None else format(diff, '+.2f')}, placebo p "
-            f"{'n/a' if pl is None else format(pl, '.3f')}"
+            f"({blk['n_days']} days), Sharpe difference {W.ratio(diff, sign=True)}, placebo p "
+            f"{W.pvalue(pl)}"
         )
+    gaps = metrics.get("gaps") or []
+    if gaps:
+        lines += ["", "Data notes:", ""]
+        lines += [f"- {W.data_note(g)}" for g in gaps[:20]]
+        if len(gaps) > 20:
+            lines.append(f"- … and {len(gaps) - 20} more (see metrics.json)")
     lines += [
         "",
         f"**Verdict ({metrics['verdict']['label']}).** {metrics['verdict']['sentence']}",
         "",
     ]
+    if figures:
+        lines += [f"![{alt}](figures/{name}.png)" for name, alt in figures.items()]
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -213,7 +246,6 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
     metrics = build_metrics(result)
     validate_metrics(metrics)
     atomic_write_text(root / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
-    atomic_write_text(root / "summary.md", summary_markdown(metrics))
     atomic_write_text(root / "returns.csv", returns_frame(result).to_csv(float_format="%.10g"))
     weights = result.backtest.weights.copy()
     weights.index.name = "date"
@@ -226,12 +258,20 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
         atomic_write_text(root / "sweep.csv", result.sweep.table.to_csv(index=False))
     predictive = getattr(result.predictive, "table", None)
     availability = getattr(result.factor, "availability", None)
+    figs = make_figures(result)
+    fig_dir = root / "figures"
+    fig_dir.mkdir(exist_ok=True)
+    for name, (png, _alt, _caption) in figs.items():
+        atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
+    alts = {name: alt for name, (_png, alt, _caption) in figs.items()}
+    atomic_write_text(root / "summary.md", summary_markdown(metrics, alts))
     page = render_html(
         metrics,
-        make_figures(result),
+        figs,
         predictive=predictive,
         availability=availability,
         title=f"capital-scarcity report: {root.name}",
+        interactive=build_interactive(result, returns_frame(result)),
     )
     atomic_write_text(root / "index.html", page)
     log.info("report written to %s", root)
