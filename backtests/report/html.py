@@ -91,7 +91,8 @@ def stats_table(metrics: dict[str, Any]) -> str:
     """Strategy and benchmarks, one row each, the contract's statistics as columns."""
     rows = [["strategy"] + [num(f"strategy.{k}", metrics["strategy"][k]) for k in STAT_KEYS]]
     for name, st in metrics["benchmarks"].items():
-        rows.append([esc(name)] + [num(f"benchmarks.{name}.{k}", st[k]) for k in STAT_KEYS])
+        label = benchmark_label(name).removeprefix("the ")
+        rows.append([esc(label)] + [num(f"benchmarks.{name}.{k}", st[k]) for k in STAT_KEYS])
     return table(["", *STAT_KEYS], rows)
 
 
