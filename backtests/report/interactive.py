@@ -84,7 +84,7 @@ def equity_drawdown(
     )
     for i, col in enumerate(returns.columns):
         colour = STRATEGY_COLOUR if col == "strategy" else PALETTE[i % len(PALETTE)]
-        name = "strategy" if col == "strategy" else W.benchmark_words(col)
+        name = "strategy" if col == "strategy" else W.bare_name(col)
         width = 2.2 if col == "strategy" else 1.1
         fig.add_trace(
             go.Scatter(

@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from backtests.report import words as W
 from backtests.report.writer import summary_markdown
 
 
-def test_pct_sign_and_two_decimals():
-    assert W.pct(22.78078661618219) == "+2278.08%"
-    assert W.pct(-0.5312) == "-53.12%"
-    assert W.pct(0.0) == "+0.00%"
-    assert W.pct(0.25, sign=False) == "25.00%"
-    assert W.pct(None) == W.pct(math.nan) == W.pct(math.inf) == "n/a"
-
-
-def test_ratio_pvalue_interval():
-    assert W.ratio(0.4567) == "0.46"
-    assert W.ratio(0.4567, sign=True) == "+0.46"
-    assert W.pvalue(0.04321) == "0.043"
-    assert W.pvalue(0.0001) == "<0.001"
-    assert W.pvalue(None) == "n/a"
-    assert W.interval([-0.1234, 0.5678]) == "[-0.12, 0.57]"
-    assert W.interval(None) == "n/a"
-
-
-def test_benchmark_and_data_words():
-    assert W.benchmark_words("fifty_fifty") == "50/50 mix"
-    assert W.benchmark_words("always_near") == "always-near basket"
-    assert W.benchmark_words("SPY") == "SPY"
-    assert W.data_origin("cache") == "mirror (cached)"
-    assert W.data_origin("mirror (cached)") == "mirror (cached)"
-    assert W.data_note("cache /x/y: sec/AAPL not cached") == "sec/AAPL absent from the mirror"
+def test_bare_benchmark_names():
+    assert W.bare_name("fifty_fifty") == "50/50 mix"
+    assert W.bare_name("always_near") == "always-near basket"
+    assert W.bare_name("SPY") == "SPY"
 
 
 def test_events_in_window_counts_only_inside_and_by_sign():
@@ -51,10 +28,10 @@ def test_events_in_window_counts_only_inside_and_by_sign():
     assert W.events_in_window(ev.iloc[:0], idx) == "0 filings"
 
 
-def test_summary_has_no_raw_floats():
+def test_summary_links_the_static_pngs():
     m = {
         "synthetic": False,
-        "data_source": "cache",
+        "data_source": "mirror (cached)",
         "period": {"start": "2021-01-04", "end": "2025-06-30"},
         "strategy": {
             "rule": "threshold",
@@ -65,19 +42,8 @@ def test_summary_has_no_raw_floats():
         },
         "inference": {"benchmark": "fifty_fifty", "sharpe_ci95": [0.1, 1.2], "n_trials": 40},
         "oos": {"start": "2024-01-02", "sharpe": 0.3333333, "total_return": 0.123456},
-        "now": {
-            "date": "2025-06-30",
-            "factor": 1.234,
-            "regime": "exhausted",
-            "holdings": {"MU": 0.5, "WDC": 0.5, "COIN": 0.0},
-        },
-        "gaps": ["cache /m: sec/AAPL not cached"],
         "verdict": {"label": "inconclusive", "sentence": "No edge."},
     }
-    text = summary_markdown(m)
+    text = summary_markdown(m, {"equity": "Equity curves"})
     assert "22.78078661618219" not in text and "+2278.08%" in text
-    assert "-53.12%" in text and "0.81" in text and "+12.35%" in text
-    assert "mirror (cached)" in text and "on cache" not in text.lower()
-    assert "50/50 mix" in text and "fifty_fifty" not in text
-    assert "absent from the mirror" in text and "not cached" not in text
-    assert "MU 50.00%" in text and "COIN" not in text
+    assert "![Equity curves](figures/equity.png)" in text
