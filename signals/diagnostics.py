@@ -1,5 +1,7 @@
 """Diagnostics of the factor: predictive regressions, event study, correlations, persistence.
 
+The predictive regressions live in ``signals.predictive`` and are re-exported here.
+
 Timing
 ------
 The predictive regression pairs the factor at close t with the spread's return from close t
@@ -9,137 +11,30 @@ predicts. The event study aligns each capex announcement on its ``available_at``
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from signals.predictive import (
+    PredictiveResult,
+    forward_sum,
+    newey_west_lags,
+    predictive_regression,
+)
 
-def newey_west_lags(n: int) -> int:
-    """Return the Newey–West (1994) lag rule ``floor(4 (n/100)^(2/9))``."""
-    return int(math.floor(4.0 * (max(n, 1) / 100.0) ** (2.0 / 9.0)))
-
-
-def forward_sum(returns: pd.Series, horizon: int) -> pd.Series:
-    """``r_{t+1} + ... + r_{t+h}`` at each t (NaN where the window runs past the data)."""
-    if horizon < 1:
-        raise ValueError(f"`horizon` must be >= 1, got {horizon}")
-    return returns.rolling(horizon).sum().shift(-horizon)
-
-
-@dataclass(frozen=True)
-class PredictiveResult:
-    """Predictive regressions of the forward spread return on the factor, one per horizon.
-
-    Attributes
-    ----------
-    table : DataFrame
-        Index ``horizon``; columns ``beta``, ``tstat_hac``, ``pvalue``, ``alpha``, ``r2``,
-        ``n``, ``lags`` (Newey–West lags used, at least the horizon).
-    """
-
-    table: pd.DataFrame
-
-    def summary(self) -> str:
-        """Return the coefficient table as text."""
-        return "Predictive regressions (forward spread return on factor, HAC errors)\n" + (
-            self.table.to_string(float_format=lambda x: f"{x:.4g}")
-        )
-
-    def __str__(self) -> str:
-        return self.summary()
-
-
-def predictive_regression(
-    spread_returns: pd.Series,
-    factor: pd.Series,
-    horizons: tuple[int, ...] = (5, 21, 63),
-    *,
-    lags: int | None = None,
-) -> PredictiveResult:
-    """Regress the forward h-day spread return on the factor with Newey–West errors.
-
-    Parameters
-    ----------
-    spread_returns : Series
-        Daily near-minus-long basket returns.
-    factor : Series
-        The factor on the same dates (known at each close).
-    horizons : tuple of int
-        Forward horizons in business days.
-    lags : int, optional
-        HAC lags; default ``max(h, newey_west_lags(n))`` (never below the horizon, since
-        overlapping h-day sums are autocorrelated up to lag h - 1).
-
-    Returns
-    -------
-    PredictiveResult
-
-    Raises
-    ------
-    ValueError
-        When ``horizons`` is empty or holds a value below 1, or ``lags`` is negative.
-
-    Timing
-    ------
-    The regressor is the factor at close t; the response starts with the return of t + 1,
-    so nothing the factor could not know is on its side of the equation.
-
-    Examples
-    --------
-    >>> idx = pd.bdate_range("2024-01-01", periods=300)
-    >>> f = pd.Series(np.sin(np.arange(300) / 9.0), index=idx)
-    >>> r = 0.01 * f.shift(1).fillna(0.0)
-    >>> res = predictive_regression(r, f, (1,))
-    >>> round(float(res.table.loc[1, "beta"]), 6)
-    0.01
-    """
-    if not horizons:
-        raise ValueError("`horizons` must hold at least one horizon, got none")
-    if any(int(h) < 1 for h in horizons):
-        raise ValueError(f"`horizons` must all be >= 1, got {tuple(horizons)}")
-    if lags is not None and int(lags) < 0:
-        raise ValueError(f"`lags` must be >= 0, got {lags}")
-    rows = []
-    for h in horizons:
-        y = forward_sum(spread_returns, int(h))
-        d = pd.concat([y.rename("y"), factor.rename("x")], axis=1, join="inner").dropna()
-        n = len(d)
-        if n < 10:
-            rows.append(
-                {
-                    "horizon": h,
-                    "beta": np.nan,
-                    "tstat_hac": np.nan,
-                    "pvalue": np.nan,
-                    "alpha": np.nan,
-                    "r2": np.nan,
-                    "n": n,
-                    "lags": np.nan,
-                }
-            )
-            continue
-        L = int(lags) if lags is not None else max(int(h), newey_west_lags(n))
-        L = max(L, int(h))
-        res = sm.OLS(d["y"].to_numpy(), sm.add_constant(d["x"].to_numpy())).fit(
-            cov_type="HAC", cov_kwds={"maxlags": L}
-        )
-        rows.append(
-            {
-                "horizon": int(h),
-                "beta": float(res.params[1]),
-                "tstat_hac": float(res.tvalues[1]),
-                "pvalue": float(res.pvalues[1]),
-                "alpha": float(res.params[0]),
-                "r2": float(res.rsquared),
-                "n": n,
-                "lags": L,
-            }
-        )
-    table = pd.DataFrame(rows).set_index("horizon")
-    return PredictiveResult(table)
+__all__ = [
+    "EventStudyResult",
+    "Persistence",
+    "PredictiveResult",
+    "component_correlations",
+    "event_study",
+    "forward_sum",
+    "newey_west_lags",
+    "persistence",
+    "predictive_regression",
+]
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,8 @@ def test_predictive_regression_pairs_factor_with_future_returns():
     row = res.table.loc[1]
     assert row["beta"] == pytest.approx(1 / 3, rel=1e-9)
     assert row["r2"] == pytest.approx(1.0)
-    assert row["n"] == n - 1
+    # the factor is NaN on the last date: the sample is the n - 1 dates where both exist
+    assert row["n"] == n - 2
     # the same factor lagged one day predicts nothing at h=1 (r is serially independent)
     lagged = predictive_regression(r, factor.shift(1), (1,)).table.loc[1]
     assert abs(lagged["tstat_hac"]) < 3
