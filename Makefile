@@ -1,10 +1,11 @@
 # capital-scarcity: every target runs from the project's own files, offline except for the package registry.
 PY      ?= .venv/bin/python
 SOURCE  ?= auto
-MIRROR  ?= ../shared/market-data
+MIRROR  ?= $(wildcard ../shared/market-data)
 CONFIG  ?=
 OUT     ?= reports/default
 CFGARG  := $(if $(CONFIG),--config $(CONFIG),)
+MIRARG  := $(if $(MIRROR),--mirror $(MIRROR),)
 export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
 export MPLBACKEND := Agg
 
@@ -21,19 +22,19 @@ setup-browser:  ## best effort: Debian's chromium for the report screenshot test
 	  || echo "chromium could not be installed; the screenshot test will be skipped"
 
 data:  ## fill the cache (mirror when present, else live; see --source)
-	$(PY) -m backtests.cli fetch --source $(SOURCE) --mirror $(MIRROR) $(CFGARG)
+	$(PY) -m backtests.cli fetch --source $(SOURCE) $(MIRARG) $(CFGARG)
 
 signal:
-	$(PY) -m backtests.cli signal --source $(SOURCE) --mirror $(MIRROR) $(CFGARG) --out $(OUT)/signal
+	$(PY) -m backtests.cli signal --source $(SOURCE) $(MIRARG) $(CFGARG) --out $(OUT)/signal
 
 backtest:
-	$(PY) -m backtests.cli backtest --source $(SOURCE) --mirror $(MIRROR) $(CFGARG)
+	$(PY) -m backtests.cli backtest --source $(SOURCE) $(MIRARG) $(CFGARG)
 
 sweep:
-	$(PY) -m backtests.cli sweep --source $(SOURCE) --mirror $(MIRROR) $(CFGARG)
+	$(PY) -m backtests.cli sweep --source $(SOURCE) $(MIRARG) $(CFGARG)
 
 report:  ## the main job: fetch (if needed) -> signal -> backtest -> inference -> report
-	$(PY) -m backtests.cli report --source $(SOURCE) --mirror $(MIRROR) $(CFGARG) --out $(OUT)
+	$(PY) -m backtests.cli report --source $(SOURCE) $(MIRARG) $(CFGARG) --out $(OUT)
 
 demo:  ## the whole pipeline on the synthetic market (labeled synthetic everywhere)
 	$(PY) -m backtests.cli report --source synthetic $(CFGARG) --out reports/demo

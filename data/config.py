@@ -148,6 +148,8 @@ class Config:
         The tables of ``default.toml``.
     targets : Section
         What is traded: the near/long baskets (default) or Ken French spreads.
+    verdict : Section
+        The verdict rule (``[verdict]``).
     path : str
         Where the user overrides came from ("<default>" when none).
     """
@@ -162,6 +164,7 @@ class Config:
     inference: Section
     sweep: Section
     synthetic: Section
+    verdict: Section
     path: str = "<default>"
     targets: Section = field(default_factory=lambda: Section("targets"))
 
@@ -230,11 +233,18 @@ def _validate(d: dict[str, Any], origin: str) -> None:
     def bad(msg: str) -> ConfigError:
         return ConfigError(f"{origin}: {msg}")
 
-    for key in ("start", "oos_start"):
+    for key in ("start", "oos_start", "registered"):
         try:
             pd.Timestamp(d["run"][key])
         except (ValueError, TypeError) as exc:
             raise bad(f"`run.{key}` must be a date, got {d['run'][key]!r}") from exc
+    if pd.Timestamp(d["run"]["registered"]) < pd.Timestamp(d["run"]["oos_start"]):
+        raise bad(
+            f"`run.registered` ({d['run']['registered']}) must not be before `run.oos_start` "
+            f"({d['run']['oos_start']})"
+        )
+    if int(d["factor"].get("min_components", 1)) < 1:
+        raise bad(f"`factor.min_components` must be >= 1, got {d['factor']['min_components']}")
     _check_names(d, origin)
     bt = d["backtest"]
     if bt["rule"] not in ("switch", "tilt", "longshort"):

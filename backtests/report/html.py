@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from backtests.benchmarks import benchmark_label
 from backtests.report.metrics import STAT_KEYS
 
 THESIS = (
@@ -90,63 +91,368 @@ def stats_table(metrics: dict[str, Any]) -> str:
     """Strategy and benchmarks, one row each, the contract's statistics as columns."""
     rows = [["strategy"] + [num(f"strategy.{k}", metrics["strategy"][k]) for k in STAT_KEYS]]
     for name, st in metrics["benchmarks"].items():
-        rows.append([esc(name)] + [num(f"benchmarks.{name}.{k}", st[k]) for k in STAT_KEYS])
+        label = benchmark_label(name).removeprefix("the ")
+        rows.append([esc(label)] + [num(f"benchmarks.{name}.{k}", st[k]) for k in STAT_KEYS])
     return table(["", *STAT_KEYS], rows)
 
 
 def inference_table(metrics: dict[str, Any]) -> str:
-    """Render the inference numbers with a short explanation of each."""
+    """Render the benchmark-relative inference numbers with a short explanation of each."""
     inf = metrics["inference"]
+    bench = esc(inf.get("benchmark", "the benchmark"))
     ci = inf.get("sharpe_ci95") or [None, None]
+    trials = inf.get("trials") or {}
     rows = [
         [
             "HAC alpha t-statistic",
             num("inference.hac_alpha_tstat", inf.get("hac_alpha_tstat")),
-            "Newey–West t-stat of the intercept against SPY and the 50/50 mix",
+            f"Newey–West t of the intercept of active returns on {bench} (full sample)",
         ],
         [
-            "t-stat hurdle",
+            "t-stat hurdle (effective trials)",
             num("inference.tstat_hurdle", inf.get("tstat_hurdle")),
-            "what the t-stat must exceed given the number of trials",
+            "what the t-stat must exceed given the effective number of trials",
         ],
-        ["Sharpe 95% CI low", num("inference.sharpe_ci95.0", ci[0]), "stationary bootstrap"],
-        ["Sharpe 95% CI high", num("inference.sharpe_ci95.1", ci[1]), "stationary bootstrap"],
         [
-            "deflated Sharpe",
+            "t-stat hurdle (raw trials)",
+            num("inference.tstat_hurdle_raw", inf.get("tstat_hurdle_raw")),
+            "the same hurdle if every raw trial were independent",
+        ],
+        [
+            "active Sharpe 95% CI low",
+            num("inference.sharpe_ci95.0", ci[0]),
+            "stationary bootstrap of the active return's Sharpe",
+        ],
+        ["active Sharpe 95% CI high", num("inference.sharpe_ci95.1", ci[1]), "same"],
+        [
+            "deflated Sharpe (default spec)",
             num("inference.deflated_sharpe", inf.get("deflated_sharpe")),
-            "probability the true Sharpe exceeds the best of N noise trials",
+            "in-sample probability that the active Sharpe beats the best of the effective "
+            "number of noise trials",
+        ],
+        [
+            "deflated Sharpe (in-sample best)",
+            num("inference.deflated_sharpe_best", inf.get("deflated_sharpe_best")),
+            "the same for the sweep's in-sample winner",
         ],
         [
             "PBO",
             num("inference.pbo", inf.get("pbo")),
-            "probability of backtest overfitting (CSCV over the sweep)",
+            "probability of backtest overfitting (CSCV over the in-sample sweep)",
         ],
         [
-            "placebo p-value",
-            num("inference.placebo_pvalue", inf.get("placebo_pvalue")),
-            "real Sharpe within Sharpes of shifted factors",
+            "SPA p-value",
+            num("inference.spa_pvalue", inf.get("spa_pvalue")),
+            f"Hansen's test that no variant of the sweep beats {bench} (in-sample)",
         ],
-        ["trials", num("inference.n_trials", inf.get("n_trials")), "sweep variants tested"],
+        [
+            "StepM: variants better",
+            esc(len(inf.get("stepm_better") or [])),
+            f"Romano–Wolf step-down: variants found better than {bench} (in-sample)",
+        ],
+        [
+            "placebo p-value (in-sample)",
+            num("inference.placebo_pvalue", inf.get("placebo_pvalue")),
+            "active Sharpe among factors circularly shifted within the in-sample window",
+        ],
+        [
+            "trials: raw / distinct / effective",
+            f"{num('inference.trials.raw', trials.get('raw'))} / "
+            f"{num('inference.trials.distinct', trials.get('distinct'))} / "
+            f"{num('inference.trials.effective', trials.get('effective'))}",
+            esc(
+                inf.get("trials_note")
+                or "variants tried; duplicates removed; effective "
+                "number of independent trials from the correlation of their active returns"
+            ),
+        ],
     ]
     if "walkforward_sharpe" in inf:
         rows.append(
             [
-                "walk-forward Sharpe",
+                "walk-forward active Sharpe",
                 num("inference.walkforward_sharpe", inf.get("walkforward_sharpe")),
-                "stitched out-of-sample choices",
+                "stitched out-of-sample choices within the in-sample window",
             ]
         )
-    oos = metrics["oos"]
-    rows += [
-        ["in-sample Sharpe", num("oos.is_sharpe", oos.get("is_sharpe")), f"before {oos['start']}"],
-        ["held-out Sharpe", num("oos.sharpe", oos.get("sharpe")), f"from {oos['start']}"],
-        [
-            "held-out total return",
-            num("oos.total_return", oos.get("total_return")),
-            f"from {oos['start']}",
-        ],
-    ]
     return table(["statistic", "value", "meaning"], rows)
+
+
+SAMPLE_TITLES = {
+    "in_sample": "in-sample",
+    "held_out": "held-out (pseudo-OOS)",
+    "post_registration": "post-registration",
+    "full": "full",
+}
+
+
+def samples_table(metrics: dict[str, Any]) -> str:
+    """One column per sample: dates, strategy, benchmark and active statistics."""
+    samples = metrics.get("samples")
+    if not samples:
+        return ""
+    names = [n for n in SAMPLE_TITLES if n in samples]
+
+    def cell(path: str) -> list[str]:
+        out = []
+        for n in names:
+            cur: Any = samples[n]
+            for part in path.split("."):
+                cur = cur.get(part) if isinstance(cur, dict) else None
+            out.append(num(f"samples.{n}.{path}", cur))
+        return out
+
+    def ci_cell() -> list[str]:
+        out = []
+        for n in names:
+            ci = samples[n]["active"].get("sharpe_diff_ci95")
+            if ci is None:
+                out.append("n/a")
+            else:
+                out.append(
+                    f"{num(f'samples.{n}.active.sharpe_diff_ci95.0', ci[0])} to "
+                    f"{num(f'samples.{n}.active.sharpe_diff_ci95.1', ci[1])}"
+                )
+        return out
+
+    rows = [
+        ["first day", *[esc(samples[n]["start"] or "—") for n in names]],
+        ["last day", *[esc(samples[n]["end"] or "—") for n in names]],
+        ["business days", *cell("n_days")],
+        ["strategy Sharpe", *cell("strategy.sharpe")],
+        ["benchmark Sharpe", *cell("benchmark.sharpe")],
+        ["Sharpe difference", *cell("active.sharpe_diff")],
+        ["  95% CI (Ledoit–Wolf)", *ci_cell()],
+        ["active Sharpe (information ratio)", *cell("active.sharpe")],
+        ["relative total return", *cell("active.total_return")],
+        ["strategy total return", *cell("strategy.total_return")],
+        ["benchmark total return", *cell("benchmark.total_return")],
+        ["strategy max drawdown", *cell("strategy.max_drawdown")],
+        ["HAC alpha t vs benchmark", *cell("active.hac_alpha_tstat")],
+        ["placebo p-value", *cell("placebo_pvalue")],
+    ]
+    return table(["", *[SAMPLE_TITLES[n] for n in names]], rows)
+
+
+def _pct(x: Any) -> str:
+    return "n/a" if x is None else f"{x * 100:+.2f}%"
+
+
+def _f2(x: Any) -> str:
+    return "n/a" if x is None else f"{x:+.2f}"
+
+
+def today_section(metrics: dict[str, Any]) -> str:
+    """Render what the factor says today and whether the rotation beat its benchmark."""
+    now = metrics.get("now")
+    if not now:
+        return ""
+    bench = esc(benchmark_label(metrics["inference"].get("benchmark")))
+    held = [(t, w) for t, w in now["holdings"].items() if abs(w) > 1e-9]
+    hold = ", ".join(f"{esc(t)} {w * 100:.1f}%" for t, w in held) or "nothing"
+    flip = now.get("flip") or {}
+    regime = "exhausted (idle money used up)" if now["regime"] else "not exhausted"
+    pct = now.get("percentile")
+    lines = [
+        f"<p><b>As of {esc(now['date'])}</b>: factor "
+        f"{num('now.factor', now['factor'])}"
+        f"{'' if pct is None else f' ({pct * 100:.0f}th percentile of its history)'}; "
+        f"regime <b>{esc(regime)}</b>; holding the <b>{esc(now['held_basket'])}</b> basket "
+        f"({hold}).",
+    ]
+    if flip:
+        lines.append(
+            f" The position changes if the factor moves {esc(flip['direction'])} to "
+            f"{flip['level']:+.2f} ({abs(flip['distance']):.2f} factor units away)."
+        )
+    lines.append("</p>")
+    samples = metrics.get("samples") or {}
+    rows = []
+    for name, title in SAMPLE_TITLES.items():
+        blk = samples.get(name)
+        if not blk:
+            continue
+        diff = blk["active"].get("sharpe_diff")
+        beat = "n/a" if diff is None else ("yes" if diff > 0 else "no")
+        rows.append(
+            [
+                esc(title),
+                esc(f"{blk['start'] or '—'} .. {blk['end'] or '—'}"),
+                esc(beat),
+                esc(_f2(blk["strategy"].get("sharpe"))),
+                esc(_f2(blk["benchmark"].get("sharpe"))),
+                esc(_pct(blk["active"].get("total_return"))),
+            ]
+        )
+    lines.append(
+        f"<p>Has it beaten {bench}?</p>"
+        + table(
+            ["sample", "dates", "beat it?", "Sharpe", "benchmark Sharpe", "relative return"],
+            rows,
+        )
+    )
+    comps = now.get("components") or {}
+    stale = [k for k, c in comps.items() if c["stale"]]
+    crow = [
+        [
+            esc(k),
+            esc("n/a" if c["value"] is None else f"{c['value']:.4g}"),
+            esc(c["as_of"] or "never"),
+            esc("stale" if c["stale"] else "live"),
+        ]
+        for k, c in comps.items()
+    ]
+    lines.append(
+        f"<details><summary>{len(comps) - len(stale)} of {len(comps)} components live"
+        f"{'; stale: ' + esc(', '.join(stale)) if stale else ''}</summary>"
+        + table(["component", "latest value", "last usable", "status"], crow)
+        + "</details>"
+    )
+    return "".join(lines)
+
+
+def ablation_table(metrics: dict[str, Any]) -> str:
+    """Render the ablation: blocks alone, left out, and the naive ON RRP rule."""
+    rows = []
+    for r in metrics.get("ablation") or []:
+        rows.append(
+            [
+                esc(r["name"]),
+                esc(r["components"]),
+                esc(_f2(r["in_sample_active_sharpe"])),
+                esc(_f2(r["held_out_active_sharpe"])),
+                esc("n/a" if r["predictive_pvalue"] is None else f"{r['predictive_pvalue']:.3f}"),
+                esc("n/a" if r["placebo_pvalue"] is None else f"{r['placebo_pvalue']:.3f}"),
+            ]
+        )
+    if not rows:
+        return ""
+    return table(
+        [
+            "variant",
+            "components",
+            "active Sharpe in-sample",
+            "active Sharpe held-out",
+            "predictive p (in-sample)",
+            "placebo p (in-sample)",
+        ],
+        rows,
+    )
+
+
+def years_table(metrics: dict[str, Any]) -> str:
+    """Calendar-year returns of the strategy, the benchmark and the relative return."""
+    rows = [
+        [esc(y), esc(_pct(v["strategy"])), esc(_pct(v["benchmark"])), esc(_pct(v["active"]))]
+        for y, v in sorted((metrics.get("calendar_years") or {}).items())
+    ]
+    return table(["year", "strategy", "benchmark", "relative"], rows) if rows else ""
+
+
+def pm_section(metrics: dict[str, Any]) -> str:
+    """Drawdowns, results by regime, cost sensitivity and basket members."""
+    parts = []
+    dd = metrics.get("drawdowns") or []
+    if dd:
+        parts.append(
+            "<h3>Five worst drawdowns</h3>"
+            + table(
+                ["start", "trough", "recovery", "depth"],
+                [
+                    [
+                        esc(d["start"]),
+                        esc(d["trough"]),
+                        esc(d["recovery"] or "not yet"),
+                        esc(_pct(d["depth"])),
+                    ]
+                    for d in dd
+                ],
+            )
+        )
+    reg = metrics.get("by_regime") or []
+    if reg:
+        parts.append(
+            "<h3>By regime</h3>"
+            + table(
+                ["sample", "regime", "days", "Sharpe", "benchmark Sharpe", "active Sharpe"],
+                [
+                    [
+                        esc(SAMPLE_TITLES.get(r["sample"], r["sample"])),
+                        esc(r["regime"]),
+                        esc(r["n_days"]),
+                        esc(_f2(r["strategy_sharpe"])),
+                        esc(_f2(r["benchmark_sharpe"])),
+                        esc(_f2(r["active_sharpe"])),
+                    ]
+                    for r in reg
+                ],
+            )
+        )
+    cs = metrics.get("cost_sensitivity") or []
+    if cs:
+        parts.append(
+            "<h3>Cost sensitivity</h3>"
+            + table(
+                ["costs", "Sharpe", "total return", "active Sharpe"],
+                [
+                    [
+                        esc(f"{c['multiple']:g}x"),
+                        esc(_f2(c["sharpe"])),
+                        esc(_pct(c["total_return"])),
+                        esc(_f2(c["active_sharpe"])),
+                    ]
+                    for c in cs
+                ],
+            )
+        )
+    bm = metrics.get("basket_members") or []
+    if bm:
+        parts.append(
+            "<h3>Basket members and the dates they count</h3>"
+            + table(
+                ["basket", "ticker", "from", "to"],
+                [
+                    [
+                        esc(b["basket"]),
+                        esc(b["ticker"]),
+                        esc(b["from"] or "absent"),
+                        esc(b["to"] or "absent"),
+                    ]
+                    for b in bm
+                ],
+            )
+        )
+    return "".join(parts)
+
+
+def checks_table(metrics: dict[str, Any]) -> str:
+    """Render the verdict's checks, each passed, failed or unavailable."""
+    checks = metrics["verdict"].get("checks") or {}
+    word = {True: "passes", False: "fails", None: "not available"}
+    rows = [[esc(k.replace("_", " ")), esc(word[v])] for k, v in checks.items()]
+    return table(["check", "result"], rows)
+
+
+def robust_predictive_table(rows: list[dict[str, Any]]) -> str:
+    """In-sample predictive regressions with overlap- and persistence-robust statistics."""
+    cols = ["beta", "tstat_nw", "tstat_hodrick", "tstat_nonoverlap", "pvalue_ivx", "n"]
+    out = []
+    for i, r in enumerate(rows):
+        out.append(
+            [esc(r["horizon"])] + [num(f"factor.predictive.{i}.{c}", r.get(c)) for c in cols]
+        )
+    return table(
+        [
+            "horizon (days)",
+            "beta",
+            "t Newey–West",
+            "t Hodrick 1B",
+            "t non-overlapping",
+            "IVX p",
+            "n",
+        ],
+        out,
+    )
 
 
 def predictive_table(predictive: pd.DataFrame) -> str:
@@ -238,9 +544,29 @@ def render_html(
     sections = [
         f"<h1>{esc(title)}</h1>",
         f"<p>{esc(THESIS)}</p>",
+        '<h2 id="today">Today</h2>',
+        today_section(metrics),
         f'<div class="verdict" id="verdict"><b>Verdict ({esc(v["label"])}).</b> '
         f"{esc(v['sentence'])}</div>",
-        "<h2>Strategy and benchmarks</h2>",
+        f"<p class='muted'>Verdict rule (stated before the numbers): "
+        f"{esc(v.get('rule', {}).get('text', ''))}.</p>",
+        checks_table(metrics),
+        "<h2>Against the benchmark, sample by sample</h2>",
+        "<p>The rotation is always long a risky basket, so every test is on its active return "
+        f"against <b>{esc(benchmark_label(metrics['inference'].get('benchmark')))}</b>. The "
+        "held-out sample "
+        "was seen by whoever chose the specification (pseudo-out-of-sample); only "
+        "post-registration data was seen by nobody.</p>",
+        samples_table(metrics),
+        "<h2>Which part of the thesis carries the result? (ablation)</h2>",
+        "<p>Each variant is traded by the same rotation on the same dates against the same "
+        "benchmark; every variant counts as a trial.</p>",
+        ablation_table(metrics),
+        "<h2>Calendar years</h2>",
+        years_table(metrics),
+        pm_section(metrics),
+        "<h2>Strategy and benchmarks (full period)</h2>",
+        f"<p class='muted'>{esc(metrics['period'].get('start_note', ''))}</p>",
         stats_table(metrics),
         "<h2>Inference</h2>",
         inference_table(metrics),
@@ -251,8 +577,16 @@ def render_html(
             "<h2>Does the factor predict the spread?</h2>",
             f"<p>Headline horizon {num('factor.horizon_days', fm.get('horizon_days'))}"
             f" days: beta {num('factor.predictive_beta', fm['predictive_beta'])}, "
-            f"HAC t {num('factor.predictive_tstat_hac', fm['predictive_tstat_hac'])}."
+            f"HAC t {num('factor.predictive_tstat_hac', fm['predictive_tstat_hac'])} "
+            "(full sample, Newey–West: understates errors on overlapping sums of a persistent "
+            "factor)."
             "</p>",
+            f"<p>In-sample, robust to overlap and persistence: headline p-value "
+            f"{num('factor.predictive_pvalue', fm.get('predictive_pvalue'))} "
+            f"({esc(fm.get('predictive_test', ''))}); factor AR(1) persistence "
+            f"{num('factor.persistence', fm.get('persistence'))}.</p>",
+            robust_predictive_table(fm.get("predictive") or []),
+            "<p class='muted'>Full-sample regressions:</p>",
             predictive_table(predictive),
         ]
     sections.append("<h2>Figures</h2>")
