@@ -34,7 +34,7 @@ from backtests.inference.snooping import spa_test
 from backtests.inference.trials import count_trials
 from backtests.inference.verdict import decide_verdict
 from backtests.spec import RotationSpec
-from backtests.spreads import run_spread
+from backtests.spreads import run_spread, spread_strategy_returns
 from backtests.stats import sharpe as sharpe_ratio
 from data.config import Config
 from data.history import HistoryData, load_history
@@ -184,14 +184,17 @@ def _placebo(fac: pd.Series, spread: pd.Series, spec: RotationSpec, cfg: Config)
         n = len(f)
         if n < 2 * min_shift + 2:
             return None
-        real = sharpe_ratio(run_spread(s, f, spec, off=off, cost_bps=cost).returns - s)
+        sv = s.fillna(0.0).to_numpy()
+        vals = f.to_numpy(dtype=float)
+
+        def active_sharpe(x: np.ndarray) -> float:
+            r = spread_strategy_returns(sv, x, f.index, spec, off=off, cost_bps=cost)
+            return float(sharpe_ratio(r - sv))
+
+        real = active_sharpe(vals)
         rng = np.random.default_rng(int(inf.seed))
         shifts = rng.integers(min_shift, n - min_shift, size=reps)
-        vals = f.to_numpy()
-        null = np.empty(reps)
-        for k, sh in enumerate(shifts):
-            g = pd.Series(np.roll(vals, int(sh)), index=f.index)
-            null[k] = sharpe_ratio(run_spread(s, g, spec, off=off, cost_bps=cost).returns - s)
+        null = np.array([active_sharpe(np.roll(vals, int(sh))) for sh in shifts])
         return float((1 + np.sum(null >= real)) / (1 + reps))
 
     return pvalue

@@ -71,6 +71,29 @@ def spread_positions(
     return held.rename("position")
 
 
+def spread_strategy_returns(
+    spread: np.ndarray,
+    factor: np.ndarray,
+    index: pd.DatetimeIndex,
+    spec: RotationSpec,
+    *,
+    off: Off = "short",
+    cost_bps: float = 5.0,
+) -> np.ndarray:
+    """Daily returns of the spread rotation only (the accounting of :func:`run_spread`).
+
+    For loops over many factors (placebos); :func:`run_spread` builds the full result.
+    """
+    dec = spread_decisions(factor, spec, off=off)
+    mask = rules.rebalance_mask(pd.DatetimeIndex(index), spec.rebalance)
+    sched = rules.on_schedule(dec[:, None], mask)[:, 0]
+    lagged = lag_targets(sched[:, None], spec.execution_lag)[:, 0]
+    h = pd.Series(lagged).ffill().fillna(0.0).to_numpy()
+    prev = np.r_[0.0, h[:-1]]
+    s = np.nan_to_num(np.asarray(spread, dtype=float), nan=0.0)
+    return prev * s - float(cost_bps) / 1e4 * np.abs(h - prev)
+
+
 def run_spread(
     spread: pd.Series,
     factor: pd.Series | None,

@@ -22,6 +22,7 @@ import tomli_w
 from backtests.report import figures as F
 from backtests.report import words as W
 from backtests.report.html import render_html
+from backtests.report.long_history import html_paragraph, markdown_line
 from backtests.report.metrics import build_metrics, validate_metrics
 
 log = logging.getLogger(__name__)
@@ -245,7 +246,7 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
     metrics = build_metrics(result)
     validate_metrics(metrics)
     atomic_write_text(root / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
-    atomic_write_text(root / "summary.md", summary_markdown(metrics))
+    atomic_write_text(root / "summary.md", summary_markdown(metrics) + markdown_line(root))
     atomic_write_text(root / "returns.csv", returns_frame(result).to_csv(float_format="%.10g"))
     weights = result.backtest.weights.copy()
     weights.index.name = "date"
@@ -265,6 +266,9 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
         availability=availability,
         title=f"capital-scarcity report: {root.name}",
     )
+    link = html_paragraph(root)  # the long-history headline, when reports/history exists
+    if link:
+        page = page.replace("</main>", link + "</main>", 1)
     atomic_write_text(root / "index.html", page)
     log.info("report written to %s", root)
     return ReportPaths(root, root / "index.html", root / "metrics.json", root / "summary.md")
