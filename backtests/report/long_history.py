@@ -53,7 +53,7 @@ def headline(m: dict[str, Any]) -> str:
 
 
 def html_paragraph(report_dir: Path) -> str:
-    """The paragraph for the main page (empty when there is no long-history report)."""
+    """Return the paragraph for the main page (empty when there is no long-history report)."""
     m = history_metrics(report_dir)
     if m is None:
         return ""
@@ -65,7 +65,7 @@ def html_paragraph(report_dir: Path) -> str:
 
 
 def markdown_line(report_dir: Path) -> str:
-    """The line for ``summary.md`` (empty when there is no long-history report)."""
+    """Return the line for ``summary.md`` (empty when there is no long-history report)."""
     m = history_metrics(report_dir)
     return (
         "" if m is None else f"{headline(m)} See [../history/index.html](../history/index.html).\n"
