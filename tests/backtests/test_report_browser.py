@@ -84,3 +84,24 @@ def test_report_makes_no_network_request(golden_report):
     page = (out / "index.html").read_text()
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert page.count('id="plotly-js"') == 1
+
+
+def test_a_fetch_from_the_page_would_show_on_the_console(tmp_path):
+    """The console check above catches requests: a page with the report's policy that tries a
+    fetch (to a closed local port) logs the refusal instead of making the request."""
+    from backtests.report.html import CSP
+
+    exe = _chromium()
+    page = tmp_path / "fetch.html"
+    page.write_text(
+        f'<html><head><meta http-equiv="Content-Security-Policy" content="{CSP}"></head>'
+        '<body><img src="http://127.0.0.1:9/x.png"></body></html>'
+    )
+    proc = subprocess.run(
+        [exe, *FLAGS, f"--user-data-dir={tmp_path / 'p'}", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    console = [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln]
+    assert any("Content Security Policy" in ln for ln in console), proc.stderr[-2000:]
