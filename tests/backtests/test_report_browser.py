@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -31,6 +34,48 @@ def _chromium() -> str:
         if path:
             return path
     pytest.skip("headless Chromium not installed (make setup-browser installs Debian's chromium)")
+
+
+# hosts Chromium itself contacts (updates, accounts, clock) whatever the page is
+BROWSER_HOSTS = ("google.com", "googleapis.com", "gstatic.com", "gvt1.com")
+
+
+def _requests(exe: str, url: str, tmp: Path) -> set[str]:
+    """Every http(s) URL a page requested while loading, from Chromium's net log."""
+    netlog = tmp / "net.json"
+    subprocess.run(
+        [
+            exe,
+            *FLAGS,
+            f"--user-data-dir={tmp / 'netprofile'}",
+            f"--log-net-log={netlog}",
+            "--proxy-server=127.0.0.1:9",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    urls = set(re.findall(r'"url":"(https?://[^"]*)"', netlog.read_text(errors="replace")))
+    return {u for u in urls if not (urlsplit(u).hostname or "").endswith(BROWSER_HOSTS)}
+
+
+def test_net_log_sees_an_external_request(tmp_path):
+    """Control: the net-log check notices a page that fetches a script from a CDN."""
+    exe = _chromium()
+    page = tmp_path / "remote.html"
+    page.write_text(
+        '<html><body><script src="https://cdn.example.org/x.js"></script></body></html>'
+    )
+    assert _requests(exe, page.as_uri(), tmp_path) == {"https://cdn.example.org/x.js"}
+
+
+def test_report_requests_nothing_from_the_network(golden_report, tmp_path):
+    exe = _chromium()
+    out, _ = golden_report
+    assert _requests(exe, (out / "index.html").resolve().as_uri(), tmp_path) == set()
 
 
 def test_report_renders_in_chromium(golden_report, tmp_path):
