@@ -24,6 +24,7 @@ from backtests.report import figures as F
 from backtests.report import words as W
 from backtests.report.html import render_html
 from backtests.report.interactive import build_interactive
+from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
 from backtests.report.metrics import build_metrics, validate_metrics
 
@@ -285,7 +286,10 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
         predictive=predictive,
         availability=availability,
         title=f"capital-scarcity report: {root.name}",
-        interactive=build_interactive(result, returns_frame(result)),
+        interactive={
+            **build_interactive(result, returns_frame(result)),
+            **build_table_figures(result, returns_frame(result)),
+        },
     )
     link = html_paragraph(root)  # the long-history headline, when reports/history exists
     if link:
