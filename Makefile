@@ -9,7 +9,7 @@ MIRARG  := $(if $(MIRROR),--mirror $(MIRROR),)
 export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
 export MPLBACKEND := Agg
 
-.PHONY: setup setup-browser data signal backtest sweep report demo notebooks test test-slow lint bench power clean
+.PHONY: history setup setup-browser data signal backtest sweep report demo notebooks test test-slow lint bench power clean
 
 setup:  ## create .venv and install the project with its dev extra (pinned by constraints.txt)
 	python3 -m venv .venv
@@ -35,6 +35,9 @@ sweep:
 
 report:  ## the main job: fetch (if needed) -> signal -> backtest -> inference -> report
 	$(PY) -m backtests.cli report --source $(SOURCE) $(MIRARG) $(CFGARG) --out $(OUT)
+
+history:  ## the thesis on sixty years: Ken French spreads, FRED-MD/QD factor -> reports/history/
+	$(PY) -m backtests.cli report --source $(SOURCE) $(MIRARG) --config configs/long_history.toml --out reports/history
 
 demo:  ## the whole pipeline on the synthetic market (labeled synthetic everywhere)
 	$(PY) -m backtests.cli report --source synthetic $(CFGARG) --out reports/demo

@@ -146,6 +146,8 @@ class Config:
     ----------
     run, data, universe, macro, factor, backtest, costs, inference, sweep, synthetic : Section
         The tables of ``default.toml``.
+    targets : Section
+        What is traded: the near/long baskets (default) or Ken French spreads.
     verdict : Section
         The verdict rule (``[verdict]``).
     path : str
@@ -164,6 +166,7 @@ class Config:
     synthetic: Section
     verdict: Section
     path: str = "<default>"
+    targets: Section = field(default_factory=lambda: Section("targets"))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as nested plain dicts (for writing next to a report)."""
@@ -207,11 +210,14 @@ def _merge(
         where = f"{path}.{key}" if path else key
         if key not in out:
             # free-form tables: series definitions, CIK maps, weights of new components
-            if path.startswith(("macro.series", "universe.cik", "factor.weights")) or path in (
+            if path.startswith(
+                ("macro.series", "universe.cik", "factor.weights", "factor.macro_components")
+            ) or path in (
                 "macro.series",
                 "universe.cik",
                 "universe.cik_history",
                 "factor.weights",
+                "factor.macro_components",
             ):
                 out[key] = copy.deepcopy(value)
                 continue

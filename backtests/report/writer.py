@@ -24,6 +24,8 @@ from backtests.report import figures as F
 from backtests.report import words as W
 from backtests.report.html import render_html
 from backtests.report.interactive import build_interactive
+from backtests.report.interactive_tables import build_table_figures
+from backtests.report.long_history import html_paragraph, markdown_line
 from backtests.report.metrics import build_metrics, validate_metrics
 
 log = logging.getLogger(__name__)
@@ -277,15 +279,21 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
     for name, (png, _alt, _caption) in figs.items():
         atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
     alts = {name: alt for name, (_png, alt, _caption) in figs.items()}
-    atomic_write_text(root / "summary.md", summary_markdown(metrics, alts))
+    atomic_write_text(root / "summary.md", summary_markdown(metrics, alts) + markdown_line(root))
     page = render_html(
         metrics,
         figs,
         predictive=predictive,
         availability=availability,
         title=f"capital-scarcity report: {root.name}",
-        interactive=build_interactive(result, returns_frame(result)),
+        interactive={
+            **build_interactive(result, returns_frame(result)),
+            **build_table_figures(result, returns_frame(result)),
+        },
     )
+    link = html_paragraph(root)  # the long-history headline, when reports/history exists
+    if link:
+        page = page.replace("</main>", link + "</main>", 1)
     atomic_write_text(root / "index.html", page)
     log.info("report written to %s", root)
     return ReportPaths(root, root / "index.html", root / "metrics.json", root / "summary.md")
