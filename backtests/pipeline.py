@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,7 @@ from backtests.sweep import SweepResult, run_sweep
 from data.config import Config
 from data.errors import DataError
 from data.loaders import MarketData, load_market
+from data.progress import Progress
 from signals import build_factor
 from signals.diagnostics import event_study, predictive_regression
 
@@ -254,6 +255,7 @@ def run_pipeline(
     market: MarketData | None = None,
     with_sweep: bool = True,
     stage: Stage = _noop,
+    progress: bool = False,
 ) -> PipelineResult:
     """Run the whole study once.
 
@@ -271,6 +273,9 @@ def run_pipeline(
         Run the parameter sweep (needed for deflated Sharpe, PBO and walk-forward).
     stage : callable, optional
         Called with the name of each stage as it starts (the CLI drives a progress bar).
+    progress : bool
+        Progress of the long inner steps (sweep chunks, bootstrap and placebo draws): a bar
+        on a terminal, one log line each elsewhere (:mod:`data.progress`).
 
     Returns
     -------
@@ -300,10 +305,14 @@ def run_pipeline(
     sweep: SweepResult | None = None
     if with_sweep:
         stage("sweep")
-        sweep = run_sweep_for(cfg, market, prices=is_prices, cash_rate=cash, factor=factor.factor)
+        sweep = run_sweep_for(
+            cfg, market, prices=is_prices, cash_rate=cash, factor=factor.factor, progress=progress
+        )
 
     stage("inference")
-    report = _inference(cfg, result, benches, fac, prices, spec, cash, sweep, oos_start)
+    report = _inference(
+        cfg, result, benches, fac, prices, spec, cash, sweep, oos_start, progress=progress
+    )
     return PipelineResult(
         cfg=cfg,
         market=market,
@@ -319,11 +328,44 @@ def run_pipeline(
     )
 
 
+def run_rotation(
+    cfg: Config, market: MarketData, *, engine: Literal["vectorbt", "reference"] = "vectorbt"
+) -> BacktestResult:
+    """Run the configured rotation alone (no benchmarks, no inference) with a chosen engine.
+
+    The same factor, window, spec and cash rate as :func:`run_pipeline`; used by
+    ``scarcity backtest``.
+
+    Parameters
+    ----------
+    cfg : Config
+        Configuration.
+    market : MarketData
+        Loaded tables.
+    engine : {"vectorbt", "reference"}, keyword-only
+        Simulation engine (the two agree to 1e-10 on daily returns).
+
+    Returns
+    -------
+    BacktestResult
+    """
+    factor = build_factor(market, cfg)
+    prices = backtest_window(market.prices, cfg, factor.factor)
+    fac = factor.factor.reindex(prices.index)
+    spec = RotationSpec.from_config(cfg)
+    cash = cash_rate_series(market, cfg, prices.index)
+    return run_backtest(
+        prices, target_weights(fac, prices, spec), spec, engine=engine, cash_rate=cash
+    )
+
+
 def factor_variant_sharpes(
     factors: pd.DataFrame,
     prices: pd.DataFrame,
     cfg: Config,
     cash_rate: pd.Series | None,
+    *,
+    progress: bool | str = False,
 ) -> np.ndarray:
     """Sharpe ratio of the configured rotation driven by each column of ``factors``.
 
@@ -341,6 +383,8 @@ def factor_variant_sharpes(
         The rotation's configuration.
     cash_rate : Series or None
         Cash rate known at each date.
+    progress : bool or str, keyword-only
+        Progress over the sweep's chunks (a string names it, e.g. ``"placebo"``).
 
     Returns
     -------
@@ -364,6 +408,7 @@ def factor_variant_sharpes(
         engine=str(cfg.sweep.get("engine", "numba")),
         chunk_size=int(cfg.sweep.chunk_size),
         cash_rate=cash_rate,
+        progress=progress,
     )
     return np.asarray([sharpe_ratio(res.returns[c]) for c in res.returns.columns], dtype=float)
 
@@ -424,6 +469,8 @@ def _inference(
     cash: pd.Series | None,
     sweep: SweepResult | None,
     oos_start: pd.Timestamp,
+    *,
+    progress: bool = False,
 ) -> InferenceReport:
     inf = cfg.inference
     rets = result.returns
@@ -432,10 +479,14 @@ def _inference(
         {label: benches[key].returns for label, key in bench_cols.items() if key in benches}
     )
     alpha = hac_alpha(rets, bench_frame, lags=int(inf.hac_lags) or None)
-    ci = sharpe_ci(rets, reps=int(inf.bootstrap_reps), seed=int(inf.seed))
+    with Progress("bootstrap", int(inf.bootstrap_reps), unit="draw", enabled=progress) as bar:
+        ci = sharpe_ci(rets, reps=int(inf.bootstrap_reps), seed=int(inf.seed))
+        bar.update(int(inf.bootstrap_reps))  # arch draws them in one call
 
     placebo = placebo_test_vectorized(
-        lambda frames: factor_variant_sharpes(frames, prices, cfg, cash),
+        lambda frames: factor_variant_sharpes(
+            frames, prices, cfg, cash, progress="placebo" if progress else False
+        ),
         fac,
         reps=int(inf.placebo_reps),
         method=inf.placebo_method,
