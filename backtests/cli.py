@@ -146,6 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="run chunks on Dask: a scheduler address, or 'local' for a LocalCluster "
         "(default: in this process, no Dask)",
     )
+    p.add_argument(
+        "--returns-out",
+        default=None,
+        metavar="NPY",
+        help="write the trials x dates returns to this .npy file chunk by chunk, so memory "
+        "stays flat (default: returns kept in memory only)",
+    )
     p = _subparser(sub, "report", "the main job: data -> signal -> backtest -> report")
     p.add_argument("--out", default="reports/default", metavar="DIR", help="report directory")
     p.add_argument(
@@ -175,7 +182,59 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="comma-separated planted effect sizes (0 = null world: the size of the test)",
     )
+    _cache_parser(sub)
     return parser
+
+
+def _cache_parser(sub) -> None:
+    """``scarcity cache verify [--repair]``: check the cache, clean up after a crash."""
+    text = "check (and repair) the data cache"
+    p = sub.add_parser("cache", help=text, description=text, formatter_class=HelpFormatter)
+    p.add_argument(
+        "action",
+        choices=("verify",),
+        help="verify: content hashes, manifest and stray files (the only action)",
+    )
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="remove stray files and fix the manifest (default: only report)",
+    )
+    p.add_argument(
+        "--cache",
+        default=None,
+        metavar="DIR",
+        help="cache directory (default: SCARCITY_CACHE, else data.cache_dir of the config)",
+    )
+    p.add_argument(
+        "--config",
+        default=None,
+        metavar="FILE",
+        help="TOML file overriding data/default.toml key by key (default: the defaults)",
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log details at INFO, third-party libraries included (default: off)",
+    )
+    p.set_defaults(seed=None, effect_size=None, mirror=None, source="cache")
+
+
+def cmd_cache(args: argparse.Namespace, cfg: Config) -> int:
+    """``scarcity cache verify [--repair]``: print the report; exit 1 when not consistent."""
+    from data.cache_verify import verify_cache
+    from data.loaders import resolve_cache
+
+    store = resolve_cache(cfg, args.cache)
+    rep = verify_cache(store, repair=args.repair)
+    _out(rep.summary())
+    ns = store.namespace("synthetic")
+    if ns.root.is_dir():
+        sub = verify_cache(ns, repair=args.repair)
+        _out(sub.summary())
+        return 0 if rep.ok and sub.ok else 1
+    return 0 if rep.ok else 1
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -284,6 +343,7 @@ def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
         chunk_size=args.chunk_size,
         scheduler=args.scheduler,
         progress=True,
+        returns_path=args.returns_out,
     )
     out = Path(args.out)
     from backtests.report.writer import atomic_write_text
@@ -349,6 +409,7 @@ COMMANDS = {
     "sweep": cmd_sweep,
     "report": cmd_report,
     "power": cmd_power,
+    "cache": cmd_cache,
 }
 
 
@@ -356,11 +417,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``scarcity`` console script."""
     args = parse_args(argv)
     setup_logging(args.verbose)
-    if args.mirror and not Path(args.mirror).is_dir():
-        if args.source == "mirror":
-            _out(f"scarcity: error: mirror directory not found: {args.mirror}")
-            return 2
-        args.mirror = None
+    if getattr(args, "mirror", None) and not Path(args.mirror).is_dir():
+        sys.stderr.write(
+            f"scarcity {args.command}: error: mirror directory not found: {args.mirror} "
+            "(from --mirror or SCARCITY_MIRROR); fix the path or drop it\n"
+        )
+        return 2
     try:
         cfg = _config(args)
         return COMMANDS[args.command](args, cfg)

@@ -197,6 +197,7 @@ def run_sweep_for(
     scheduler: str | None = None,
     progress: bool = False,
     factor: pd.Series | None = None,
+    returns_path: str | None = None,
 ) -> SweepResult:
     """Run the configured (or a TOML file's) grid on the in-sample window, before ``oos_start``.
 
@@ -220,6 +221,8 @@ def run_sweep_for(
         Show a progress bar over chunks.
     factor : Series, optional
         The factor already built with ``cfg``'s windows (reused, not rebuilt).
+    returns_path : str, optional
+        Stream the returns to this ``.npy`` file and map it (numba engine only).
 
     Returns
     -------
@@ -244,6 +247,7 @@ def run_sweep_for(
         scheduler=scheduler,
         progress=progress,
         cash_rate=cash_rate,
+        returns_path=returns_path,
     )
 
 

@@ -3,16 +3,21 @@
 Measures, on the default rotation over the backtest window (the real mirror when present,
 else the synthetic market; ``data.source`` in the output says which):
 
-1. sweep throughput of ``run_sweep(engine="numba")`` at 100, 1,000 and 10,000 variants
+1. sweep throughput of ``run_sweep(engine="numba")`` at 1,000, 10,000 and 100,000 variants
    (factor windows x rules x rebalance calendars x thresholds): median wall seconds after
-   one warm-up, asset-bars per second, peak RSS (each size in a fresh process);
+   one warm-up, asset-bars per second, peak RSS (each size in a fresh process; from
+   50,000 variants on with ``keep_returns=False``: table and block moments only);
 2. the engine kernel against two floors on the same cells (``hardware_limit``);
 3. numba compile time, cold (empty cache) and warm (cached: no recompilation);
 4. backtrader and bt running the same rotation (``peers``): per-variant seconds, speed
    ratio against our per-variant cost, max absolute difference of daily returns against
    our reference engine;
 5. ``scarcity report`` on cached data, cold and warm (``report_seconds``), where its time
-   goes, and the inference suite (bootstrap, placebo, PBO) at 1,000 draws.
+   goes, and the inference suite (bootstrap, placebo, PBO) at 1,000 draws;
+6. vectorbt's own parameter-as-columns sweep of the same rotation (``peers.vectorbt``);
+7. the sweep on a long synthetic history (~16,000 bars, ``long_history``);
+8. SPA + StepM over the sweep's returns (``spa``), once ``backtests.inference.snooping``
+   exists.
 
 ``--tiny`` runs every phase at toy sizes (the test suite does, so the script cannot rot);
 its numbers mean nothing. The Makefile's ``bench`` target sets ``NUMBA_CACHE_DIR``; without
@@ -38,14 +43,17 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 os.environ.setdefault("NUMBA_CACHE_DIR", str(REPO / ".numba_cache"))
 
-PHASES = ("sweeps", "kernels", "compile", "peers", "report", "inference")
+PHASES = ("sweeps", "kernels", "compile", "peers", "vectorbt", "long", "spa", "report", "inference")
+LEAN_FROM = 50_000  # sweeps this large keep only the table and the moments
 
 TARGETS = {
-    "sweep_10000_s": (10.0, "<="),
-    "sweep_peak_rss_mib": (4096.0, "<="),
+    "sweep_10000_s": (2.5, "<="),
+    "sweep_100000_peak_rss_mib": (1536.0, "<="),
     "backtrader_speed_ratio": (1000.0, ">="),
     "bt_speed_ratio": (300.0, ">="),
-    "report_warm_s": (30.0, "<="),
+    "vectorbt_speed_ratio": (5.0, ">="),
+    "spa_10000_s": (20.0, "<="),
+    "report_warm_s": (15.0, "<="),
     "inference_1000_s": (20.0, "<="),
 }
 
@@ -92,6 +100,11 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
             chunk_size=5,
             kernel_n=12,
             peer_thresholds="0.0",
+            vbt_variants=4,
+            long_bars=400,
+            long_variants=12,
+            spa_variants=12,
+            spa_reps=20,
             last_bars=300,
             warm_repeats=1,
             draws=20,
@@ -99,12 +112,17 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         )
     else:
         s = dict(
-            sizes=[100, 1000, 10000],
+            sizes=[1000, 10000, 100000],
             repeats=3,
             axes="default",
             chunk_size=None,
             kernel_n=10000,
             peer_thresholds="-0.5,0.0,0.5",
+            vbt_variants=100,
+            long_bars=16000,
+            long_variants=1000,
+            spa_variants=10000,
+            spa_reps=1000,
             last_bars=None,
             warm_repeats=2,
             draws=1000,
@@ -119,12 +137,15 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 
 def _target_rows(results: dict[str, Any]) -> dict[str, Any]:
     measured: dict[str, float | None] = {}
-    big = max(results.get("sweeps") or [{}], key=lambda r: r.get("n_variants", 0))
-    measured["sweep_10000_s"] = big.get("seconds") if big.get("n_variants", 0) >= 10000 else None
-    rss = [r["peak_rss_mib"] for r in results.get("sweeps") or []]
-    measured["sweep_peak_rss_mib"] = max(rss) if rss else None
-    for name in ("backtrader", "bt"):
+    rows = results.get("sweeps") or []
+    ten = [r for r in rows if 10000 <= r["n_variants"] < 11000]
+    measured["sweep_10000_s"] = ten[0]["seconds"] if ten else None
+    big = [r for r in rows if r["n_variants"] >= 100000]
+    measured["sweep_100000_peak_rss_mib"] = big[0]["peak_rss_mib"] if big else None
+    for name in ("backtrader", "bt", "vectorbt"):
         measured[f"{name}_speed_ratio"] = results.get("peers", {}).get(name, {}).get("speed_ratio")
+    spa = results.get("spa", {})
+    measured["spa_10000_s"] = spa.get("seconds") if spa.get("n_variants", 0) >= 10000 else None
     measured["report_warm_s"] = results.get("report_seconds", {}).get("warm")
     measured["inference_1000_s"] = results.get("inference", {}).get("suite_s")
     if results.get("mode") == "tiny":
@@ -163,6 +184,7 @@ def table(results: dict[str, Any]) -> str:
             f"{r['n_variants']:>15} {r['seconds']:>9.3f} {r['per_variant_s'] * 1e3:>11.3f} "
             f"{r['asset_bars_per_s'] / 1e6:>14.1f} {r['peak_rss_mib']:>13.0f} "
             f"{r['returns_matrix_mib']:>12.0f}"
+            + ("" if r.get("returns_kept", True) else "  (keep_returns=False)")
         )
     hw = results.get("hardware_limit", {})
     if "engine_kernel_nb_s" in hw:
@@ -212,10 +234,26 @@ def table(results: dict[str, Any]) -> str:
         )
         stages = inf.get("pipeline_stages_s", {})
         lines.append("report stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
-    lines += ["", f"{'target':>22} {'target':>9} {'measured':>10} {'ratio':>7}  met"]
+    lh = results.get("long_history", {})
+    if "seconds" in lh:
+        lines.append(
+            f"long history ({lh['source']}, {lh['bars']} bars x {lh['assets']} assets): "
+            f"{lh['n_variants']} variants in {lh['seconds']:.2f} s "
+            f"({lh['per_variant_s'] * 1e3:.3f} ms/variant, peak RSS {lh['peak_rss_mib']:.0f} MiB)"
+        )
+    spa = results.get("spa", {})
+    if spa:
+        if "seconds" in spa:
+            lines.append(
+                f"SPA + StepM: {spa['n_variants']} variants x {spa['reps']} draws in "
+                f"{spa['seconds']:.2f} s"
+            )
+        else:
+            lines.append(f"SPA + StepM: skipped ({spa.get('skipped')})")
+    lines += ["", f"{'target':>26} {'target':>9} {'measured':>10} {'ratio':>7}  met"]
     for key, row in results["targets"].items():
         lines.append(
-            f"{key:>22} {row['op']}{row['target']:>7g} {_fmt(row['measured']):>10} "
+            f"{key:>26} {row['op']}{row['target']:>7g} {_fmt(row['measured']):>10} "
             f"{_fmt(row['ratio'], '.2f'):>7}  {_fmt(row['met'])}"
         )
     return "\n".join(lines)
@@ -248,8 +286,37 @@ class _Phases:
         for n in self.s["sizes"]:
             _log(f"sweep {n} variants")
             extra = ["--n", str(n), "--repeats", str(self.s["repeats"]), "--chunk-size", self.chunk]
+            extra += ["--lean"] if n >= LEAN_FROM else []
             rows.append(_worker("sweep", self.workdir, *self.common, *extra))
         results["sweeps"] = rows
+
+    def _ours(self, results: dict[str, Any]) -> dict[str, Any] | None:
+        """Return the sweep row peers are compared with: 10,000 variants, else the largest kept."""
+        kept = [r for r in results.get("sweeps") or [] if r.get("returns_kept", True)]
+        ten = [r for r in kept if r["n_variants"] >= 10000]
+        return ten[0] if ten else (max(kept, key=lambda r: r["n_variants"]) if kept else None)
+
+    def vectorbt(self, results: dict[str, Any]) -> None:
+        _log("vectorbt parameter-as-columns sweep")
+        extra = ["--n", str(self.s["vbt_variants"]), "--repeats", str(self.s["repeats"])]
+        p = _worker("vectorbt", self.workdir, *self.common, *extra)
+        ours = self._ours(results)
+        if ours:
+            p["speed_ratio"] = p["per_variant_s"] / ours["per_variant_s"]
+            p["speed_ratio_vs_n_variants"] = ours["n_variants"]
+        p.setdefault("max_abs_diff_frictionless", float("nan"))
+        results.setdefault("peers", {})["vectorbt"] = p
+
+    def long(self, results: dict[str, Any]) -> None:
+        _log(f"long history: {self.s['long_bars']} synthetic bars")
+        extra = ["--bars", str(self.s["long_bars"]), "--n", str(self.s["long_variants"])]
+        extra += ["--repeats", str(self.s["repeats"])]
+        results["long_history"] = _worker("long", self.workdir, *extra)
+
+    def spa(self, results: dict[str, Any]) -> None:
+        _log("SPA + StepM")
+        extra = ["--n", str(self.s["spa_variants"]), "--reps", str(self.s["spa_reps"])]
+        results["spa"] = _worker("spa", self.workdir, *self.common, *extra)
 
     def kernels(self, results: dict[str, Any]) -> None:
         _log("kernels vs the hardware floors")
@@ -274,13 +341,12 @@ class _Phases:
         thresholds = f"--thresholds={self.s['peer_thresholds']}"
         peers = _worker("peers", self.workdir, *self.common, thresholds)
         results["reference_engine"] = peers.pop("reference")
-        sweeps_done = results.get("sweeps") or []
-        ours = max(sweeps_done, key=lambda r: r["n_variants"]) if sweeps_done else None
+        ours = self._ours(results)
         for p in peers.values():
             if ours and "per_variant_s" in p:
                 p["speed_ratio"] = p["per_variant_s"] / ours["per_variant_s"]
                 p["speed_ratio_vs_n_variants"] = ours["n_variants"]
-        results["peers"] = peers
+        results["peers"] = {**peers, **results.get("peers", {})}
 
     def report(self, results: dict[str, Any]) -> None:
         from benchmarks.endtoend import measure_report

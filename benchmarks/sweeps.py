@@ -68,8 +68,11 @@ def measure_sweep(
     axes: dict[str, list[Any]],
     repeats: int,
     chunk_size: int | None = None,
+    keep_returns: bool = True,
 ) -> dict[str, Any]:
     """Time the numba sweep of ``sweep_grid(n_variants, axes)``: one warm-up, then repeats.
+
+    ``keep_returns=False`` keeps only the table and the block moments (flat memory).
 
     Returns ``n_variants`` (actual), ``seconds`` (median), ``per_variant_s``,
     ``asset_bars_per_s``, ``peak_rss_mib`` (this process), ``rss_before_mib`` (after loading
@@ -92,6 +95,7 @@ def measure_sweep(
             chunk_size=chunk,
             engine="numba",
             cash_rate=data.cash_rate,
+            keep_returns=keep_returns,
         )
 
     median, times, res = timed(once, repeats=repeats, warmup=1)
@@ -104,7 +108,8 @@ def measure_sweep(
         "asset_bars_per_s": n * bars * assets / median,
         "peak_rss_mib": peak_rss_mib(),
         "rss_before_mib": rss_before,
-        "returns_matrix_mib": n * bars * 8 / 2**20,
+        "returns_matrix_mib": n * bars * 8 / 2**20 if keep_returns else 0.0,
+        "returns_kept": bool(keep_returns),
         "chunk_size": chunk,
         "chunks": int(res.info.get("chunks", 0)),
         "repeats": times,
@@ -273,7 +278,7 @@ def measure_compile() -> dict[str, Any]:
     signatures numba had to compile rather than load.
     """
     t0 = time.perf_counter()
-    from backtests import engine_nb, rules
+    from backtests import engine_nb, rules, sweep_nb
 
     t_import = time.perf_counter() - t0
     close = np.array([[1.0, 2.0], [1.1, 2.1], [1.2, 1.9]])
@@ -284,12 +289,21 @@ def measure_compile() -> dict[str, Any]:
     engine_nb.simulate_many(close, size, np.zeros((1, 2)), np.zeros((1, 2)), 1.0)
     out["sweep_kernel_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    _tiny_sweep()
+    out["sweep_chunk_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     rules.switch(np.array([np.nan, 0.1, -0.3]), threshold=0.0, band=0.2)
     rules.drift_filter(size[0], np.zeros((3, 2)), drift_band=0.1, lag=1)
     out["rules_kernels_s"] = time.perf_counter() - t0
     misses = 0
     hits = 0
     for fn in (
+        sweep_nb.sweep_chunk_nb,
+        sweep_nb._decide,
+        sweep_nb._stats,
+        sweep_nb.pairwise_sum,
+        sweep_nb._leaf_sum,
+        sweep_nb._nan_mean,
         engine_nb.simulate_many_nb,
         engine_nb._is_close,
         engine_nb._add,
@@ -302,5 +316,73 @@ def measure_compile() -> dict[str, Any]:
         hits += sum(fn.stats.cache_hits.values())
     out["cache_misses"] = misses
     out["cache_hits"] = hits
-    out["total_s"] = out["sweep_kernel_s"] + out["rules_kernels_s"]
+    out["total_s"] = out["sweep_kernel_s"] + out["sweep_chunk_s"] + out["rules_kernels_s"]
     return out
+
+
+def _tiny_sweep() -> None:
+    """Run a 3-trial sweep on 30 synthetic bars (compiles or loads the sweep kernel)."""
+    from backtests.sweep import run_sweep
+
+    px, factor_fn = synthetic_market(30, seed=0)
+    run_sweep(px, factor_fn, {"rule": ["switch", "tilt", "longshort"]}, None, engine="numba")
+
+
+def synthetic_market(n_bars: int, *, seed: int = 0):
+    """Random-walk closes of the default tickers and an AR(1) factor over ``n_bars`` days.
+
+    Business days ending 2025-12-31; SNDK starts a third of the way in. Returns
+    ``(prices, factor_fn)`` with ``factor_fn(zw, cw)`` the factor shifted by ``cw / 500``.
+    """
+    import pandas as pd
+
+    from backtests.spec import RotationSpec
+
+    rng = np.random.default_rng(seed)
+    cols = list(RotationSpec().tickers)
+    idx = pd.bdate_range(end="2025-12-31", periods=int(n_bars), name="date")
+    rets = rng.normal(0.0003, 0.02, (len(idx), len(cols)))
+    px = pd.DataFrame(100 * np.exp(np.cumsum(rets, axis=0)), index=idx, columns=cols)
+    px.iloc[: len(idx) // 3, cols.index("SNDK")] = np.nan
+    shocks = rng.normal(0, 0.15, len(idx))
+    f = np.empty(len(idx))
+    f[0] = 0.0
+    for t in range(1, len(idx)):
+        f[t] = 0.98 * f[t - 1] + shocks[t]
+    base = pd.Series(f, index=idx)
+    base.iloc[: min(len(idx) // 10, 252)] = np.nan
+
+    def factor_fn(zscore_window: int, change_window: int) -> pd.Series:
+        return base + change_window / 500 + zscore_window / 5000
+
+    return px, factor_fn
+
+
+def measure_long_history(n_bars: int, n_variants: int, *, repeats: int) -> dict[str, Any]:
+    """Time the numba sweep on a synthetic market of ``n_bars`` bars (the long-history size).
+
+    The grid is rules x calendars x thresholds (one factor), the returns matrix kept.
+    """
+    from backtests.sweep import run_sweep
+
+    px, factor_fn = synthetic_market(n_bars, seed=1)
+    axes = {"rule": ["switch", "tilt", "longshort"], "rebalance": ["weekly", "monthly"]}
+    grid = sweep_grid(n_variants, axes)
+    cfg = _cfg()
+
+    def once():
+        return run_sweep(px, factor_fn, grid, cfg, engine="numba", chunk_size=500)
+
+    median, times, res = timed(once, repeats=repeats, warmup=1)
+    n = int(res.n_trials)
+    return {
+        "source": "synthetic",
+        "bars": int(len(px)),
+        "assets": int(px.shape[1]),
+        "n_variants": n,
+        "seconds": median,
+        "per_variant_s": median / n,
+        "asset_bars_per_s": n * len(px) * px.shape[1] / median,
+        "peak_rss_mib": peak_rss_mib(),
+        "repeats": times,
+    }

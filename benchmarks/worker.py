@@ -1,7 +1,8 @@
 """One measurement in a fresh process (so peak RSS and numba caches are its own).
 
 ``python benchmarks/worker.py TASK --json-out PATH [options]`` writes one JSON object to
-PATH. Tasks: ``sweep``, ``kernels``, ``compile``, ``peers``, ``pipeline``. Called by
+PATH. Tasks: ``sweep``, ``kernels``, ``compile``, ``peers``, ``pipeline``, ``vectorbt``, ``long``,
+``spa``. Called by
 ``benchmarks/run.py``; not meant to be run by hand.
 """
 
@@ -21,7 +22,10 @@ if str(REPO) not in sys.path:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="benchmarks/worker.py")
-    p.add_argument("task", choices=("sweep", "kernels", "compile", "peers", "pipeline"))
+    p.add_argument(
+        "task",
+        choices=("sweep", "kernels", "compile", "peers", "pipeline", "vectorbt", "long", "spa"),
+    )
     p.add_argument("--json-out", required=True)
     p.add_argument("--data", help="pickled BenchData")
     p.add_argument("--n", type=int, default=0)
@@ -34,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tiny", action="store_true")
     p.add_argument("--draws", type=int, default=1000)
     p.add_argument("--reference-draws", type=int, default=100)
+    p.add_argument("--lean", action="store_true", help="sweep without the returns matrix")
+    p.add_argument("--bars", type=int, default=16000)
+    p.add_argument("--reps", type=int, default=1000)
     return p
 
 
@@ -48,8 +55,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.task == "sweep":
         data = BenchData.load(Path(args.data))
         out = sweeps.measure_sweep(
-            data, args.n, axes=axes, repeats=args.repeats, chunk_size=args.chunk_size
+            data,
+            args.n,
+            axes=axes,
+            repeats=args.repeats,
+            chunk_size=args.chunk_size,
+            keep_returns=not args.lean,
         )
+    elif args.task == "vectorbt":
+        from benchmarks.vbt_peer import measure_vectorbt
+
+        data = BenchData.load(Path(args.data))
+        out = measure_vectorbt(data, n_variants=args.n, repeats=args.repeats)
+    elif args.task == "long":
+        out = sweeps.measure_long_history(args.bars, args.n, repeats=args.repeats)
+    elif args.task == "spa":
+        from benchmarks.spa_bench import measure_spa
+
+        data = BenchData.load(Path(args.data))
+        out = measure_spa(data, args.n, reps=args.reps, axes=axes)
     elif args.task == "kernels":
         data = BenchData.load(Path(args.data))
         out = sweeps.measure_kernels(

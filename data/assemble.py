@@ -100,6 +100,7 @@ class Collected:
     capex: dict[str, pd.DataFrame] = field(default_factory=dict)
     origin: dict[str, tuple[str, str]] = field(default_factory=dict)
     gaps: list[str] = field(default_factory=list)
+    label: str = ""
 
     def add(self, key: str, table: pd.DataFrame | pd.Series, *, request: str, sha: str) -> None:
         """File an item under its cache key (``prices/SPY``, ``fred/DGS10``, ...)."""
@@ -132,7 +133,8 @@ class MarketData:
     capex : DataFrame
         Capex quarters (EDGAR-derived vintages, capex tables where EDGAR has nothing).
     source : str
-        ``"synthetic"``, ``"mirror"``, ``"live"`` or ``"cache"``.
+        Where the data came from: ``mirror``, ``mirror (cached)``, ``live``,
+        ``live (cached, N items stale)``, ``synthetic`` (see :func:`data.collect.cache_label`).
     synthetic : bool
         True for simulated data.
     provenance : dict

@@ -2,13 +2,19 @@
 
 Each entry (key such as ``prices/SPY``, ``fred/DGS10``, ``edgar/0001326801``,
 ``capex/quarterly``) records the source, the request, ``fetched_at``, the sha256 of the raw
-payload it was parsed from and the sha256 of the parquet file. Writes are atomic: the table
-goes to a temporary file in the same directory, is renamed (``os.replace``) to a name that
-carries its hash, and only then does the manifest (also replaced atomically) point at it; a
-failed refresh therefore leaves the previous good copy in place. Reading checks the hash and
+payload it was parsed from and the sha256 of the parquet file. Reading checks the hash and
 raises :class:`~data.errors.CacheError` on a missing or corrupt file.
 
-Not safe for several *processes* writing the same cache at once (the last manifest wins).
+Writes are all-or-nothing: a :meth:`Cache.transaction` (one per fetch) holds an
+inter-process lock (``flock`` on ``.lock``), writes each new table to a content-addressed
+file (``<kind>/<name>-<sha>.parquet``, never overwritten), then switches the manifest in one
+atomic step (temporary file, fsync, rename, fsync of the directory: the new *generation*),
+and only then removes files the new manifest no longer references. A process killed at any
+moment leaves the old generation or the new one, never a mix; what it leaves behind
+(temporary and unreferenced files) is removed by :meth:`Cache.verify` with ``repair=True``
+(``scarcity cache verify --repair``), which also rebuilds a corrupt manifest from its backup
+(``manifest.bak.json``) or resets it. An ``OSError`` while writing (read-only directory, full
+disk, permissions) becomes :class:`~data.errors.CacheWriteError`; reads keep working.
 """
 
 from __future__ import annotations
@@ -18,19 +24,20 @@ import json
 import logging
 import os
 import re
-import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from data.errors import CacheError
+from data.cache_io import LOCK_NAME, TMP_SUFFIX, atomic_write_bytes, locked, os_error, tmp_path
+from data.errors import CacheError, CacheWriteError
 from data.tables import sha256_bytes, utc_now
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+BACKUP = "manifest.bak.json"
 ENV_VAR = "SCARCITY_CACHE"
 _SAFE = re.compile(r"[^A-Za-z0-9._\-^=]")
 
@@ -50,14 +57,116 @@ def _file_sha(path: Path) -> str:
     return sha256_bytes(path.read_bytes())
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+def _empty() -> dict[str, Any]:
+    return {"version": 1, "generation": 0, "meta": {}, "entries": {}}
+
+
+def _parse_manifest(p: Path) -> dict[str, Any]:
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        doc = json.loads(p.read_text())
+    except (OSError, ValueError) as exc:
+        raise CacheError(
+            f"manifest is unreadable or corrupt: {exc}; run `scarcity cache verify --repair`",
+            source=str(p),
+        ) from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("entries"), dict):
+        raise CacheError(
+            "manifest has no `entries` object; run `scarcity cache verify --repair`",
+            source=str(p),
+        )
+    doc.setdefault("meta", {})
+    doc.setdefault("generation", 0)
+    return doc
+
+
+class Transaction:
+    """The writes of one fetch: staged in memory, published by one manifest switch.
+
+    Obtained from :meth:`Cache.transaction`; offers :meth:`put`, :meth:`remove`,
+    :meth:`entry`, :meth:`set_meta` with the same meaning as on :class:`Cache`.
+    """
+
+    def __init__(self, cache: Cache, doc: dict[str, Any]):
+        self.cache = cache
+        self.doc = doc
+        self.written: list[Path] = []
+
+    def entry(self, key: str) -> dict[str, Any] | None:
+        """Return the staged entry of ``key`` (None when absent)."""
+        e = self.doc["entries"].get(key)
+        return dict(e) if e is not None else None
+
+    def intact(self, key: str) -> bool:
+        """Whether the staged entry's file exists and matches its hash."""
+        e = self.doc["entries"].get(key)
+        if e is None:
+            return False
+        path = self.cache.root / e["file"]
+        return path.is_file() and _file_sha(path) == e["sha256"]
+
+    def set_meta(self, **values: Any) -> None:
+        """Merge keys into the cache-level metadata."""
+        self.doc["meta"].update(values)
+
+    def remove(self, key: str) -> None:
+        """Forget ``key`` (its file is deleted after the switch)."""
+        self.doc["entries"].pop(key, None)
+
+    def put(
+        self,
+        key: str,
+        table: pd.DataFrame | pd.Series,
+        *,
+        source: str,
+        request: str,
+        raw_sha256: str,
+        fetched_at: str | None = None,
+        synthetic: bool = False,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Write ``table`` to a new content-addressed file and stage its entry."""
+        frame = table.to_frame() if isinstance(table, pd.Series) else table.copy()
+        frame.attrs = {}
+        kind, _, name = key.partition("/")
+        root = self.cache.root
+        if not kind or not name or "/" in name or kind.startswith("."):
+            raise CacheError(f"cache keys look like '<kind>/<name>', got {key!r}", source=str(root))
+        folder = root / kind
+        tmp = tmp_path(folder / f"{_SAFE.sub('_', name)}.parquet")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            frame.to_parquet(tmp)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            sha = _file_sha(tmp)
+            final = folder / f"{_SAFE.sub('_', name)}-{sha[:16]}.parquet"
+            if not final.exists():
+                self.written.append(final)
+            os.replace(tmp, final)
+        except OSError as exc:
+            raise os_error(exc, what=f"table {key}", where=folder) from exc
+        except Exception as exc:
+            raise CacheError(f"could not write {key}: {exc!r}", source=str(folder)) from exc
+        finally:
+            with contextlib.suppress(FileNotFoundError, OSError):
+                tmp.unlink()
+        idx = frame.index
+        dated = isinstance(idx, pd.DatetimeIndex) and len(idx)
+        entry = {
+            "file": str(final.relative_to(root)),
+            "sha256": sha,
+            "raw_sha256": raw_sha256,
+            "source": source,
+            "request": request,
+            "fetched_at": fetched_at or utc_now(),
+            "synthetic": bool(synthetic),
+            "rows": int(len(frame)),
+            "first_date": str(idx[0].date()) if dated else None,
+            "last_date": str(idx[-1].date()) if dated else None,
+            **extra,
+        }
+        self.doc["entries"][key] = entry
+        return entry
 
 
 class Cache:
@@ -96,23 +205,60 @@ class Cache:
         return self.root / MANIFEST
 
     def manifest(self) -> dict[str, Any]:
-        """Return the manifest (``version``, ``meta``, ``entries``); empty when no cache yet."""
+        """Return the manifest (``version``, ``generation``, ``meta``, ``entries``).
+
+        Empty when there is no cache yet; :class:`CacheError` when it is corrupt.
+        """
         p = self.manifest_path
         if not p.is_file():
-            return {"version": 1, "meta": {}, "entries": {}}
+            return _empty()
+        return _parse_manifest(p)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Stage writes and publish them in one atomic manifest switch (see the module doc).
+
+        Holds the exclusive inter-process lock for the whole block. On an exception the
+        manifest is untouched and the files written by the block are removed.
+
+        Raises
+        ------
+        CacheWriteError
+            The directory cannot be written (read-only, full, permissions).
+        """
+        with locked(self.root, exclusive=True):
+            doc = self.manifest()
+            before = {e["file"] for e in doc["entries"].values()}
+            tx = Transaction(self, json.loads(json.dumps(doc, default=str)))
+            try:
+                yield tx
+                self._switch(tx.doc)
+            except BaseException:
+                for p in tx.written:
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+                raise
+            after = {e["file"] for e in tx.doc["entries"].values()}
+            for rel in sorted(before - after):
+                with contextlib.suppress(OSError):
+                    (self.root / rel).unlink()
+
+    def _switch(self, doc: dict[str, Any]) -> None:
+        """Publish ``doc`` as the next generation (atomic, durable), then its backup."""
+        doc["generation"] = int(doc.get("generation", 0)) + 1
+        data = json.dumps(doc, indent=1, sort_keys=True, default=str).encode()
         try:
-            doc = json.loads(p.read_text())
-        except (OSError, ValueError) as exc:
-            raise CacheError(f"manifest is unreadable or corrupt: {exc}", source=str(p)) from exc
-        if not isinstance(doc, dict) or not isinstance(doc.get("entries"), dict):
-            raise CacheError("manifest has no `entries` object", source=str(p))
-        doc.setdefault("meta", {})
-        return doc
+            atomic_write_bytes(self.manifest_path, data)
+        except OSError as exc:
+            raise os_error(exc, what="manifest", where=self.manifest_path) from exc
+        try:
+            atomic_write_bytes(self.root / BACKUP, data)
+        except OSError as exc:  # the switch is done; the backup is a convenience
+            log.warning("could not write the manifest backup: %s", exc)
 
     def _write_manifest(self, doc: dict[str, Any]) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(doc, indent=1, sort_keys=True, default=str).encode()
-        _atomic_write_bytes(self.manifest_path, data)
+        with locked(self.root, exclusive=True):
+            self._switch(doc)
 
     def meta(self) -> dict[str, Any]:
         """Free-form cache-level metadata (e.g. ``synthetic``, ``seed``)."""
@@ -120,9 +266,8 @@ class Cache:
 
     def set_meta(self, **values: Any) -> None:
         """Merge keys into the cache-level metadata."""
-        doc = self.manifest()
-        doc["meta"].update(values)
-        self._write_manifest(doc)
+        with self.transaction() as tx:
+            tx.set_meta(**values)
 
     def keys(self, prefix: str = "") -> list[str]:
         """Return the cached keys starting with ``prefix``."""
@@ -150,7 +295,7 @@ class Cache:
         synthetic: bool = False,
         **extra: Any,
     ) -> dict[str, Any]:
-        """Store ``table`` under ``key`` atomically and record it in the manifest.
+        """Store ``table`` under ``key`` in a one-item transaction.
 
         Parameters
         ----------
@@ -171,49 +316,23 @@ class Cache:
         dict
             The manifest entry.
         """
-        frame = table.to_frame() if isinstance(table, pd.Series) else table.copy()
-        frame.attrs = {}
-        kind, _, name = key.partition("/")
-        if not kind or not name:
-            raise CacheError(
-                f"cache keys look like '<kind>/<name>', got {key!r}", source=str(self.root)
+        with self.transaction() as tx:
+            return tx.put(
+                key,
+                table,
+                source=source,
+                request=request,
+                raw_sha256=raw_sha256,
+                fetched_at=fetched_at,
+                synthetic=synthetic,
+                **extra,
             )
-        folder = self.root / kind
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{_SAFE.sub('_', name)}.{uuid.uuid4().hex}.tmp"
-        try:
-            frame.to_parquet(tmp)
-            sha = _file_sha(tmp)
-            final = folder / f"{_SAFE.sub('_', name)}-{sha[:16]}.parquet"
-            os.replace(tmp, final)
-        except Exception as exc:
-            raise CacheError(f"could not write {key}: {exc!r}", source=str(folder)) from exc
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-        idx = frame.index
-        dated = isinstance(idx, pd.DatetimeIndex) and len(idx)
-        entry = {
-            "file": str(final.relative_to(self.root)),
-            "sha256": sha,
-            "raw_sha256": raw_sha256,
-            "source": source,
-            "request": request,
-            "fetched_at": fetched_at or utc_now(),
-            "synthetic": bool(synthetic),
-            "rows": int(len(frame)),
-            "first_date": str(idx[0].date()) if dated else None,
-            "last_date": str(idx[-1].date()) if dated else None,
-            **extra,
-        }
-        doc = self.manifest()
-        old = doc["entries"].get(key)
-        doc["entries"][key] = entry
-        self._write_manifest(doc)
-        if old and old.get("file") != entry["file"]:
-            with contextlib.suppress(FileNotFoundError):
-                (self.root / old["file"]).unlink()
-        return entry
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the shared lock while several reads must see one generation."""
+        with locked(self.root, exclusive=False):
+            yield
 
     def get(self, key: str) -> pd.DataFrame:
         """Read ``key``, checking the file's sha256 against the manifest.
@@ -228,7 +347,10 @@ class Cache:
             raise CacheError(f"{key!r} is not cached", source=str(self.root))
         path = self.root / entry["file"]
         if not path.is_file():
-            raise CacheError(f"file of {key!r} is missing", source=str(path))
+            raise CacheError(
+                f"file of {key!r} is missing; run `scarcity cache verify --repair`, then fetch",
+                source=str(path),
+            )
         sha = _file_sha(path)
         if sha != entry["sha256"]:
             raise CacheError(
@@ -280,20 +402,20 @@ class Cache:
 
     def remove(self, key: str) -> None:
         """Forget ``key`` and delete its file."""
-        doc = self.manifest()
-        old = doc["entries"].pop(key, None)
-        if old is None:
+        if key not in self.manifest()["entries"]:
             return
-        self._write_manifest(doc)
-        with contextlib.suppress(FileNotFoundError):
-            (self.root / old["file"]).unlink()
+        with self.transaction() as tx:
+            tx.remove(key)
 
-    def verify(self) -> list[str]:
-        """Check every entry's file and hash; return one problem note per bad entry."""
-        problems = []
-        for key in self.keys():
-            try:
-                self.get(key)
-            except CacheError as exc:
-                problems.append(str(exc))
-        return problems
+    def verify(self, *, repair: bool = False) -> list[str]:
+        """Check every entry's file and hash; return one problem note per bad entry.
+
+        See :func:`data.cache_verify.verify_cache` for the full check (stray files, a
+        corrupt manifest) and the repair.
+        """
+        from data.cache_verify import verify_cache
+
+        return verify_cache(self, repair=repair).problems
+
+
+__all__ = ["BACKUP", "LOCK_NAME", "MANIFEST", "TMP_SUFFIX", "Cache", "CacheWriteError"]

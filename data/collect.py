@@ -13,12 +13,13 @@ import pandas as pd
 from data.assemble import Collected, requested
 from data.cache import Cache
 from data.config import Config
-from data.errors import DataError, FetchError
+from data.errors import DataError, FetchError, NetworkError
+from data.plausibility import Rules, check_prices, check_series
 from data.progress import track
 from data.sources.edgar import fetch_companyfacts
 from data.sources.fred import fetch_series
 from data.sources.mirror import Mirror
-from data.sources.yahoo import fetch_prices
+from data.sources.yahoo import fetch_prices, parse_price_csv
 from data.tables import sha256_bytes
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,12 @@ def collect_mirror(
     progress: bool = False,
 ) -> Collected:
     """Read every requested item (and every capex table) from a mirror; store them in ``cache``."""
-    m = Mirror(root)
+    m = Mirror(root, rules=Rules.from_config(cfg))
     req = requested(cfg)
     got = Collected()
+    pending: list[tuple] = []
     label = f"{'synthetic' if synthetic else 'mirror'}:{m.root}"
+    got.label = "synthetic" if synthetic else "mirror"
     qlag, ylag = int(cfg.data.capex_quarter_lag_days), int(cfg.data.capex_annual_lag_days)
     steps = [("prices", t) for t in req.tickers] + [("fred", s) for s in req.series]
     steps += [("edgar", c) for c in req.ciks] + [("edgar?", c) for c in req.optional_ciks]
@@ -70,18 +73,22 @@ def collect_mirror(
         for it in read.items:
             key = f"{kind.rstrip('?')}/{it.name}"
             got.add(key, it.table, request=str(it.path), sha=it.sha256)
-            if cache is not None:
-                extra = {}
-                if kind == "capex":
-                    gaps = list(it.table.attrs.get("gaps", []))
-                    extra = {"quarter_lag_days": qlag, "annual_lag_days": ylag, "gaps": gaps}
+            extra = {}
+            if kind == "capex":
+                gaps = list(it.table.attrs.get("gaps", []))
+                extra = {"quarter_lag_days": qlag, "annual_lag_days": ylag, "gaps": gaps}
+            pending.append((key, it.table, str(it.path), it.sha256, extra))
+    # everything parsed and checked: only now is the cache touched, in one transaction
+    if cache is not None:
+        with cache.transaction() as tx:
+            for key, table, request, sha, extra in pending:
                 _put(
-                    cache,
+                    tx,
                     key,
-                    it.table,
+                    table,
                     source=label,
-                    request=str(it.path),
-                    sha=it.sha256,
+                    request=request,
+                    sha=sha,
                     synthetic=synthetic,
                     **extra,
                 )
@@ -96,16 +103,35 @@ def collect_cache(cfg: Config, cache: Cache) -> Collected:
     CacheError
         A cached file is corrupt (hash mismatch) or unreadable.
     """
+    with cache.reading():  # one generation throughout, even with a writer waiting
+        return _collect_cache(cfg, cache)
+
+
+def cache_label(sources: list[str]) -> str:
+    """Return the data label of items read back from the cache (where they came from).
+
+    ``mirror (cached)``, ``live (cached)``, ``synthetic``, or ``mirror+live (cached)``.
+    """
+    kinds = sorted({s.split(":", 1)[0] for s in sources if s})
+    if kinds == ["synthetic"]:
+        return "synthetic"
+    kinds = [k for k in kinds if k != "synthetic"] or ["cache"]
+    return f"{'+'.join(kinds)} (cached)"
+
+
+def _collect_cache(cfg: Config, cache: Cache) -> Collected:
     req = requested(cfg)
     got = Collected()
     want = (int(cfg.data.capex_quarter_lag_days), int(cfg.data.capex_annual_lag_days))
     optional = {f"edgar/{c}" for c in req.optional_ciks}
+    sources = []
     for key in req.keys() + cache.keys("capex/"):
         entry = cache.entry(key)
         if entry is None:
             if key not in optional:
                 got.gaps.append(f"cache {cache.root}: {key} not cached")
             continue
+        sources.append(str(entry.get("source", "")))
         table = cache.get(key)
         if key.startswith("fred/"):
             table = table.iloc[:, 0]
@@ -115,7 +141,39 @@ def collect_cache(cfg: Config, cache: Cache) -> Collected:
                 got.gaps.append(f"{key}: cached with lags {lags} days, config asks {want}; refresh")
             table.attrs["gaps"] = list(entry.get("gaps", []))
         got.add(key, table, request=entry["request"], sha=entry["raw_sha256"])
+    got.label = cache_label(sources)
     return got
+
+
+def probe(host: str, port: int = 443, timeout_s: float = 3.0) -> str | None:
+    """Open one TCP connection to ``host``; return None when it opens, else why not.
+
+    The reasons are ``sockets disabled``, ``DNS lookup failed``, ``connection refused``,
+    ``timed out after N s`` or the OS message; a caller does not retry any of them.
+    """
+    try:
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
+    except Exception:  # pytest-socket and sandboxes raise their own types
+        return "sockets disabled"
+    result: dict[str, str | None] = {}
+
+    def attempt() -> None:
+        try:
+            socket.create_connection((host, port), timeout=timeout_s).close()
+            result["why"] = None
+        except socket.gaierror:
+            result["why"] = "DNS lookup failed"
+        except ConnectionRefusedError:
+            result["why"] = "connection refused"
+        except TimeoutError:
+            result["why"] = f"timed out after {timeout_s:g} s"
+        except OSError as exc:
+            result["why"] = exc.strerror or str(exc)
+
+    t = threading.Thread(target=attempt, daemon=True)
+    t.start()
+    t.join(timeout_s + 1.0)
+    return result.get("why", f"timed out after {timeout_s:g} s")
 
 
 def online(host: str = "query1.finance.yahoo.com", port: int = 443, timeout_s: float = 3.0) -> bool:
@@ -123,23 +181,24 @@ def online(host: str = "query1.finance.yahoo.com", port: int = 443, timeout_s: f
 
     False at once when sockets are disabled (tests, sandboxes).
     """
-    try:
-        socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
-    except Exception:  # pytest-socket and sandboxes raise their own types
-        return False
-    result: dict[str, bool] = {}
+    return probe(host, port, timeout_s) is None
 
-    def probe() -> None:
-        try:
-            socket.create_connection((host, port), timeout=timeout_s).close()
-            result["ok"] = True
-        except Exception:
-            result["ok"] = False
 
-    t = threading.Thread(target=probe, daemon=True)
-    t.start()
-    t.join(timeout_s + 1.0)
-    return result.get("ok", False)
+HOSTS = {
+    "yahoo": "query1.finance.yahoo.com",
+    "fred": "fred.stlouisfed.org",
+    "fred-api": "api.stlouisfed.org",
+    "edgar": "data.sec.gov",
+}
+
+
+def _reachable(kinds: list[str]) -> dict[str, str | None]:
+    """One reachability probe per host needed: kind -> None (reachable) or the reason."""
+    out = {}
+    for kind in kinds:
+        host = HOSTS["fred-api" if kind == "fred" and os.environ.get("FRED_API_KEY") else kind]
+        out[kind] = probe(host)
+    return out
 
 
 def collect_live(
@@ -147,49 +206,83 @@ def collect_live(
 ) -> Collected:
     """Download what the cache lacks (everything with ``refresh``), store it, read all back.
 
-    Prices come from yfinance in one call; FRED series and EDGAR companies one request each
-    (EDGAR only when ``SEC_USER_AGENT`` is set, else a gap note). A failed item is a gap note;
-    the previous cached copy, if any, is kept and used.
+    One reachability probe per host first: when no host answers this fails at once with
+    :class:`~data.errors.NetworkError`; a single unreachable host turns its items into gap
+    notes without a request. Prices come from yfinance (empty tickers retried as such),
+    FRED series and EDGAR companies one request each (EDGAR only when ``SEC_USER_AGENT``
+    is set, else a gap note). Every download is parsed and checked before the cache is
+    touched; the successful ones are stored in one transaction. A failed item keeps its
+    previous cached copy, counted in the label ``live (cached, N items stale)``.
 
     Raises
     ------
+    NetworkError
+        No host reachable (DNS failure, connection refused, sockets disabled).
     FetchError
         When, after downloading, the cache holds no price at all.
     """
     req = requested(cfg)
     end = pd.Timestamp.today().normalize()
     d = cfg.data
+    rules = Rules.from_config(cfg)
     http = {"timeout_s": float(d.http_timeout_s), "retries": int(d.http_retries)}
     todo = set(req.keys() if refresh else cache.missing(req.keys(), end=end))
     notes: list[str] = []
+    ua = os.environ.get("SEC_USER_AGENT", "").strip()
     tickers = [t for t in req.tickers if f"prices/{t}" in todo]
-    if tickers:
+    series = [s for s in req.series if f"fred/{s}" in todo]
+    ciks = [c for c in (*req.ciks, *req.optional_ciks) if f"edgar/{c}" in todo]
+    kinds = [
+        k for k, need in (("yahoo", tickers), ("fred", series), ("edgar", ciks and ua)) if need
+    ]
+    reach = _reachable(kinds)
+    if kinds and all(reach.values()):
+        why = "; ".join(f"{HOSTS[k]}: {r}" for k, r in reach.items())
+        raise NetworkError(
+            f"the network is unreachable ({why}); nothing was retried; use --source cache, "
+            "--mirror DIR or --source synthetic",
+            source="live",
+        )
+    for k, why in reach.items():
+        if why:
+            notes.append(f"live: {HOSTS[k]} unreachable ({why}); its items were not fetched")
+    staged: list[tuple[str, object, str, str, str]] = []
+    failed: set[str] = {f"prices/{t}" for t in tickers} | {f"fred/{s}" for s in series}
+    if tickers and not reach.get("yahoo"):
         try:
             dl = fetch_prices(tickers, req.start, end, missing="skip", **http)
             notes += [f"live: no Yahoo data for {t}" for t in dl.missing]
             for t in dl.prices.columns:
-                table = dl.prices[[t]].dropna()
-                cache.put(
-                    f"prices/{t}",
-                    table,
-                    source="live:yahoo",
-                    request=dl.prices.attrs["request"],
-                    raw_sha256=sha256_bytes(dl.raw.get(t, "")),
-                    request_end=str(end.date()),
+                raw = dl.raw.get(t, "")
+                try:
+                    table = parse_price_csv(raw, t, source=f"yahoo:{t}")
+                    lines = table.attrs.pop("lines", None)
+                    table.attrs.pop("blank_lines", None)
+                    notes += check_prices(table[t], t, rules, source=f"yahoo:{t}", lines=lines)
+                except DataError as exc:
+                    notes.append(f"live: Yahoo data for {t} rejected: {exc}")
+                    continue
+                staged.append(
+                    (
+                        f"prices/{t}",
+                        table,
+                        "live:yahoo",
+                        dl.prices.attrs["request"],
+                        sha256_bytes(raw),
+                    )
                 )
         except FetchError as exc:
             notes.append(f"live: Yahoo download failed: {exc}")
-    steps = [("fred", s) for s in req.series if f"fred/{s}" in todo]
-    ua = os.environ.get("SEC_USER_AGENT", "").strip()
-    ciks = [c for c in (*req.ciks, *req.optional_ciks) if f"edgar/{c}" in todo]
-    if ua:
+    steps = [("fred", s) for s in series] if not reach.get("fred") else []
+    if ua and not reach.get("edgar"):
         steps += [("edgar", c) for c in ciks]
-    elif ciks:
+    elif ciks and not ua:
         notes.append("live: SEC_USER_AGENT not set, EDGAR skipped (the SEC requires a contact)")
     for kind, name in progress_bar(steps, "download", progress):
         try:
             if kind == "fred":
                 table = fetch_series(name, req.start, **http)
+                check_series(table, name, rules, source=table.attrs["request"])
             else:
                 table = fetch_companyfacts(
                     name,
@@ -198,20 +291,38 @@ def collect_live(
                     max_per_s=float(d.sec_max_requests_per_s),
                     **http,
                 )
+        except NetworkError as exc:  # the host went away mid-run: do not hammer it
+            notes.append(f"live: {kind} {name} failed: {exc}")
+            break
         except DataError as exc:  # FetchError and ParseError included
             if kind == "edgar" and name in req.optional_ciks and "404" in str(exc):
                 continue
             notes.append(f"live: {kind} {name} failed: {exc}")
             continue
-        cache.put(
-            f"{kind}/{name}",
-            table,
-            source=f"live:{kind}",
-            request=table.attrs["request"],
-            raw_sha256=table.attrs["sha256"],
-            request_end=str(end.date()),
+        staged.append(
+            (f"{kind}/{name}", table, f"live:{kind}", table.attrs["request"], table.attrs["sha256"])
         )
+    if staged:
+        with cache.transaction() as tx:
+            for key, table, source, request, sha in staged:
+                tx.put(
+                    key,
+                    table,
+                    source=source,
+                    request=request,
+                    raw_sha256=sha,
+                    request_end=str(end.date()),
+                )
+    failed -= {key for key, *_ in staged}
     got = collect_cache(cfg, cache)
+    stale = sorted(k for k in failed if cache.has(k))
+    got.label = f"live (cached, {len(stale)} items stale)" if stale else "live"
+    if stale:
+        notes.append(
+            f"live: {len(stale)} item(s) not refreshed, older cached copies used: "
+            + ", ".join(stale[:10])
+            + (", ..." if len(stale) > 10 else "")
+        )
     got.gaps = notes + got.gaps
     if not got.prices:
         raise FetchError(

@@ -44,12 +44,24 @@ class ParseError(DataError):
     """A raw payload (CSV or JSON) cannot be parsed into a canonical table."""
 
 
+class PlausibilityError(ParseError):
+    """A parsed value breaks a plausibility rule; the message names file, row, value, rule."""
+
+
 class FetchError(DataError):
     """A live download failed (HTTP error, timeout, throttling, empty answer)."""
 
 
 class CacheError(DataError):
     """A cache file is missing or corrupt (its hash does not match the manifest)."""
+
+
+class CacheWriteError(CacheError):
+    """The cache cannot be written (read-only, full disk, permissions); reads still work."""
+
+
+class NetworkError(FetchError):
+    """The network or a host is unreachable (DNS failure, connection refused): not retried."""
 
 
 class LookAheadError(ScarcityError):

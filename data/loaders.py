@@ -20,7 +20,7 @@ from data.assemble import Collected, MarketData, assemble, requested, table_line
 from data.cache import Cache, default_cache_dir
 from data.collect import collect_cache, collect_live, collect_mirror, online
 from data.config import Config
-from data.errors import CacheError, ConfigError, DataError, FetchError
+from data.errors import CacheError, ConfigError
 from data.tables import sha256_bytes
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,11 @@ def _cache(cfg: Config, cache: Cache | str | Path | None) -> Cache:
     return Cache(path)
 
 
+def resolve_cache(cfg: Config, cache: Cache | str | Path | None = None) -> Cache:
+    """Return the cache a load would use: ``cache``, else ``$SCARCITY_CACHE``, else config."""
+    return _cache(cfg, cache)
+
+
 def _mirror_root(mirror: str | Path | None) -> Path | None:
     if mirror is None:
         env = os.environ.get("SCARCITY_MIRROR", "").strip()
@@ -109,7 +114,8 @@ def load_market(
         ``cache``: the cache alone. ``synthetic``: generate a market with
         ``data.sources.synthetic`` (reused from the cache when the config is unchanged).
         ``auto``: the cache when it holds every price and macro series, else the mirror when
-        one exists, else live when the network answers, else synthetic (logged).
+        one is configured, else live when the network answers, else synthetic (logged) --
+        but only when no real cache or mirror was configured: a broken one is an error.
     mirror : str or Path, optional
         Mirror directory (default: ``$SCARCITY_MIRROR``).
     cache : Cache, str or Path, optional
@@ -156,32 +162,65 @@ def load_market(
         got = collect_live(cfg, store, refresh=refresh, progress=progress)
     else:
         got, truth = _load_synthetic(cfg, store, progress=progress)
-    return assemble(got, cfg, source=source, synthetic=source == "synthetic", truth=truth)
+    label = got.label or source
+    return assemble(got, cfg, source=label, synthetic=source == "synthetic", truth=truth)
 
 
 def _auto(
     cfg: Config, root: Path | None, store: Cache, *, refresh: bool, progress: bool
 ) -> MarketData:
-    if not refresh and _cache_complete(cfg, store):
+    """Use the cache, else the mirror, else live, else synthetic; never around a fault.
+
+    A configured mirror that does not exist, or a real-data cache that is corrupt or
+    incomplete with no mirror to rebuild it from and no network, is an error naming the
+    problem and the fix; synthetic data is used only when nothing real was configured.
+    """
+    if root is not None and not root.is_dir():
+        raise ConfigError(
+            f"mirror directory not found: {root} (from --mirror or SCARCITY_MIRROR); "
+            "fix the path or unset it"
+        )
+    broken: str | None = None
+    try:
+        complete = _cache_complete(cfg, store)
+        has_real = bool(store.keys())
+    except CacheError as exc:  # corrupt manifest
+        complete, has_real, broken = False, True, str(exc)
+    if not refresh and complete:
         try:
             got = collect_cache(cfg, store)
             log.info("auto: using the cache at %s", store.root)
-            return assemble(got, cfg, source="cache", synthetic=False)
+            return assemble(got, cfg, source=got.label or "cache", synthetic=False)
         except CacheError as exc:
-            log.warning("auto: cache unusable (%s); trying the other sources", exc)
-    if root is not None and root.is_dir():
+            broken = str(exc)
+            log.warning("auto: cache unusable (%s)", exc)
+    if root is not None:
         log.info("auto: reading the mirror at %s", root)
         got = collect_mirror(root, cfg, store, progress=progress)
         return assemble(got, cfg, source="mirror", synthetic=False)
+    if broken is not None:
+        raise CacheError(
+            f"auto: the cache is broken ({broken}) and no mirror is configured; repair it "
+            "(`scarcity cache verify --repair`, then `scarcity fetch --source live` or "
+            "`--mirror DIR`), or ask for `--source synthetic` explicitly",
+            source=str(store.root),
+        )
     if online():
-        try:
-            got = collect_live(cfg, store, refresh=refresh, progress=progress)
-            log.info("auto: downloaded live data")
-            return assemble(got, cfg, source="live", synthetic=False)
-        except (FetchError, DataError, OSError) as exc:
-            log.warning("auto: live download failed (%s); falling back to synthetic data", exc)
-    else:
-        log.warning("auto: no cache, no mirror and no network; using SYNTHETIC data")
+        got = collect_live(cfg, store, refresh=refresh, progress=progress)
+        log.info("auto: downloaded live data")
+        return assemble(got, cfg, source=got.label or "live", synthetic=False)
+    if has_real:
+        req = requested(cfg)
+        lost = store.missing(
+            [f"prices/{t}" for t in req.tickers] + [f"fred/{s}" for s in req.series]
+        )
+        raise CacheError(
+            f"auto: the cache lacks {len(lost)} item(s) ({', '.join(lost[:5])}"
+            f"{', ...' if len(lost) > 5 else ''}), there is no mirror and no network; use "
+            "`--source cache` to run on what is there, `--mirror DIR`, or `--source synthetic`",
+            source=str(store.root),
+        )
+    log.warning("auto: no cache, no mirror and no network; using SYNTHETIC data")
     got, truth = _load_synthetic(cfg, store, progress=progress)
     return assemble(got, cfg, source="synthetic", synthetic=True, truth=truth)
 

@@ -13,6 +13,7 @@ sample (biased, moment) estimates; kurtosis is *non-excess* (3 for a normal).
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -26,9 +27,11 @@ from backtests.inference._common import (
     check_before,
     check_choice,
     check_positive_int,
+    clean,
     fmt,
     sharpe_per_period,
 )
+from backtests.inference.trials import TrialCount, count_trials
 from data.errors import DataError
 
 EULER_GAMMA = 0.5772156649015329
@@ -77,7 +80,7 @@ def probabilistic_sharpe(sr: float, sr_benchmark: float, n: int, skew: float, ku
     return float(stats.norm.cdf(z))
 
 
-def expected_max_sharpe(n_trials: int, var_trials: float) -> float:
+def expected_max_sharpe(n_trials: float, var_trials: float) -> float:
     """Return the expected maximum Sharpe of ``n_trials`` skill-less trials (Bailey & LdP 2014).
 
     ``E[max] = sqrt(V) ((1 - g) Phi^-1(1 - 1/N) + g Phi^-1(1 - 1/(N e)))`` with ``g`` the
@@ -89,12 +92,15 @@ def expected_max_sharpe(n_trials: int, var_trials: float) -> float:
 
     Parameters
     ----------
-    n_trials : int
-        Number of independent trials (>= 1).
+    n_trials : float
+        Number of independent trials (>= 1). A non-integer effective count (for example
+        :attr:`TrialCount.effective <backtests.inference.trials.TrialCount>`) is used as
+        given: the formula is smooth in N. Below N ~ 1.3 the approximation turns negative
+        and the result is floored at 0.
     var_trials : float
         Variance of the trial Sharpe ratios, in the units the result is wanted in.
     """
-    n_trials = check_positive_int(n_trials, "n_trials")
+    n_trials = _check_n_trials(n_trials)
     if not var_trials >= 0:
         raise ValueError(f"`var_trials` must be >= 0, got {var_trials}")
     if n_trials == 1:
@@ -102,7 +108,18 @@ def expected_max_sharpe(n_trials: int, var_trials: float) -> float:
     z = (1.0 - EULER_GAMMA) * stats.norm.ppf(1.0 - 1.0 / n_trials) + EULER_GAMMA * stats.norm.ppf(
         1.0 - 1.0 / (n_trials * math.e)
     )
-    return float(math.sqrt(var_trials) * z)
+    return float(math.sqrt(var_trials) * max(z, 0.0))
+
+
+def _check_n_trials(value: Any) -> float | int:
+    """Validate a trial count: an int >= 1 stays an int; a real >= 1 (effective) is allowed."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(f"`n_trials` must be a number >= 1, got {value!r}")
+    if not (math.isfinite(float(value)) and value >= 1):
+        raise ValueError(f"`n_trials` must be >= 1, got {value}")
+    if isinstance(value, int | np.integer) or float(value).is_integer():
+        return int(value)
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -122,8 +139,8 @@ class DeflatedSharpe:
         The same annualized.
     var_trials : float
         Variance of the trials' per-period Sharpe ratios.
-    n_trials : int
-        Number of trials deflated for.
+    n_trials : int or float
+        Number of trials deflated for (a float when an effective count was given).
     n : int
         Observations of the selected strategy.
     skew, kurt : float
@@ -137,7 +154,7 @@ class DeflatedSharpe:
     sharpe_ann: float
     sr0_ann: float
     var_trials: float
-    n_trials: int
+    n_trials: int | float
     n: int
     skew: float
     kurt: float
@@ -147,7 +164,7 @@ class DeflatedSharpe:
         """One line: DSR, observed vs. expected-max Sharpe, trials, moments."""
         return (
             f"deflated Sharpe: DSR {fmt(self.dsr, '.3f')} (PSR vs 0 {fmt(self.psr, '.3f')}); "
-            f"Sharpe {fmt(self.sharpe_ann, '.2f')} vs expected best of {self.n_trials} trials "
+            f"Sharpe {fmt(self.sharpe_ann, '.2f')} vs expected best of {self.n_trials:.3g} trials "
             f"{fmt(self.sr0_ann, '.2f')} (annualized); skew {fmt(self.skew, '.2f')}, "
             f"kurt {fmt(self.kurt, '.1f')}, n={self.n}"
         )
@@ -160,7 +177,7 @@ def deflated_sharpe(
     observed_returns: pd.Series,
     trial_sharpes: Any,
     *,
-    n_trials: int | None = None,
+    n_trials: float | None = None,
     trial_units: Literal["annual", "period"] = "annual",
     periods_per_year: int = PERIODS_PER_YEAR,
     oos_start: Any = None,
@@ -174,9 +191,10 @@ def deflated_sharpe(
     trial_sharpes : array-like
         Sharpe ratio of every trial of the sweep (the selected one included), in
         ``trial_units``. NaN entries (undefined trials) are dropped.
-    n_trials : int, optional
+    n_trials : int or float, optional
         Number of independent trials; default the number of finite ``trial_sharpes``.
-        Correlated trials are fewer independent ones: pass an effective number if known.
+        Correlated trials are fewer independent ones: pass an effective number if known
+        (a float >= 1 is accepted, e.g. ``count_trials(...).effective``).
     trial_units : {"annual", "period"}
         Whether ``trial_sharpes`` are annualized (divided by ``sqrt(periods_per_year)``
         here) or per period.
@@ -216,7 +234,7 @@ def deflated_sharpe(
     scale = math.sqrt(periods_per_year)
     if trial_units == "annual":
         trials = trials / scale
-    n_eff = len(trials) if n_trials is None else check_positive_int(n_trials, "n_trials")
+    n_eff = len(trials) if n_trials is None else _check_n_trials(n_trials)
     x = r.to_numpy()
     sr = sharpe_per_period(x)
     if not math.isfinite(sr):
@@ -238,4 +256,154 @@ def deflated_sharpe(
         skew=skew,
         kurt=kurt,
         periods_per_year=periods_per_year,
+    )
+
+
+@dataclass(frozen=True)
+class DeflatedTrials:
+    """Deflated Sharpe of the default spec and of the in-sample best trial of a sweep.
+
+    Attributes
+    ----------
+    best : DeflatedSharpe
+        DSR of the trial with the highest in-sample Sharpe (the one a search would pick).
+    best_name : Hashable
+        Its column name.
+    default : DeflatedSharpe or None
+        DSR of the default spec (None when no default was given).
+    default_name : Hashable
+        Column name of the default (None when given as a Series or not at all).
+    n_trials : float
+        Number of trials deflated for (the effective count unless given).
+    var_trials : float
+        Variance of the distinct trials' per-period Sharpe ratios.
+    trials : TrialCount
+        Raw, distinct and effective counts of the sweep.
+    """
+
+    best: DeflatedSharpe
+    best_name: Hashable
+    default: DeflatedSharpe | None
+    default_name: Hashable
+    n_trials: float
+    var_trials: float
+    trials: TrialCount
+
+    def summary(self) -> str:
+        """Two or three lines: the counts, the best trial's DSR, the default's DSR."""
+        lines = [
+            f"{self.trials.summary()}; deflating for {self.n_trials:.3g} trials",
+            f"  best in-sample trial {self.best_name}: {self.best.summary()}",
+        ]
+        if self.default is not None:
+            name = "" if self.default_name is None else f" {self.default_name}"
+            lines.append(f"  default spec{name}: {self.default.summary()}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def to_metrics(self) -> dict[str, Any]:
+        """JSON-safe dict: DSRs of default and best, the best's name, counts used."""
+        d = self.default
+        return clean(
+            {
+                "deflated_sharpe_default": d.dsr if d is not None else None,
+                "deflated_sharpe_best": self.best.dsr,
+                "best_trial": str(self.best_name),
+                "best_sharpe": self.best.sharpe_ann,
+                "expected_max_sharpe": self.best.sr0_ann,
+                "n_trials": self.n_trials,
+                "var_trials": self.var_trials,
+                "trials": self.trials.to_metrics(),
+            }
+        )
+
+
+def deflate_sweep(
+    trials: pd.DataFrame,
+    *,
+    default: Hashable | pd.Series | None = None,
+    n_trials: float | None = None,
+    counts: TrialCount | None = None,
+    periods_per_year: int = PERIODS_PER_YEAR,
+    oos_start: Any = None,
+) -> DeflatedTrials:
+    """Deflated Sharpe ratios of a sweep's default spec and of its in-sample best trial.
+
+    The trial Sharpe variance ``V`` comes from the *distinct* trials (exact duplicates
+    would shrink it artificially), and the number of trials is the effective one unless
+    ``n_trials`` says otherwise.
+
+    Parameters
+    ----------
+    trials : pandas.DataFrame
+        ``T x K`` in-sample daily returns of every trial (no missing values).
+    default : column name or pandas.Series, optional
+        The default spec: a column of ``trials`` or its own in-sample returns.
+    n_trials : float, optional
+        Trials to deflate for; default ``counts.effective`` (floored at 1). Pass
+        ``counts.raw`` for the raw-count deflation beside it.
+    counts : TrialCount, optional
+        Precomputed :func:`~backtests.inference.trials.count_trials` of ``trials``.
+    periods_per_year : int
+        Annualization factor of the reported Sharpe ratios.
+    oos_start : date-like, optional
+        When given, ``trials`` must end before it (:class:`LookAheadError`).
+
+    Returns
+    -------
+    DeflatedTrials
+
+    Examples
+    --------
+    >>> dt = deflate_sweep(is_trials, default="switch|t=0.5|monthly")  # doctest: +SKIP
+    >>> dt.best.dsr, dt.default.dsr, dt.n_trials  # doctest: +SKIP
+    """
+    periods_per_year = check_positive_int(periods_per_year, "periods_per_year")
+    if not isinstance(trials, pd.DataFrame):
+        raise DataError(
+            f"expected a DataFrame (dates x trials), got {type(trials).__name__}", source="trials"
+        )
+    check_before(trials, oos_start, "trials")
+    tc = counts if counts is not None else count_trials(trials)
+    distinct = trials.loc[:, list(tc.kept)] if len(tc.duplicates) else trials
+    sr = np.asarray(sharpe_per_period(distinct.to_numpy(dtype=float)), dtype=float).ravel()
+    finite = np.isfinite(sr)
+    if finite.sum() < 2:
+        raise DataError(
+            f"need at least 2 distinct non-constant trials, got {int(finite.sum())}",
+            source="trials",
+        )
+    n = max(1.0, float(tc.effective)) if n_trials is None else _check_n_trials(n_trials)
+    best_pos = int(np.nanargmax(np.where(finite, sr, -np.inf)))
+    best_name = distinct.columns[best_pos]
+
+    def dsr(returns: pd.Series, name: str) -> DeflatedSharpe:
+        return deflated_sharpe(
+            returns.rename(name),
+            sr[finite],
+            n_trials=n,
+            trial_units="period",
+            periods_per_year=periods_per_year,
+            oos_start=oos_start,
+        )
+
+    best = dsr(distinct.iloc[:, best_pos], "best")
+    if default is None:
+        default_res, default_name = None, None
+    elif isinstance(default, pd.Series):
+        default_res, default_name = dsr(default, "default"), None
+    else:
+        if default not in trials.columns:
+            raise DataError(f"default spec {default!r} is not a trial column", source="trials")
+        default_res, default_name = dsr(trials[default], "default"), default
+    return DeflatedTrials(
+        best=best,
+        best_name=best_name,
+        default=default_res,
+        default_name=default_name,
+        n_trials=n,
+        var_trials=float(np.var(sr[finite], ddof=1)),
+        trials=tc,
     )

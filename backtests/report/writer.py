@@ -39,14 +39,39 @@ class ReportPaths:
         return str(self.root)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write ``text`` to ``path`` through a temporary file in the same directory.
+
+    The file gets the mode an ordinary ``open`` would give (``0666`` less the umask, so
+    ``0644`` usually), not the ``0600`` of a temporary file. An ``OSError`` (full disk,
+    read-only directory, permissions) becomes :class:`~data.errors.DataError` naming the
+    file; no partial or temporary file is left.
+    """
+    from data.errors import DataError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise DataError(
+            f"cannot write the report: {exc.strerror or exc}", source=str(path)
+        ) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise DataError(
+            f"cannot write the report: {exc.strerror or exc}", source=str(path)
+        ) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -94,11 +95,59 @@ def read_rows(text: str, source: str) -> tuple[list[str], list[int], list[list[s
     return header, lines, body
 
 
+DATE_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("YYYY-MM-DD", re.compile(r"^\d{4}-\d{2}-\d{2}$")),
+    ("YYYY-MM-DD hh:mm[:ss][offset]", re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}.*$")),
+    ("YYYYMMDD", re.compile(r"^\d{8}$")),
+    ("M/D/YYYY", re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")),
+    ("YYYY/MM/DD", re.compile(r"^\d{4}/\d{1,2}/\d{1,2}$")),
+    ("D.M.YYYY", re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")),
+)
+"""Date layouts told apart by :func:`check_one_date_format` (a file keeps to one of them)."""
+
+
+def _date_format(cell: str) -> str:
+    for label, pattern in DATE_FORMATS:
+        if pattern.match(cell):
+            return label
+    return "other"
+
+
+def check_one_date_format(cells: list[str], lines: list[int], source: str) -> None:
+    """Raise :class:`ParseError` at the first date cell written in another layout.
+
+    A file mixing ``2024-01-05`` and ``01/06/2024`` is ambiguous (day or month first?) and
+    usually a hand edit or two exports pasted together, so it is refused.
+    """
+    first: str | None = None
+    for cell, line in zip(cells, lines, strict=True):
+        fmt = _date_format(cell)
+        if fmt == "other":  # not a date at all, or a free-form one: the parser decides
+            continue
+        if first is None:
+            first = fmt
+        elif fmt != first:
+            raise ParseError(
+                f"rule one-date-format: date {cell!r} is written as {fmt}, earlier rows as "
+                f"{first}; write every date the same way",
+                source=source,
+                row=line,
+            )
+
+
 def parse_dates(cells: list[str], lines: list[int], source: str) -> pd.DatetimeIndex:
-    """Parse date cells strictly (ISO dates, optional time and offset) into tz-naive dates."""
+    """Parse date cells strictly (ISO dates, optional time and offset) into tz-naive dates.
+
+    Raises
+    ------
+    ParseError
+        A cell that is not a date, or dates written in more than one layout
+        (:func:`check_one_date_format`); names the file and line.
+    """
     fast = pd.to_datetime(pd.Index(cells, dtype=object), format="%Y-%m-%d", errors="coerce")
     if not fast.isna().any():
         return pd.DatetimeIndex(fast, name="date").as_unit("ns")
+    check_one_date_format(cells, lines, source)
     out = []
     for cell, line in zip(cells, lines, strict=True):
         try:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data.errors import DataError, DataWarning, FetchError, ParseError
+from data.errors import DataError, DataWarning, FetchError, ParseError, PlausibilityError
 from data.sources._http import RateLimiter, http_get
 from data.tables import (
     FUNDAMENTALS_COLUMNS,
@@ -54,6 +54,7 @@ CONCEPT_TAGS: dict[str, tuple[str, ...]] = {
 """us-gaap tags read for each canonical concept, in order of preference."""
 
 REQUIRED_FIELDS = ("end", "val", "accn", "form", "filed")
+EDGAR_START = pd.Timestamp("1993-01-01")  # the first electronic filings
 
 
 def pad_cik(cik: str | int) -> str:
@@ -198,6 +199,22 @@ def parse_companyfacts(
                 ):
                     raise ParseError(f"`val` is not a number: {val!r}", source=name, row=where)
                 fy = f.get("fy")
+                end = _date(f["end"], name, where, "end")
+                filed = _date(f["filed"], name, where, "filed")
+                if filed < end:
+                    raise PlausibilityError(
+                        f"rule filed-after-period: {tag} value {val!r} for the period ending "
+                        f"{end.date()} is filed {filed.date()}, before the period ends",
+                        source=name,
+                        row=where,
+                    )
+                if filed < EDGAR_START:
+                    raise PlausibilityError(
+                        f"rule too-early: filed {filed.date()} is before EDGAR existed "
+                        f"({EDGAR_START.date()})",
+                        source=name,
+                        row=where,
+                    )
                 records.append(
                     {
                         "ticker": ticker or cik,
@@ -206,11 +223,11 @@ def parse_companyfacts(
                         "period_start": _date(f["start"], name, where, "start")
                         if f.get("start")
                         else pd.NaT,
-                        "period_end": _date(f["end"], name, where, "end"),
+                        "period_end": end,
                         "fiscal_year": int(fy) if isinstance(fy, int | float) else pd.NA,
                         "fiscal_period": f.get("fp"),
                         "form": str(f["form"]),
-                        "filed": _date(f["filed"], name, where, "filed"),
+                        "filed": filed,
                         "accession": str(f["accn"]),
                         "value": float(val),
                         "tag": tag,

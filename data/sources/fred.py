@@ -52,7 +52,8 @@ def parse_fredgraph_csv(
     -------
     Series
         Named ``series``, DatetimeIndex ``date``, float; ``.`` and blanks are NaN.
-        ``attrs``: ``source``, ``sha256`` of the raw bytes, ``series``.
+        ``attrs``: ``source``, ``sha256`` of the raw bytes, ``series``, ``lines`` (file line of
+        each row).
 
     Raises
     ------
@@ -78,7 +79,9 @@ def parse_fredgraph_csv(
     check_sorted_unique(dates, lines, name)
     values = parse_numbers([r[1] for r in rows], lines, name, header[1])
     out = pd.Series(values, index=dates, name=series, dtype="float64")
-    return set_provenance(out, source=name, sha256=sha256_bytes(raw), series=series)
+    return set_provenance(
+        out, source=name, sha256=sha256_bytes(raw), series=series, lines=tuple(lines)
+    )
 
 
 def _api_to_csv(payload: bytes, series: str, where: str) -> str:
@@ -149,6 +152,7 @@ def fetch_series(
         if text.lstrip().lower().startswith(("<!doctype", "<html")):
             raise FetchError("fredgraph answered with an HTML page, not CSV", source=series)
     out = parse_fredgraph_csv(text, series, source=request)
+    out.attrs.pop("lines", None)  # rows are named by date once the start is cut
     if lo:
         out = out[out.index >= pd.Timestamp(lo)]
     return set_provenance(

@@ -7,7 +7,9 @@ Layout::
     <root>/edgar/CIK##########.json    SEC companyfacts
     <root>/capex/<NAME>.csv            ticker,year,quarter,payments_usd
 
-A requested ticker, series or CIK without a file is a *gap*: reported (a note in the result,
+Every file is resolved inside the root (a name that is a path, or a symlink pointing out,
+is refused). A requested ticker, series or CIK without a file, with an empty file or with a
+header and no rows, is a *gap*: reported (a note in the result,
 and a :class:`~data.errors.DataWarning` unless ``warn=False``), never a crash. A file that
 exists but does not parse raises the parser's named error.
 """
@@ -21,7 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from data.config import NAME_RULES, valid_name
 from data.errors import DataError, DataWarning
+from data.plausibility import Rules, check_capex_table, check_prices, check_series
 from data.sources.capex_table import parse_capex_table
 from data.sources.edgar import pad_cik, parse_companyfacts
 from data.sources.fred import parse_fredgraph_csv
@@ -47,6 +51,7 @@ class MirrorRead:
 
     items: list[MirrorItem] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def provenance(self) -> dict[str, str]:
@@ -61,6 +66,8 @@ class Mirror:
     ----------
     root : str or Path
         The mirror directory.
+    rules : Rules, keyword-only, optional
+        Plausibility thresholds (:mod:`data.plausibility`); None skips those checks.
 
     Examples
     --------
@@ -69,8 +76,9 @@ class Mirror:
     ['mirror ../shared/market-data: no prices/NOPE.csv']
     """
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, *, rules: Rules | None = None):
         self.root = Path(root)
+        self.rules = rules
         if not self.root.is_dir():
             raise DataError("mirror directory not found", source=str(self.root))
 
@@ -109,16 +117,34 @@ class Mirror:
         }
 
     def path(self, kind: str, name: str) -> Path:
-        """Where the file for ``name`` of ``kind`` lives (it may not exist)."""
-        if kind == "prices":
-            return self.root / "prices" / f"{name}.csv"
-        if kind == "fred":
-            return self.root / "fred" / f"{name}.csv"
+        """Where the file for ``name`` of ``kind`` lives (it may not exist).
+
+        Raises
+        ------
+        DataError
+            ``name`` is not a valid name of its kind (a path, ``..``), or the file would
+            resolve outside the mirror root (a symlink pointing out).
+        """
+        check = {"prices": "ticker", "fred": "series", "edgar": "cik", "capex": "table"}
+        if kind not in check:
+            raise ValueError(f"`kind` must be one of {KINDS}, got {kind!r}")
+        if not valid_name(check[kind], name):
+            raise DataError(
+                f"{check[kind]} name {name!r} is not allowed ({NAME_RULES[check[kind]]}); "
+                "the mirror reads only files inside its root",
+                source=str(self.root),
+            )
         if kind == "edgar":
-            return self.root / "edgar" / f"CIK{pad_cik(name)}.json"
-        if kind == "capex":
-            return self.root / "capex" / f"{name}.csv"
-        raise ValueError(f"`kind` must be one of {KINDS}, got {kind!r}")
+            p = self.root / "edgar" / f"CIK{pad_cik(name)}.json"
+        else:
+            p = self.root / kind / f"{name}.csv"
+        root = self.root.resolve()
+        if not p.resolve().is_relative_to(root):
+            raise DataError(
+                f"{kind}/{p.name} resolves to {p.resolve()}, outside the mirror root; refused",
+                source=str(self.root),
+            )
+        return p
 
     def _read(
         self, kind: str, names: Sequence[str], parse, *, warn: bool, missing_ok: bool = False
@@ -126,16 +152,54 @@ class Mirror:
         out = MirrorRead()
         for name in names:
             p = self.path(kind, name)
+            note = None
             if not p.is_file():
-                if not missing_ok:
-                    note = f"mirror {self.root}: no {p.relative_to(self.root)}"
-                    out.gaps.append(note)
-                    if warn:
-                        warnings.warn(note, DataWarning, stacklevel=3)
-                continue
-            raw = p.read_bytes()
-            out.items.append(MirrorItem(name, p, sha256_bytes(raw), parse(p, name)))
+                note = f"mirror {self.root}: no {p.relative_to(self.root)}"
+            else:
+                try:
+                    raw = p.read_bytes()
+                except OSError as exc:
+                    raise DataError(f"cannot read mirror file: {exc}", source=str(p)) from exc
+                if not raw.strip():
+                    note = f"mirror {self.root}: {p.relative_to(self.root)} is empty (as missing)"
+            if note is None:
+                table = parse(p, name)
+                lines = table.attrs.pop("lines", None)
+                blank = table.attrs.pop("blank_lines", ())
+                if len(table) == 0 and kind in ("prices", "fred"):
+                    note = (
+                        f"mirror {self.root}: {p.relative_to(self.root)} has no rows (as missing)"
+                    )
+                else:
+                    out.notes.extend(self._check(kind, name, table, p, lines))
+                    if blank:
+                        out.notes.append(
+                            f"{p}: {len(blank)} row(s) with a blank close dropped "
+                            f"(lines {', '.join(map(str, blank[:5]))}"
+                            f"{', ...' if len(blank) > 5 else ''})"
+                        )
+                    out.items.append(MirrorItem(name, p, sha256_bytes(raw), table))
+                    continue
+            if not missing_ok:
+                out.gaps.append(note)
+                if warn:
+                    warnings.warn(note, DataWarning, stacklevel=3)
+        out.gaps.extend(out.notes)
         return out
+
+    def _check(self, kind: str, name: str, table, path: Path, lines) -> list[str]:
+        """Plausibility checks of one parsed file (none without ``rules``)."""
+        rules = self.rules
+        if rules is None:
+            return []
+        if kind == "prices":
+            return check_prices(table.iloc[:, 0], name, rules, source=str(path), lines=lines)
+        if kind == "fred":
+            check_series(table, name, rules, source=str(path), lines=lines)
+        elif kind == "capex":  # a capex table's notes travel in its attrs["gaps"]
+            notes = check_capex_table(table, rules, source=str(path))
+            table.attrs["gaps"] = [*table.attrs.get("gaps", []), *notes]
+        return []
 
     def read_prices(self, tickers: Sequence[str], *, warn: bool = True) -> MirrorRead:
         """Parse ``prices/<T>.csv`` for each ticker (one-column frames)."""

@@ -186,7 +186,8 @@ def parse_price_csv(
     DataFrame
         One column ``ticker``: the adjusted close (``Adj Close`` when both it and ``Close``
         are present), DatetimeIndex ``date``; rows with a blank close are dropped.
-        ``attrs``: ``source``, ``sha256`` of the raw bytes, ``ticker``.
+        ``attrs``: ``source``, ``sha256`` of the raw bytes, ``ticker``, ``lines`` (file line
+        of each row) and ``blank_lines`` (lines of the dropped blank closes).
 
     Raises
     ------
@@ -209,7 +210,11 @@ def parse_price_csv(
     close = parse_numbers([r[ci] for r in rows], lines, name, header[ci], positive=True)
     keep = ~np.isnan(close)
     out = pd.DataFrame({ticker: close[keep]}, index=dates[keep])
-    return set_provenance(out, source=name, sha256=sha256_bytes(raw), ticker=ticker)
+    kept = tuple(n for n, k in zip(lines, keep, strict=True) if k)
+    blank = tuple(n for n, k in zip(lines, keep, strict=True) if not k)
+    return set_provenance(
+        out, source=name, sha256=sha256_bytes(raw), ticker=ticker, lines=kept, blank_lines=blank
+    )
 
 
 def fetch_prices(

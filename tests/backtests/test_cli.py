@@ -197,8 +197,8 @@ def test_power_effects_must_be_numbers(capsys):
 
 
 def test_mirror_and_config_errors_exit_2_with_a_message(capsys, tmp_path):
-    code, out, _ = run(capsys, "fetch", "--source", "mirror", "--mirror", str(tmp_path / "nope"))
-    assert code == 2 and "mirror directory not found" in out
+    code, _, err = run(capsys, "fetch", "--source", "mirror", "--mirror", str(tmp_path / "nope"))
+    assert code == 2 and "scarcity fetch: error: mirror directory not found" in err
     bad = tmp_path / "bad.toml"
     bad.write_text('[backtest]\nrul = "tilt"\n')
     code, _, err = run(capsys, "backtest", "--config", str(bad))

@@ -60,3 +60,49 @@ def test_scheduler_local_starts_and_closes_its_own_cluster(cfg):
     local = run_sweep(px, factor_fn, grid, cfg, engine="numba", chunk_size=5)
     dist = run_sweep(px, factor_fn, grid, cfg, engine="numba", chunk_size=5, scheduler="local")
     pd.testing.assert_frame_equal(dist.table, local.table, check_exact=True)
+
+
+def test_lean_and_on_disk_sweeps_on_dask_match_the_local_run(cfg, tmp_path):
+    px, factor_fn, grid = _inputs(cfg)
+    local = run_sweep(px, factor_fn, grid, cfg, engine="numba", chunk_size=5)
+    lean = run_sweep(
+        px,
+        factor_fn,
+        grid,
+        cfg,
+        engine="numba",
+        chunk_size=5,
+        scheduler="local",
+        keep_returns=False,
+    )
+    pd.testing.assert_frame_equal(lean.table, local.table, check_exact=True)
+    np.testing.assert_array_equal(lean.moments["sum"], local.moments["sum"])
+    disk = run_sweep(
+        px,
+        factor_fn,
+        grid,
+        cfg,
+        engine="numba",
+        chunk_size=2,
+        scheduler="local",
+        returns_path=tmp_path / "r.npy",
+    )
+    pd.testing.assert_frame_equal(disk.returns, local.returns, check_exact=True)
+
+
+@pytest.mark.slow
+def test_a_100000_variant_sweep_on_a_local_cluster_is_identical(cfg):
+    px, factor_fn, _ = _inputs(cfg)
+    grid = {
+        "change_window": [21, 63],
+        "rule": ["switch", "tilt", "longshort"],
+        "rebalance": ["daily", "weekly", "monthly"],
+        "threshold": [round(float(x), 6) for x in np.linspace(-1, 1, 5556)],
+    }
+    kw = dict(engine="numba", chunk_size=5000, keep_returns=False)
+    local = run_sweep(px, factor_fn, grid, cfg, **kw)
+    assert local.n_trials >= 100_000
+    dist = run_sweep(px, factor_fn, grid, cfg, scheduler="local", **kw)
+    pd.testing.assert_frame_equal(dist.table, local.table, check_exact=True)
+    for key in ("n", "sum", "sumsq"):
+        np.testing.assert_array_equal(dist.moments[key], local.moments[key])
