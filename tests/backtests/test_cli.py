@@ -89,6 +89,8 @@ def test_help_lists_every_flag_with_meaning_and_default(name, capsys):
         flag = max(action.option_strings, key=len) if action.option_strings else action.dest
         assert flag in text, f"{name}: {flag} missing from --help"
         assert action.help and len(action.help) > 10, f"{name} {flag}: no meaningful help"
+        if not action.option_strings:  # a required positional: no default to show
+            continue
         if action.default not in (None, False, argparse.SUPPRESS):
             assert f"(default: {action.default})" in text, f"{name} {flag}: default not shown"
         else:  # the help itself says what happens without the flag
@@ -97,8 +99,14 @@ def test_help_lists_every_flag_with_meaning_and_default(name, capsys):
 
 @pytest.mark.parametrize("name", SUBCOMMANDS)
 def test_unknown_flag_shows_the_subcommands_usage(name, capsys):
+    # required positionals (``cache verify``) get their first choice
+    positionals = [
+        a.choices[0] if a.choices else "x"
+        for a in _subparsers()[name]._actions
+        if not a.option_strings and not isinstance(a, argparse._HelpAction)
+    ]
     with pytest.raises(SystemExit) as stop:
-        cli.main([name, "--bogus"])
+        cli.main([name, *positionals, "--bogus"])
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith(f"usage: scarcity {name} ")
