@@ -32,6 +32,18 @@ from backtests.spec import RotationSpec
 log = logging.getLogger(__name__)
 
 NEAR_SHARES: dict[str, float] = {"always_near": 1.0, "always_long": 0.0, "fifty_fifty": 0.5}
+LABELS: dict[str, str] = {
+    "always_near": "the always-near basket",
+    "always_long": "the always-long basket",
+    "fifty_fifty": "the 50/50 mix",
+}
+
+
+def benchmark_label(name: str | None) -> str:
+    """Return a benchmark's name in words ("the 50/50 mix"; a ticker stays a ticker)."""
+    if not name:
+        return "the benchmark"
+    return LABELS.get(str(name), str(name))
 
 
 def basket_mix_targets(prices: pd.DataFrame, spec: RotationSpec, near_share: float) -> pd.DataFrame:

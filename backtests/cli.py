@@ -6,7 +6,8 @@ short terminal summary. Failures end with a one-line message and a non-zero exit
 
 Progress (:mod:`data.progress`): on a terminal, bars for fetch, sweep, bootstrap and placebo
 draws, power and the report's stages; off a terminal, one ``scarcity: ...`` line per stage with
-its duration on stderr. ``-v`` adds INFO logging, third-party libraries' included.
+its duration on stderr (with ``-v`` also one per bootstrap and placebo run). ``-v`` adds INFO
+logging, third-party libraries' included.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from data.config import Config, load_config
 from data.errors import ScarcityError
-from data.progress import Stages
+from data.progress import Stages, showing_progress
 
 log = logging.getLogger("scarcity")
 
@@ -259,6 +260,7 @@ def setup_logging(verbose: bool) -> None:
     if not verbose:
         # Dask reads its logging levels when first imported (also in worker processes)
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    logging.getLogger("scarcity.progress.detail").setLevel(chatter)
     progress = logging.getLogger("scarcity.progress")
     for h in list(progress.handlers):
         if getattr(h, "scarcity_cli", False):
@@ -425,7 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         cfg = _config(args)
-        return COMMANDS[args.command](args, cfg)
+        with showing_progress():
+            return COMMANDS[args.command](args, cfg)
     except ScarcityError as exc:
         sys.stderr.write(f"scarcity {args.command}: error: {exc}\n")
         return 2

@@ -22,17 +22,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from backtests.assess import Assessment, assess, factor_variant_sharpes  # noqa: F401 (public re-export)
 from backtests.benchmarks import run_benchmarks
 from backtests.engine import run_backtest
 from backtests.inference import (
     InferenceReport,
     deflated_sharpe,
-    hac_alpha,
-    held_out,
     pbo,
-    placebo_test_vectorized,
-    sharpe_ci,
-    tstat_hurdle,
     walk_forward,
 )
 from backtests.result import BacktestResult
@@ -40,10 +36,11 @@ from backtests.rotation import target_weights
 from backtests.spec import RotationSpec
 from backtests.stats import sharpe as sharpe_ratio
 from backtests.sweep import SweepResult, run_sweep
+from data.assemble import basket_members
+from data.calendar import fresh_end
 from data.config import Config
 from data.errors import DataError
 from data.loaders import MarketData, load_market
-from data.progress import Progress
 from signals import build_factor
 from signals.diagnostics import event_study, predictive_regression
 
@@ -77,7 +74,13 @@ class PipelineResult:
     sweep : SweepResult or None
         The in-sample sweep (dates before ``oos_start``).
     inference : InferenceReport
-        HAC alpha, Sharpe CI, deflated Sharpe, PBO, placebo, walk-forward, held-out tail.
+        Benchmark-relative HAC alpha, Sharpe CI, deflated Sharpe, PBO, placebo,
+        walk-forward, held-out tail (on active returns against ``inference.benchmark``).
+    assessment : Assessment, optional
+        Samples, per-sample statistics, in-sample predictive regressions, trial counts,
+        SPA and StepM (:func:`backtests.assess.assess`).
+    start_note : str
+        Why the backtest starts where it does (``run.start`` or the factor's first date).
     """
 
     cfg: Config
@@ -91,6 +94,8 @@ class PipelineResult:
     events: Any
     sweep: SweepResult | None
     inference: InferenceReport
+    assessment: Assessment | None = None
+    start_note: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -113,7 +118,12 @@ class PipelineResult:
             f"strategy ({self.spec.rule}, {self.spec.rebalance}): total {st['total_return']:+.1%}"
             f"  CAGR {st['cagr']:+.1%}  Sharpe {st['sharpe']:.2f}  maxDD {st['max_drawdown']:.1%}"
         )
-        lines.append(str(self.inference.summary()))
+        if self.start_note:
+            lines.append(self.start_note)
+        if self.assessment is not None:
+            lines.append(str(self.assessment.summary()))
+        else:
+            lines.append(str(self.inference.summary()))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -139,6 +149,8 @@ def backtest_window(
             raise DataError("the factor is not defined on any date", source="signals")
         start = max(start, pd.Timestamp(first))
     end = pd.Timestamp(cfg.run.end) if cfg.run.end else prices.index[-1]
+    fresh = fresh_end(prices, basket_members(cfg))[0]  # stale tails end the period
+    end = min(end, fresh) if fresh is not None else end
     out = prices.loc[start:end]
     if len(out) < 30:
         raise DataError(
@@ -148,15 +160,26 @@ def backtest_window(
     return out
 
 
+def start_note(cfg: Config, factor: pd.Series, prices: pd.DataFrame) -> str:
+    """Say why the backtest starts on its first date (``run.start`` or a later one)."""
+    asked = pd.Timestamp(cfg.run.start)
+    first = prices.index[0]
+    if first <= asked + pd.offsets.BDay(0):
+        return f"backtest starts at run.start = {asked.date()}"
+    fac_first = factor.first_valid_index()
+    if fac_first is not None and pd.Timestamp(fac_first) >= first:
+        return (
+            f"backtest starts on {first.date()}, not run.start = {asked.date()}: the factor "
+            f"is first defined then (each component needs factor.min_periods of history)"
+        )
+    return f"backtest starts on {first.date()}, not run.start = {asked.date()}: no prices earlier"
+
+
 def cash_rate_series(market: MarketData, cfg: Config, index: pd.DatetimeIndex) -> pd.Series | None:
     """Return the configured cash rate (annual percent) known at each date, or None."""
-    name = cfg.costs.cash_rate_series
-    if not name or name not in market.macro.columns:
-        return None
-    from data.pit import macro_known_at
+    from data.pit import cash_rate_known_at  # DFF, then EFFR or IORB when it is stale
 
-    values, _ = macro_known_at(market.macro[[name]], cfg, index)
-    return values[name].fillna(0.0)
+    return cash_rate_known_at(market.macro, cfg, index)[0]
 
 
 def spread_returns(benchmarks: dict[str, BacktestResult]) -> pd.Series:
@@ -278,8 +301,9 @@ def run_pipeline(
     stage : callable, optional
         Called with the name of each stage as it starts (the CLI drives a progress bar).
     progress : bool
-        Progress of the long inner steps (sweep chunks, bootstrap and placebo draws): a bar
-        on a terminal, one log line each elsewhere (:mod:`data.progress`).
+        Progress over the sweep's chunks: a bar on a terminal, one log line elsewhere
+        (:mod:`data.progress`; bootstrap and placebo draws follow
+        :func:`data.progress.showing_progress`).
 
     Returns
     -------
@@ -301,7 +325,9 @@ def run_pipeline(
     benches = run_benchmarks(prices, spec, cfg, cash_rate=cash)
     spread = spread_returns(benches)
     inf = cfg.inference
-    predictive = predictive_regression(spread, fac, horizons=tuple(inf.horizons))
+    predictive = predictive_regression(
+        spread, fac, horizons=tuple(inf.horizons), lags=int(inf.hac_lags) or None
+    )
     events = event_study(spread, factor.events, window=tuple(inf.event_window))
 
     oos_start = pd.Timestamp(cfg.run.oos_start)
@@ -314,9 +340,7 @@ def run_pipeline(
         )
 
     stage("inference")
-    report = _inference(
-        cfg, result, benches, fac, prices, spec, cash, sweep, oos_start, progress=progress
-    )
+    assessment = assess(cfg, result, benches, fac, spread, prices, spec, cash, sweep)
     return PipelineResult(
         cfg=cfg,
         market=market,
@@ -328,7 +352,9 @@ def run_pipeline(
         predictive=predictive,
         events=events,
         sweep=sweep,
-        inference=report,
+        inference=assessment.report,
+        assessment=assessment,
+        start_note=start_note(cfg, factor.factor, prices),
     )
 
 
@@ -361,60 +387,6 @@ def run_rotation(
     return run_backtest(
         prices, target_weights(fac, prices, spec), spec, engine=engine, cash_rate=cash
     )
-
-
-def factor_variant_sharpes(
-    factors: pd.DataFrame,
-    prices: pd.DataFrame,
-    cfg: Config,
-    cash_rate: pd.Series | None,
-    *,
-    progress: bool | str = False,
-) -> np.ndarray:
-    """Sharpe ratio of the configured rotation driven by each column of ``factors``.
-
-    The columns (e.g. placebo factors) are simulated together by the sweep machinery with
-    the numba engine (checked against the reference engine in the tests): each column is
-    handed to the sweep as the factor of one trial, every other parameter from ``cfg``.
-
-    Parameters
-    ----------
-    factors : DataFrame
-        Dates x k factors on ``prices.index``.
-    prices : DataFrame
-        Backtest prices.
-    cfg : Config
-        The rotation's configuration.
-    cash_rate : Series or None
-        Cash rate known at each date.
-    progress : bool or str, keyword-only
-        Progress over the sweep's chunks (a string names it, e.g. ``"placebo"``).
-
-    Returns
-    -------
-    ndarray
-        k annualized Sharpe ratios in column order.
-    """
-    cols = [factors.iloc[:, i] for i in range(factors.shape[1])]
-    grid = {
-        "zscore_window": [int(cfg.factor.zscore_window)],
-        "change_window": list(range(len(cols))),
-    }
-
-    def column(_zscore_window: int, i: int) -> pd.Series:
-        return cols[int(i)]
-
-    res = run_sweep(
-        prices,
-        column,
-        grid,
-        cfg,
-        engine=str(cfg.sweep.get("engine", "numba")),
-        chunk_size=int(cfg.sweep.chunk_size),
-        cash_rate=cash_rate,
-        progress=progress,
-    )
-    return np.asarray([sharpe_ratio(res.returns[c]) for c in res.returns.columns], dtype=float)
 
 
 def sweep_inference(
@@ -461,59 +433,3 @@ def sweep_inference(
         oos_start=oos_start,
     )
     return deflated, pbo_res, wf, int(sweep.n_trials)
-
-
-def _inference(
-    cfg: Config,
-    result: BacktestResult,
-    benches: dict[str, BacktestResult],
-    fac: pd.Series,
-    prices: pd.DataFrame,
-    spec: RotationSpec,
-    cash: pd.Series | None,
-    sweep: SweepResult | None,
-    oos_start: pd.Timestamp,
-    *,
-    progress: bool = False,
-) -> InferenceReport:
-    inf = cfg.inference
-    rets = result.returns
-    bench_cols = {"SPY": "SPY", "50/50": "fifty_fifty"}
-    bench_frame = pd.DataFrame(
-        {label: benches[key].returns for label, key in bench_cols.items() if key in benches}
-    )
-    alpha = hac_alpha(rets, bench_frame, lags=int(inf.hac_lags) or None)
-    with Progress("bootstrap", int(inf.bootstrap_reps), unit="draw", enabled=progress) as bar:
-        ci = sharpe_ci(rets, reps=int(inf.bootstrap_reps), seed=int(inf.seed))
-        bar.update(int(inf.bootstrap_reps))  # arch draws them in one call
-
-    placebo = placebo_test_vectorized(
-        lambda frames: factor_variant_sharpes(
-            frames, prices, cfg, cash, progress="placebo" if progress else False
-        ),
-        fac,
-        reps=int(inf.placebo_reps),
-        method=inf.placebo_method,
-        block=int(inf.get("placebo_block", 21)),
-        min_shift=int(inf.get("placebo_min_shift", 63)),
-        seed=int(inf.seed),
-    )
-    tail = held_out(rets, oos_start)
-    is_rets = rets.loc[: oos_start - pd.Timedelta(days=1)]
-    deflated, pbo_res, wf, n_trials = sweep_inference(sweep, cfg, observed=is_rets)
-    hurdle = tstat_hurdle(
-        n_trials,
-        alpha=float(inf.get("hurdle_alpha", 0.05)),
-        method=str(inf.get("hurdle_method", "bonferroni")),
-    )
-    return InferenceReport(
-        alpha=alpha,
-        sharpe_ci=ci,
-        deflated=deflated,
-        pbo=pbo_res,
-        placebo=placebo,
-        walkforward=wf,
-        held_out=tail,
-        hurdle=hurdle,
-        n_trials=n_trials,
-    )

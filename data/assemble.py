@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.calendar import to_business_days
+from data.calendar import fresh_end, staleness_limits, to_business_days
 from data.config import Config
 from data.fundamentals import combine_capex, quarterly_from_ytd
 from data.gaps import early_ends, late_starts, revisions
+from data.pit import cash_rate_known_at
 from data.sources.edgar import pad_cik
 from data.tables import (
     empty_fundamentals,
@@ -56,6 +57,11 @@ class Requested:
             + [f"fred/{s}" for s in self.series]
             + [f"edgar/{c}" for c in (*self.ciks, *self.optional_ciks)]
         )
+
+
+def basket_members(cfg: Config) -> list[str]:
+    """Tickers of the near and long baskets: the ones whose fresh prices end the backtest."""
+    return list(dict.fromkeys((*cfg.universe.near, *cfg.universe.long)))
 
 
 def requested(cfg: Config) -> Requested:
@@ -206,7 +212,10 @@ def assemble(
     if order:
         raw = pd.concat([got.prices[t].iloc[:, 0].rename(t) for t in order], axis=1, sort=True)
         raw = validate_wide(raw[raw.index >= start], "prices")
-        prices = to_business_days(raw)
+        limits = staleness_limits(raw.columns, cfg.data.crypto, cfg.data.get("staleness_days", {}))
+        prices = to_business_days(
+            raw, limits=limits, calendar=str(cfg.data.get("calendar", "XNYS"))
+        )
     else:
         prices = pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
     names = [s for s in req.series if s in got.macro] + sorted(set(got.macro) - set(req.series))
@@ -237,6 +246,9 @@ def assemble(
     gaps += list(capex.attrs.get("gaps", []))
     gaps += revisions(fundamentals)
     gaps += _capex_coverage(capex, cfg, prices.index.max() if len(prices) else None)
+    gaps += fresh_end(prices, basket_members(cfg))[1]
+    if len(prices) and len(macro):
+        gaps += cash_rate_known_at(macro, cfg, prices.index)[1]
     prov = got.provenance()
     for table, kind in (
         (prices, "prices/"),

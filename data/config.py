@@ -148,6 +148,8 @@ class Config:
     ----------
     run, data, universe, macro, factor, backtest, costs, inference, sweep, synthetic : Section
         The tables of ``default.toml``.
+    verdict : Section
+        The verdict rule (``[verdict]``).
     path : str
         Where the user overrides came from ("<default>" when none).
     """
@@ -162,6 +164,7 @@ class Config:
     inference: Section
     sweep: Section
     synthetic: Section
+    verdict: Section
     path: str = "<default>"
 
     def to_dict(self) -> dict[str, Any]:
@@ -301,11 +304,20 @@ def _validate(d: dict[str, Any], origin: str) -> None:
                 key,
                 f"must be one of {', '.join(choices)}, got {value!r}{_suggest(value, choices)}",
             )
-    for key in ("start", "oos_start"):
+    for key in ("start", "oos_start", "registered"):
         try:
             pd.Timestamp(d["run"][key])
         except (ValueError, TypeError) as exc:
             raise bad("run", key, f"must be a date (YYYY-MM-DD), got {d['run'][key]!r}") from exc
+    if pd.Timestamp(d["run"]["registered"]) < pd.Timestamp(d["run"]["oos_start"]):
+        raise bad(
+            "run",
+            "registered",
+            f"({d['run']['registered']}) must not be before `run.oos_start` "
+            f"({d['run']['oos_start']})",
+        )
+    if int(d["factor"].get("min_components", 1)) < 1:
+        raise bad("factor", "min_components", f"must be >= 1, got {d['factor']['min_components']}")
     _check_names(d, origin)
     bt = d["backtest"]
     if int(bt["execution_lag"]) < 1:

@@ -145,3 +145,61 @@ def macro_known_at(
         ages[col] = age
     values.index.name = ages.index.name = "date"
     return values, ages
+
+
+def cash_rate_known_at(
+    macro: pd.DataFrame, cfg: Config, index: pd.DatetimeIndex
+) -> tuple[pd.Series | None, list[str]]:
+    """Return the cash rate (annual percent) known at each date, and notes on fallbacks.
+
+    The rate is ``[costs] cash_rate_series`` (DFF by default) while its latest released
+    observation is at most ``cash_rate_stale_days`` old; where it is staler (the series
+    ended, or has a long hole) the first fresh series of ``cash_rate_fallback`` (EFFR, then
+    IORB) that is loaded takes over; where none is fresh the stalest-but-latest value of the
+    primary is kept. Dates with no released value at all are 0.
+
+    Returns
+    -------
+    rate : Series or None
+        ``index`` -> percent; None when no cash series is configured or loaded.
+    notes : list of str
+        One note per switch to a fallback (the dates it covers), and one when every series
+        is stale.
+
+    Timing
+    ------
+    Each value is released (``macro_known_at``) on or before its date.
+    """
+    c = cfg.costs
+    names = [str(c.cash_rate_series)] if c.cash_rate_series else []
+    names += [str(n) for n in c.get("cash_rate_fallback", ()) if str(n) not in names]
+    names = [n for n in names if n in macro.columns and n in cfg.macro.series]
+    if not names:
+        return None, []
+    limit = float(c.get("cash_rate_stale_days", 10))
+    values, ages = macro_known_at(macro[names], cfg, index)
+    fresh = ages <= limit
+    rate = values[names[0]].where(fresh[names[0]])
+    used = pd.Series(names[0], index=values.index, dtype=object).where(fresh[names[0]])
+    for n in names[1:]:
+        take = rate.isna() & fresh[n]
+        rate = rate.where(~take, values[n])
+        used = used.where(~take, n)
+    notes = []
+    for n in names[1:]:
+        on = used == n
+        if on.any():
+            days = used.index[on.to_numpy()]
+            notes.append(
+                f"cash rate: {names[0]} is stale (older than {limit:g} days) on {int(on.sum())} "
+                f"day(s) from {days[0].date()}; {n} used there"
+            )
+    stale = rate.isna() & values[names[0]].notna()
+    if stale.any():
+        first = stale.index[stale.to_numpy()][0]
+        notes.append(
+            f"cash rate: every series in {names} is stale on {int(stale.sum())} day(s) from "
+            f"{first.date()}; the last {names[0]} value is kept"
+        )
+    rate = rate.where(~stale, values[names[0]]).fillna(0.0).rename(names[0])
+    return rate, notes

@@ -5,17 +5,45 @@ redirected log, CI, a notebook's captured stream) it draws nothing while it runs
 it closes, logs one INFO line on the ``scarcity.progress`` logger with the count and the
 duration, e.g. ``sweep: 12 chunks in 3.4 s``: no carriage-return updates in a log file.
 The ``scarcity`` command line shows that logger's INFO lines on stderr.
+
+Inner steps that run several times per job (bootstrap and placebo draws, once per sample)
+are *detail*: they draw bars on a terminal, but off a terminal their closing lines go to
+``scarcity.progress.detail``, which the command line shows only with ``-v``. Library
+functions deep in the pipeline do not take a flag for this: they show progress when the
+caller switched it on with :func:`showing_progress` (the command line does; tests and
+notebooks stay silent).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 log = logging.getLogger("scarcity.progress")
+detail_log = logging.getLogger("scarcity.progress.detail")
+
+_SHOWING: ContextVar[bool] = ContextVar("scarcity_progress", default=False)
+
+
+@contextlib.contextmanager
+def showing_progress(on: bool = True) -> Iterator[None]:
+    """Switch progress of inner steps on (or off) for the code run inside the block."""
+    token = _SHOWING.set(on)
+    try:
+        yield
+    finally:
+        _SHOWING.reset(token)
+
+
+def progress_shown() -> bool:
+    """Return True inside :func:`showing_progress` (what ``enabled=None`` resolves to)."""
+    return _SHOWING.get()
+
 
 T = TypeVar("T")
 
@@ -39,8 +67,10 @@ class Progress:
         Number of items, when known.
     unit : str, keyword-only
         What an item is (``"chunk"``, ``"draw"``, ``"market"``), singular.
-    enabled : bool, keyword-only
-        False: neither a bar nor a log line.
+    enabled : bool, optional, keyword-only
+        False: neither a bar nor a log line; None (default): as :func:`showing_progress` says.
+    detail : bool, keyword-only
+        An inner step: its closing line goes to ``scarcity.progress.detail``.
 
     Examples
     --------
@@ -52,9 +82,18 @@ class Progress:
     """
 
     def __init__(
-        self, desc: str, total: int | None = None, *, unit: str = "item", enabled: bool = True
+        self,
+        desc: str,
+        total: int | None = None,
+        *,
+        unit: str = "item",
+        enabled: bool | None = None,
+        detail: bool = False,
     ) -> None:
+        if enabled is None:
+            enabled = progress_shown()
         self.desc, self.total, self.unit, self.enabled = desc, total, unit, enabled
+        self._log = detail_log if detail else log
         self.n = 0
         self.seconds = 0.0
         self._t0 = time.perf_counter()
@@ -91,7 +130,7 @@ class Progress:
             self._bar.close()
         elif self.enabled:
             units = self.unit if self.n == 1 else f"{self.unit}s"
-            log.info("%s: %d %s in %.1f s", self.desc, self.n, units, self.seconds)
+            self._log.info("%s: %d %s in %.1f s", self.desc, self.n, units, self.seconds)
         return self.seconds
 
     def __enter__(self) -> Progress:

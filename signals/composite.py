@@ -4,15 +4,21 @@ Default method ``zsum``: each component is z-scored against its own past (expand
 or trailing ``factor.zscore_window``), clipped to +-``factor.zscore_clip`` (so one trending
 level cannot dominate), multiplied by its thesis sign (:data:`SIGNS`), and the
 factor is the weighted mean over the components that are *active* on that date (defined and
-within their staleness limit): ``F_t = sum_i w_i s_i z_it / sum_i w_i`` over active i. The
-factor is defined from the first date on which every weighted component is active (so it
-never starts on a partial set); afterwards a component that goes stale drops out and the
-weights are renormalized over the rest, which ``FactorResult.active`` records.
+within their staleness limit): ``F_t = sum_i w_i s_i z_it / sum_i w_i`` over active i. Each
+component joins when it has its own ``factor.min_periods`` of history (its z-score is
+defined); the factor is defined on dates with at least ``factor.min_components`` active
+components. A component that goes stale drops out and the weights are renormalized over the
+rest; ``FactorResult.active`` records the makeup on every date and the report shows it.
 
 Options (``factor.method``): ``pca`` - the first principal component of the signed z-scores,
 re-estimated at each month end on an expanding window, its sign chosen so that it correlates
-positively with ``zsum`` over that window; ``interaction`` - the capex-demand block times
-the liquidity-exhaustion block (each the weighted mean of its active signed z-scores).
+positively with ``zsum`` over that window; ``interaction`` - capital scarcity as high capex
+demand *and* exhausted idle liquidity: ``C_t * Phi(L_t)``, the capex-demand block ``C`` (the
+weighted mean of its active signed z-scores) scaled by the standard normal CDF of the
+liquidity-exhaustion block ``L`` (signed so that high means exhausted). It is positive only
+when capex demand is high, largest when liquidity is also exhausted, and negative when capex
+demand is low (a plain product ``C * L`` would be positive for low capex with ample
+liquidity, the opposite of scarcity).
 
 The regime (``idle_exhausted``, :func:`signals.liquidity.exhausted_regime`) is True only
 while ON RRP itself is fresh: a stale or absent RRP is "not known to be exhausted".
@@ -30,6 +36,7 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from data.config import Config
 from data.errors import ConfigError
@@ -139,6 +146,7 @@ def combine(
     *,
     method: Method = "zsum",
     min_periods: int = 252,
+    min_components: int = 1,
 ) -> pd.Series:
     """Combine signed z-scores into the factor (see the module docstring).
 
@@ -154,11 +162,14 @@ def combine(
         Combination rule.
     min_periods : int
         History needed by ``pca`` before its first estimate.
+    min_components : int
+        Active components needed for the factor to be defined on a date.
 
     Returns
     -------
     Series
-        The factor; NaN before every weighted component has been active once.
+        The factor; NaN on dates with fewer than ``min_components`` active components
+        (for ``interaction``: also where either block has no active component).
     """
     cols = [c for c in zsigned.columns if weights.get(c, 0.0) > 0]
     w = pd.Series({c: float(weights[c]) for c in cols})
@@ -166,7 +177,7 @@ def combine(
     wmat = active[cols].astype(float).mul(w, axis=1)
     den = wmat.sum(axis=1)
     zsum = (z.fillna(0.0) * wmat).sum(axis=1) / den.where(den > 0)
-    started = active[cols].cummax().all(axis=1)
+    started = active[cols].sum(axis=1) >= int(min_components)
     if method == "zsum":
         out = zsum
     elif method == "pca":
@@ -179,7 +190,9 @@ def combine(
             d = bw.sum(axis=1)
             return (z[names].fillna(0.0) * bw).sum(axis=1) / d.where(d > 0)
 
-        out = block(BLOCKS["capex"]) * block(BLOCKS["liquidity"])
+        liq = block(BLOCKS["liquidity"])
+        out = block(BLOCKS["capex"]) * pd.Series(norm.cdf(liq.to_numpy()), index=liq.index)
+        out = out.where(liq.notna())
     else:
         raise ValueError(f"`method` must be zsum, pca or interaction, got {method!r}")
     return out.where(started).rename("factor")
@@ -246,7 +259,14 @@ def build_factor_tables(
         z = z.clip(-clip, clip)
     zsigned = z.mul(pd.Series({c: SIGNS[c] for c in names}), axis=1)
     zactive = active[names] & zsigned.notna()
-    factor = combine(zsigned, zactive, weights, method=method, min_periods=int(f.min_periods))
+    factor = combine(
+        zsigned,
+        zactive,
+        weights,
+        method=method,
+        min_periods=int(f.min_periods),
+        min_components=int(f.get("min_components", 1)),
+    )
     return FactorResult(
         factor=factor,
         # the regime needs a fresh ON RRP: unknown (stale or absent) is not exhausted

@@ -35,9 +35,11 @@ class InferenceReport:
     held_out : dict, optional
         :func:`backtests.inference.held_out` of the strategy.
     hurdle : float, optional
-        Multiple-testing t-hurdle for ``n_trials``.
+        Multiple-testing t-hurdle for ``hurdle_trials`` trials.
     n_trials : int
-        Variants tried (1 without a sweep).
+        Variants tried (raw count; 1 without a sweep).
+    hurdle_trials : int, optional
+        Trials the hurdle is computed for (the effective count; default ``n_trials``).
     """
 
     alpha: AlphaResult | None = None
@@ -49,6 +51,11 @@ class InferenceReport:
     held_out: dict[str, Any] | None = None
     hurdle: float | None = None
     n_trials: int = 1
+    hurdle_trials: int | None = None
+
+    @property
+    def _hurdle_n(self) -> int:
+        return int(self.hurdle_trials if self.hurdle_trials is not None else self.n_trials)
 
     def verdicts(self) -> list[str]:
         """Plain-language reading of each available test (for reports)."""
@@ -58,7 +65,7 @@ class InferenceReport:
             out.append(
                 f"HAC alpha t={fmt(self.alpha.tstat, '.2f')} "
                 f"{'clears' if passed else 'does not clear'} the hurdle {fmt(self.hurdle, '.2f')} "
-                f"for {self.n_trials} trial(s)"
+                f"for {self._hurdle_n} effective of {self.n_trials} trial(s)"
             )
         if self.sharpe_ci is not None:
             excl = self.sharpe_ci.lower > 0
@@ -99,7 +106,10 @@ class InferenceReport:
         )
         lines += [f"  {p.summary()}" for p in parts if p is not None]
         if self.hurdle is not None:
-            lines.append(f"  t-hurdle for {self.n_trials} trial(s): {fmt(self.hurdle, '.2f')}")
+            lines.append(
+                f"  t-hurdle for {self._hurdle_n} effective of {self.n_trials} trial(s): "
+                f"{fmt(self.hurdle, '.2f')}"
+            )
         if self.held_out is not None:
             ins, oos = self.held_out["is"], self.held_out["oos"]
             lines.append(

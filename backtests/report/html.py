@@ -95,58 +95,171 @@ def stats_table(metrics: dict[str, Any]) -> str:
 
 
 def inference_table(metrics: dict[str, Any]) -> str:
-    """Render the inference numbers with a short explanation of each."""
+    """Render the benchmark-relative inference numbers with a short explanation of each."""
     inf = metrics["inference"]
+    bench = esc(inf.get("benchmark", "the benchmark"))
     ci = inf.get("sharpe_ci95") or [None, None]
+    trials = inf.get("trials") or {}
     rows = [
         [
             "HAC alpha t-statistic",
             num("inference.hac_alpha_tstat", inf.get("hac_alpha_tstat")),
-            "Newey–West t-stat of the intercept against SPY and the 50/50 mix",
+            f"Newey–West t of the intercept of active returns on {bench} (full sample)",
         ],
         [
-            "t-stat hurdle",
+            "t-stat hurdle (effective trials)",
             num("inference.tstat_hurdle", inf.get("tstat_hurdle")),
-            "what the t-stat must exceed given the number of trials",
+            "what the t-stat must exceed given the effective number of trials",
         ],
-        ["Sharpe 95% CI low", num("inference.sharpe_ci95.0", ci[0]), "stationary bootstrap"],
-        ["Sharpe 95% CI high", num("inference.sharpe_ci95.1", ci[1]), "stationary bootstrap"],
         [
-            "deflated Sharpe",
+            "t-stat hurdle (raw trials)",
+            num("inference.tstat_hurdle_raw", inf.get("tstat_hurdle_raw")),
+            "the same hurdle if every raw trial were independent",
+        ],
+        [
+            "active Sharpe 95% CI low",
+            num("inference.sharpe_ci95.0", ci[0]),
+            "stationary bootstrap of the active return's Sharpe",
+        ],
+        ["active Sharpe 95% CI high", num("inference.sharpe_ci95.1", ci[1]), "same"],
+        [
+            "deflated Sharpe (default spec)",
             num("inference.deflated_sharpe", inf.get("deflated_sharpe")),
-            "probability the true Sharpe exceeds the best of N noise trials",
+            "in-sample probability that the active Sharpe beats the best of the effective "
+            "number of noise trials",
+        ],
+        [
+            "deflated Sharpe (in-sample best)",
+            num("inference.deflated_sharpe_best", inf.get("deflated_sharpe_best")),
+            "the same for the sweep's in-sample winner",
         ],
         [
             "PBO",
             num("inference.pbo", inf.get("pbo")),
-            "probability of backtest overfitting (CSCV over the sweep)",
+            "probability of backtest overfitting (CSCV over the in-sample sweep)",
         ],
         [
-            "placebo p-value",
-            num("inference.placebo_pvalue", inf.get("placebo_pvalue")),
-            "real Sharpe within Sharpes of shifted factors",
+            "SPA p-value",
+            num("inference.spa_pvalue", inf.get("spa_pvalue")),
+            f"Hansen's test that no variant of the sweep beats {bench} (in-sample)",
         ],
-        ["trials", num("inference.n_trials", inf.get("n_trials")), "sweep variants tested"],
+        [
+            "StepM: variants better",
+            esc(len(inf.get("stepm_better") or [])),
+            f"Romano–Wolf step-down: variants found better than {bench} (in-sample)",
+        ],
+        [
+            "placebo p-value (in-sample)",
+            num("inference.placebo_pvalue", inf.get("placebo_pvalue")),
+            "active Sharpe among factors circularly shifted within the in-sample window",
+        ],
+        [
+            "trials: raw / distinct / effective",
+            f"{num('inference.trials.raw', trials.get('raw'))} / "
+            f"{num('inference.trials.distinct', trials.get('distinct'))} / "
+            f"{num('inference.trials.effective', trials.get('effective'))}",
+            esc(
+                inf.get("trials_note")
+                or "variants tried; duplicates removed; effective "
+                "number of independent trials from the correlation of their active returns"
+            ),
+        ],
     ]
     if "walkforward_sharpe" in inf:
         rows.append(
             [
-                "walk-forward Sharpe",
+                "walk-forward active Sharpe",
                 num("inference.walkforward_sharpe", inf.get("walkforward_sharpe")),
-                "stitched out-of-sample choices",
+                "stitched out-of-sample choices within the in-sample window",
             ]
         )
-    oos = metrics["oos"]
-    rows += [
-        ["in-sample Sharpe", num("oos.is_sharpe", oos.get("is_sharpe")), f"before {oos['start']}"],
-        ["held-out Sharpe", num("oos.sharpe", oos.get("sharpe")), f"from {oos['start']}"],
-        [
-            "held-out total return",
-            num("oos.total_return", oos.get("total_return")),
-            f"from {oos['start']}",
-        ],
-    ]
     return table(["statistic", "value", "meaning"], rows)
+
+
+SAMPLE_TITLES = {
+    "in_sample": "in-sample",
+    "held_out": "held-out (pseudo-OOS)",
+    "post_registration": "post-registration",
+    "full": "full",
+}
+
+
+def samples_table(metrics: dict[str, Any]) -> str:
+    """One column per sample: dates, strategy, benchmark and active statistics."""
+    samples = metrics.get("samples")
+    if not samples:
+        return ""
+    names = [n for n in SAMPLE_TITLES if n in samples]
+
+    def cell(path: str) -> list[str]:
+        out = []
+        for n in names:
+            cur: Any = samples[n]
+            for part in path.split("."):
+                cur = cur.get(part) if isinstance(cur, dict) else None
+            out.append(num(f"samples.{n}.{path}", cur))
+        return out
+
+    def ci_cell() -> list[str]:
+        out = []
+        for n in names:
+            ci = samples[n]["active"].get("sharpe_diff_ci95")
+            if ci is None:
+                out.append("n/a")
+            else:
+                out.append(
+                    f"{num(f'samples.{n}.active.sharpe_diff_ci95.0', ci[0])} to "
+                    f"{num(f'samples.{n}.active.sharpe_diff_ci95.1', ci[1])}"
+                )
+        return out
+
+    rows = [
+        ["first day", *[esc(samples[n]["start"] or "—") for n in names]],
+        ["last day", *[esc(samples[n]["end"] or "—") for n in names]],
+        ["business days", *cell("n_days")],
+        ["strategy Sharpe", *cell("strategy.sharpe")],
+        ["benchmark Sharpe", *cell("benchmark.sharpe")],
+        ["Sharpe difference", *cell("active.sharpe_diff")],
+        ["  95% CI (Ledoit–Wolf)", *ci_cell()],
+        ["active Sharpe (information ratio)", *cell("active.sharpe")],
+        ["relative total return", *cell("active.total_return")],
+        ["strategy total return", *cell("strategy.total_return")],
+        ["benchmark total return", *cell("benchmark.total_return")],
+        ["strategy max drawdown", *cell("strategy.max_drawdown")],
+        ["HAC alpha t vs benchmark", *cell("active.hac_alpha_tstat")],
+        ["placebo p-value", *cell("placebo_pvalue")],
+    ]
+    return table(["", *[SAMPLE_TITLES[n] for n in names]], rows)
+
+
+def checks_table(metrics: dict[str, Any]) -> str:
+    """Render the verdict's checks, each passed, failed or unavailable."""
+    checks = metrics["verdict"].get("checks") or {}
+    word = {True: "passes", False: "fails", None: "not available"}
+    rows = [[esc(k.replace("_", " ")), esc(word[v])] for k, v in checks.items()]
+    return table(["check", "result"], rows)
+
+
+def robust_predictive_table(rows: list[dict[str, Any]]) -> str:
+    """In-sample predictive regressions with overlap- and persistence-robust statistics."""
+    cols = ["beta", "tstat_nw", "tstat_hodrick", "tstat_nonoverlap", "pvalue_ivx", "n"]
+    out = []
+    for i, r in enumerate(rows):
+        out.append(
+            [esc(r["horizon"])] + [num(f"factor.predictive.{i}.{c}", r.get(c)) for c in cols]
+        )
+    return table(
+        [
+            "horizon (days)",
+            "beta",
+            "t Newey–West",
+            "t Hodrick 1B",
+            "t non-overlapping",
+            "IVX p",
+            "n",
+        ],
+        out,
+    )
 
 
 def predictive_table(predictive: pd.DataFrame) -> str:
@@ -240,7 +353,17 @@ def render_html(
         f"<p>{esc(THESIS)}</p>",
         f'<div class="verdict" id="verdict"><b>Verdict ({esc(v["label"])}).</b> '
         f"{esc(v['sentence'])}</div>",
-        "<h2>Strategy and benchmarks</h2>",
+        f"<p class='muted'>Verdict rule (stated before the numbers): "
+        f"{esc(v.get('rule', {}).get('text', ''))}.</p>",
+        checks_table(metrics),
+        "<h2>Against the benchmark, sample by sample</h2>",
+        "<p>The rotation is always long a risky basket, so every test is on its active return "
+        f"against <b>{esc(metrics['inference'].get('benchmark', ''))}</b>. The held-out sample "
+        "was seen by whoever chose the specification (pseudo-out-of-sample); only "
+        "post-registration data was seen by nobody.</p>",
+        samples_table(metrics),
+        "<h2>Strategy and benchmarks (full period)</h2>",
+        f"<p class='muted'>{esc(metrics['period'].get('start_note', ''))}</p>",
         stats_table(metrics),
         "<h2>Inference</h2>",
         inference_table(metrics),
@@ -251,8 +374,16 @@ def render_html(
             "<h2>Does the factor predict the spread?</h2>",
             f"<p>Headline horizon {num('factor.horizon_days', fm.get('horizon_days'))}"
             f" days: beta {num('factor.predictive_beta', fm['predictive_beta'])}, "
-            f"HAC t {num('factor.predictive_tstat_hac', fm['predictive_tstat_hac'])}."
+            f"HAC t {num('factor.predictive_tstat_hac', fm['predictive_tstat_hac'])} "
+            "(full sample, Newey–West: understates errors on overlapping sums of a persistent "
+            "factor)."
             "</p>",
+            f"<p>In-sample, robust to overlap and persistence: headline p-value "
+            f"{num('factor.predictive_pvalue', fm.get('predictive_pvalue'))} "
+            f"({esc(fm.get('predictive_test', ''))}); factor AR(1) persistence "
+            f"{num('factor.persistence', fm.get('persistence'))}.</p>",
+            robust_predictive_table(fm.get("predictive") or []),
+            "<p class='muted'>Full-sample regressions:</p>",
             predictive_table(predictive),
         ]
     sections.append("<h2>Figures</h2>")

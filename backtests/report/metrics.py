@@ -8,6 +8,7 @@ validates against ``schema.json`` beside this module.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -16,14 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from backtests.benchmarks import benchmark_label
+from backtests.inference.verdict import decide_verdict
 from backtests.stats import STAT_NAMES
 
 # the report contract's statistics: the engine's, less exposure and the rebalance count
 STAT_KEYS = tuple(k for k in STAT_NAMES if k not in ("exposure", "n_rebalances"))
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
-DSR_PASS = 0.95
-PBO_PASS = 0.5
-PLACEBO_PASS = 0.05
 
 
 def clean(value: Any) -> Any:
@@ -59,6 +59,103 @@ def _predictive_headline(predictive: Any, horizon: int) -> tuple[float | None, f
     return clean(row["beta"]), clean(row["tstat_hac"]), horizon
 
 
+# keys of the configuration that cannot change a result (names, paths, network settings and
+# chunking, which is tested to give identical tables)
+NON_RESULT_KEYS: dict[str, tuple[str, ...]] = {
+    "run": ("name",),
+    "data": ("cache_dir", "http_timeout_s", "http_retries", "sec_max_requests_per_s"),
+    "sweep": ("chunk_size",),
+}
+
+
+def spec_hash(cfg: Any) -> str:
+    """SHA-256 (first 16 hex digits) of every configuration key that can change a result.
+
+    Parameters
+    ----------
+    cfg : Config
+        The run's configuration.
+
+    Returns
+    -------
+    str
+        Equal for two configurations exactly when they agree on every result-relevant key.
+    """
+    d = cfg.to_dict()
+    for section, keys in NON_RESULT_KEYS.items():
+        for k in keys:
+            d.get(section, {}).pop(k, None)
+    text = json.dumps(d, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _rows(pred: Any) -> list[dict[str, Any]]:
+    if hasattr(pred, "rows"):
+        return pred.rows()
+    out = []
+    for h, r in pred.table.iterrows():
+        out.append(
+            {
+                "horizon": int(h),
+                "beta": clean(r["beta"]),
+                "tstat_nw": clean(r["tstat_hac"]),
+                "tstat_hodrick": None,
+                "tstat_nonoverlap": None,
+                "pvalue_ivx": None,
+                "n": int(r["n"]),
+            }
+        )
+    return out
+
+
+def _headline(pred: Any, horizon: int) -> tuple[float | None, str]:
+    if hasattr(pred, "headline_pvalue"):
+        return pred.headline_pvalue(horizon), str(getattr(pred, "headline_test", ""))
+    from scipy.stats import norm
+
+    table = pred.table
+    if horizon not in table.index:
+        return None, ""
+    t = table.loc[horizon, "tstat_hac"]
+    return clean(float(norm.sf(t))), "one-sided Newey-West t (not robust to persistence)"
+
+
+def _predictive_block(result: Any, horizon: int) -> dict[str, Any]:
+    """``factor.predictive`` (in-sample rows), ``persistence`` and the headline p-value."""
+    assessment = getattr(result, "assessment", None)
+    pred = assessment.predictive_in_sample if assessment is not None else result.predictive
+    pvalue, test = _headline(pred, horizon)
+    return {
+        "predictive": clean(_rows(pred)),
+        "persistence": clean(getattr(pred, "persistence", None)),
+        "predictive_pvalue": clean(pvalue),
+        "predictive_test": test,
+        "predictive_full": clean(_rows(result.predictive)),
+    }
+
+
+def _assessment_metrics(result: Any) -> dict[str, Any]:
+    """Return the benchmark-relative additions to the ``inference`` block."""
+    a = getattr(result, "assessment", None)
+    if a is None:
+        return {}
+    x = a.extras
+    spa, stepm, best = x.get("spa"), x.get("stepm"), x.get("deflated_best")
+    return {
+        "benchmark": a.benchmark,
+        "spa_pvalue": spa.pvalue if spa is not None else None,
+        "spa_pvalue_lower": spa.pvalue_lower if spa is not None else None,
+        "spa_pvalue_upper": spa.pvalue_upper if spa is not None else None,
+        "stepm_better": [str(b) for b in stepm.better] if stepm is not None else None,
+        "trials": x["trials"],
+        "trials_note": x.get("trials_note"),
+        "tstat_hurdle_raw": x.get("hurdle_raw"),
+        "hurdle_trials": x.get("n_hurdle"),
+        "deflated_sharpe_best": best.dsr if best is not None else None,
+        "active": True,
+    }
+
+
 def build_metrics(result: Any) -> dict[str, Any]:
     """Collect the metrics of a :class:`backtests.pipeline.PipelineResult`.
 
@@ -75,7 +172,7 @@ def build_metrics(result: Any) -> dict[str, Any]:
     cfg = result.cfg
     rets = result.backtest.returns
     oos_start = pd.Timestamp(cfg.run.oos_start)
-    inf_metrics = clean(result.inference.to_metrics())
+    inf_metrics = clean({**result.inference.to_metrics(), **_assessment_metrics(result)})
     horizon = int(cfg.inference.get("headline_horizon", 21))
     beta, tstat, horizon = _predictive_headline(result.predictive, horizon)
     tail = result.inference.held_out
@@ -95,6 +192,7 @@ def build_metrics(result: Any) -> dict[str, Any]:
             "start": rets.index[0].strftime("%Y-%m-%d"),
             "end": rets.index[-1].strftime("%Y-%m-%d"),
             "n_days": len(rets),
+            "start_note": getattr(result, "start_note", ""),
         },
         "strategy": {
             **stat_block(result.backtest.stats()),
@@ -110,6 +208,7 @@ def build_metrics(result: Any) -> dict[str, Any]:
             "predictive_tstat_hac": tstat,
             "horizon_days": horizon,
             "first_date": clean(result.factor.factor.first_valid_index()),
+            **_predictive_block(result, horizon),
         },
         "oos": oos,
         "provenance": {str(k): str(v) for k, v in sorted(market.provenance.items())},
@@ -120,69 +219,20 @@ def build_metrics(result: Any) -> dict[str, Any]:
             "seed": clean(cfg.synthetic.seed),
             "effect_size": clean(cfg.synthetic.effect_size),
         }
-    metrics["verdict"] = verdict(metrics)
+    a = getattr(result, "assessment", None)
+    if a is not None:
+        metrics["samples"] = clean(a.sample_metrics)
+    metrics["spec_hash"] = spec_hash(cfg)
+    metrics["verdict"] = decide_verdict(
+        clean(metrics),
+        dict(cfg.verdict.to_dict()),
+        benchmark_label=benchmark_label(metrics["inference"].get("benchmark")),
+    )
     return clean(metrics)
 
 
 def _fmt(x: float | None, spec: str) -> str:
     return "n/a" if x is None else format(x, spec)
-
-
-def verdict(m: dict[str, Any]) -> dict[str, Any]:
-    """Generate the verdict sentence from the statistics, with the checks behind it.
-
-    The thesis counts as supported only when every available check passes: the HAC alpha
-    t-statistic clears the multiple-testing hurdle, the deflated Sharpe probability is at
-    least 0.95, PBO is below 0.5, the placebo p-value is below 0.05 and the held-out tail has
-    a positive Sharpe ratio. Checks that could not be computed are listed as unavailable.
-    """
-    inf = m["inference"]
-    checks: dict[str, bool | None] = {}
-    t, hurdle = inf.get("hac_alpha_tstat"), inf.get("tstat_hurdle")
-    checks["alpha_clears_hurdle"] = None if t is None or hurdle is None else bool(t > hurdle)
-    dsr = inf.get("deflated_sharpe")
-    checks["survives_deflation"] = None if dsr is None else bool(dsr >= DSR_PASS)
-    p = inf.get("pbo")
-    checks["low_overfitting"] = None if p is None else bool(p < PBO_PASS)
-    pv = inf.get("placebo_pvalue")
-    checks["beats_placebo"] = None if pv is None else bool(pv < PLACEBO_PASS)
-    oos_sr = m["oos"].get("sharpe")
-    checks["positive_held_out"] = None if oos_sr is None else bool(oos_sr > 0)
-    known = [v for v in checks.values() if v is not None]
-    if known and all(known):
-        label = "supported"
-    elif any(known):
-        label = "mixed"
-    else:
-        label = "not supported"
-    conclusion = {
-        "supported": "the evidence supports the capital-scarcity rotation",
-        "mixed": "the evidence is mixed: some checks pass and others fail",
-        "not supported": "the evidence does not support the capital-scarcity rotation",
-    }[label]
-    s = m["strategy"]
-    data = "SYNTHETIC" if m["synthetic"] else m["data_source"]
-    ci = inf.get("sharpe_ci95") or [None, None]
-    sentence = (
-        f"On {data} data from {m['period']['start']} to {m['period']['end']}, the "
-        f"{s.get('rule')} rotation had a Sharpe ratio of {_fmt(s['sharpe'], '.2f')} "
-        f"(95% CI {_fmt(ci[0], '.2f')} to {_fmt(ci[1], '.2f')}) after costs; its HAC alpha "
-        f"t-statistic of {_fmt(t, '.2f')} "
-        f"{'clears' if checks['alpha_clears_hurdle'] else 'does not clear'} the hurdle of "
-        f"{_fmt(hurdle, '.2f')} for {inf.get('n_trials')} trials, the deflated Sharpe "
-        f"probability is {_fmt(dsr, '.2f')}, PBO is {_fmt(p, '.2f')}, the placebo p-value is "
-        f"{_fmt(pv, '.3f')}, and the held-out period from {m['oos']['start']} had a Sharpe ratio "
-        f"of {_fmt(oos_sr, '.2f')}. Verdict: {conclusion}."
-    )
-    failed = [k for k, v in checks.items() if v is False]
-    missing = [k for k, v in checks.items() if v is None]
-    return {
-        "label": label,
-        "sentence": sentence,
-        "checks": checks,
-        "failed": failed,
-        "unavailable": missing,
-    }
 
 
 def validate_metrics(metrics: dict[str, Any]) -> None:

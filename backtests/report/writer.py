@@ -174,6 +174,20 @@ def summary_markdown(metrics: dict[str, Any]) -> str:
         f"- held out from {oos['start']}: Sharpe {oos['sharpe']}, total return "
         f"{oos['total_return']}",
         "",
+        f"Against {metrics['inference'].get('benchmark')} (Sharpe difference, placebo p):",
+        "",
+    ]
+    for name, blk in (metrics.get("samples") or {}).items():
+        diff = blk["active"].get("sharpe_diff")
+        pl = blk.get("placebo_pvalue")
+        lines.append(
+            f"- {name.replace('_', '-')}: {blk['start'] or '-'} to {blk['end'] or '-'} "
+            f"({blk['n_days']} days), Sharpe difference "
+            f"{'n/a' if diff is None else format(diff, '+.2f')}, placebo p "
+            f"{'n/a' if pl is None else format(pl, '.3f')}"
+        )
+    lines += [
+        "",
         f"**Verdict ({metrics['verdict']['label']}).** {metrics['verdict']['sentence']}",
         "",
     ]

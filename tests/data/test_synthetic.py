@@ -62,7 +62,8 @@ def short_cfg(cfg):
 
 @pytest.fixture(scope="module")
 def bday_prices(synthetic_dir, cfg) -> pd.DataFrame:
-    return to_business_days(read_prices(synthetic_dir, cfg.tickers))
+    # the simulator's own calendar is Monday-Friday; the loaders put it on the NYSE's
+    return to_business_days(read_prices(synthetic_dir, cfg.tickers), calendar="BDAY")
 
 
 @pytest.fixture(scope="module")

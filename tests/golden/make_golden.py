@@ -30,7 +30,16 @@ OVERRIDES = {
     },
 }
 # Keys compared exactly (to 1e-9 relative); provenance hashes and paths are excluded.
-COMPARED = ("period", "strategy", "benchmarks", "inference", "factor", "oos", "verdict")
+COMPARED = (
+    "period",
+    "strategy",
+    "benchmarks",
+    "inference",
+    "factor",
+    "oos",
+    "samples",
+    "verdict",
+)
 
 
 def golden_run(out_dir: Path) -> dict:

@@ -41,11 +41,16 @@ def test_combine_renormalizes_over_active_components_by_hand():
         index=idx,
     )
     f = combine(z, active, {"a": 1.0, "b": 2.0, "c": 1.0, "zero": 0.0})
-    assert np.isnan(f.iloc[0])  # c (weighted) has not been active yet
+    # c has no history yet: a and b carry the factor on their own
+    assert f.iloc[0] == pytest.approx((1 * 1.0 + 2 * 0.5) / 3)
     assert f.iloc[1] == pytest.approx((1 * 1.0 + 2 * -1.0 + 1 * 2.0) / 4)
     assert f.iloc[2] == pytest.approx((1 * 2.0 + 1 * 4.0) / 2)  # b stale: 9.9 ignored
     assert np.isnan(f.iloc[3])  # nothing active
     assert f.name == "factor"
+    # with three active components required, the first and third rows are undefined
+    f3 = combine(z, active, {"a": 1.0, "b": 2.0, "c": 1.0, "zero": 0.0}, min_components=3)
+    assert np.isnan(f3.iloc[0]) and np.isnan(f3.iloc[2]) and np.isnan(f3.iloc[3])
+    assert f3.iloc[1] == pytest.approx(f.iloc[1])
 
 
 def test_combine_interaction_by_hand():
@@ -71,10 +76,32 @@ def test_combine_interaction_by_hand():
     }
     f = combine(z, active, w, method="interaction")
     capex = (1.0 + 0.5 * 2.0) / 1.5
-    assert f.iloc[0] == pytest.approx(capex * (-1.0 + 0.5 * 0.5) / 1.5)  # funding not used
-    assert f.iloc[1] == pytest.approx(capex * -1.0)
+    phi = {-0.5: 0.3085375387259869, -1.0: 0.15865525393145707}  # standard normal CDF
+    assert f.iloc[0] == pytest.approx(capex * phi[(-1.0 + 0.5 * 0.5) / 1.5])  # funding not used
+    assert f.iloc[1] == pytest.approx(capex * phi[-1.0])
     with pytest.raises(ValueError, match="got 'median'"):
         combine(z, active, w, method="median")
+
+
+@pytest.mark.parametrize(
+    ("capex", "liq", "sign"),
+    [(1.0, 1.0, +1), (1.0, -1.0, +1), (-1.0, 1.0, -1), (-1.0, -1.0, -1)],
+)
+def test_interaction_sign_is_scarcity(capex, liq, sign):
+    # high capex demand and exhausted liquidity is scarcity; low capex demand never is,
+    # whatever the liquidity (a plain product would be positive for low capex and ample money)
+    idx = pd.bdate_range("2024-01-01", periods=1, name="date")
+    z = pd.DataFrame({"capex_growth": [capex], "rrp_level": [liq]}, index=idx)
+    f = combine(z, z.notna(), {"capex_growth": 1.0, "rrp_level": 1.0}, method="interaction")
+    assert np.sign(f.iloc[0]) == sign
+    more_exhausted = combine(
+        z.assign(rrp_level=liq + 1.0),
+        z.notna(),
+        {"capex_growth": 1.0, "rrp_level": 1.0},
+        method="interaction",
+    )
+    # more exhaustion amplifies the capex signal in its own direction
+    assert abs(more_exhausted.iloc[0]) > abs(f.iloc[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,14 +156,18 @@ def test_staleness_and_renormalization_by_hand(hand):
     assert np.isnan(hand.zscores["rrp_level"].iloc[alone])
     assert np.isnan(hand.components["rrp_level"].iloc[alone])
     assert hand.factor.iloc[alone] == pytest.approx(expanding_z(chg, alone), rel=1e-10)
-    # first date: three changes of DGS10 (Jan 3, 4, 5) and three known RRP values
-    assert hand.first_date == D("2024-01-05")
-    assert hand.factor.loc[: D("2024-01-04")].isna().all()
-    assert hand.factor.loc[D("2024-01-05") :].notna().all()
+    # first date: three known RRP values on Jan 4 (ON RRP carries the factor alone), then
+    # DGS10 joins on Jan 5 with its three changes (Jan 3, 4, 5)
+    assert hand.first_date == D("2024-01-04")
+    assert hand.factor.loc[: D("2024-01-03")].isna().all()
+    assert hand.factor.loc[D("2024-01-04") :].notna().all()
+    jan4 = OBS.get_loc(D("2024-01-04"))
+    assert hand.factor.iloc[jan4] == pytest.approx(-expanding_z(rrp_known, jan4), rel=1e-10)
+    assert not hand.active["nominal_10y_change"].iloc[jan4]
     assert hand.weights == {"rrp_level": 1.0, "nominal_10y_change": 2.0}
 
 
-def test_factor_waits_for_every_weighted_component(cfg):
+def test_components_join_with_their_own_history(cfg):
     macro = hand_macro()
     late = OBS[OBS >= D("2024-02-01")]
     macro["SOFR"] = pd.Series(5.3 + 0.01 * np.arange(len(late)) ** 1.5, index=late)
@@ -148,12 +179,23 @@ def test_factor_waits_for_every_weighted_component(cfg):
         change_window=1,
     )
     res = build_factor_tables(macro, empty_quarters(), OBS, c)
-    # the repo spread is known from Feb 2 and has three values on Feb 6
+    # the repo spread is known from Feb 2 and has three values on Feb 6: it joins then, while
+    # the factor started on Jan 4 with the component that had its history (ON RRP)
     first = res.active["repo_spread"].idxmax()
     assert first == D("2024-02-06")
-    assert res.first_date == first
-    assert res.factor.loc[:"2024-02-05"].isna().all()
-    assert res.zscores.loc["2024-01-10", ["rrp_level", "nominal_10y_change"]].notna().all()
+    assert res.first_date == D("2024-01-04")
+    assert res.factor.loc["2024-01-10"] == pytest.approx(
+        (
+            1.0 * res.zscores.loc["2024-01-10", "rrp_level"]
+            + 2.0 * res.zscores.loc["2024-01-10", "nominal_10y_change"]
+        )
+        / 3.0
+    )
+    # requiring all three components waits for the repo spread
+    c3 = c.replace(factor={"min_components": 3})
+    res3 = build_factor_tables(macro, empty_quarters(), OBS, c3)
+    assert res3.first_date == first
+    assert res3.factor.loc[:"2024-02-05"].isna().all()
 
 
 def test_default_signs_and_weights(cfg):
@@ -181,7 +223,11 @@ def test_methods_are_finite_where_zsum_is(syn_market, syn_factor, cfg):
     assert zsum.notna().sum() > 1000
     for method in ("pca", "interaction"):
         other = build_factor(syn_market, cfg.replace(factor={"method": method})).factor
-        assert np.isfinite(other[zsum.notna()]).all(), method
+        if method == "pca":  # defined from its first loadings estimate on
+            later = zsum.notna() & (zsum.index >= other.first_valid_index())
+            assert np.isfinite(other[later]).all(), method
+        else:  # needs both the capex and the liquidity block
+            assert other.notna().sum() > 1000
         assert other[zsum.isna()].isna().all(), method
         assert other.std() > 0
 

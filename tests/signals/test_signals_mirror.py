@@ -16,17 +16,18 @@ def last_index_date_within(idx: pd.DatetimeIndex, obs: pd.Timestamp, days: int) 
     return idx[idx <= obs + pd.Timedelta(days=days)][-1]
 
 
-def test_factor_starts_when_every_weighted_component_has_been_active(mirror_factor):
+def test_factor_starts_with_the_first_component_that_has_its_history(mirror_factor):
     res = mirror_factor
     names = list(res.weights)
     assert set(names) == set(res.zscores.columns)
-    started = res.active[names].cummax().all(axis=1)
-    first = started.idxmax()
-    assert started.any() and res.first_date == first
-    assert np.isfinite(res.factor.loc[first])
-    # the latest-starting component decides, and the factor is defined from then on
+    # each component joins on its own first active date; the factor needs one of them
     firsts = pd.to_datetime(res.availability.loc[names, "first_active"])
-    assert firsts.max() == first
+    first = firsts.min()
+    assert res.first_date == first
+    assert np.isfinite(res.factor.loc[first])
+    assert res.factor.loc[: first - pd.Timedelta(days=1)].isna().all()
+    # the late repo spread (SOFR from 2018) joins years after the factor starts
+    assert firsts["repo_spread"] > first + pd.Timedelta(days=365)
     after = res.factor.loc[first:]
     assert after.notna().mean() > 0.99
 

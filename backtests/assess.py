@@ -1,0 +1,396 @@
+"""The pipeline's inference stage: benchmark-relative tests, per sample, with honest trials.
+
+:func:`assess` takes the default rotation, its benchmarks, the factor and the in-sample
+sweep and returns an :class:`Assessment`: the :class:`~backtests.inference.InferenceReport`
+(its ``metrics.json`` block) computed on **active returns** against ``inference.benchmark``,
+the per-sample blocks (``samples``), the robust predictive regressions on the in-sample
+window, the trial counts and the data-snooping tests over the sweep.
+
+Timing
+------
+Everything that tunes or selects (sweep, deflation, PBO, SPA/StepM, walk-forward, the
+headline predictive test) sees only dates before ``run.oos_start``. The placebo of a sample
+shifts the factor within that sample only, so no held-out factor value enters the
+in-sample placebo.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from backtests.evidence import active_returns, sample_blocks
+from backtests.inference import (
+    InferenceReport,
+    count_trials,
+    deflated_sharpe,
+    hac_alpha,
+    held_out,
+    pbo,
+    placebo_test_vectorized,
+    sharpe_ci,
+    tstat_hurdle,
+    walk_forward,
+)
+from backtests.inference.samples import Sample, split_samples
+from backtests.inference.snooping import data_snooping
+from backtests.result import BacktestResult
+from backtests.spec import RotationSpec
+from backtests.stats import sharpe as sharpe_ratio
+from backtests.sweep import SweepResult, run_sweep
+from backtests.sweep_grid import expand_grid
+from data.config import Config
+from data.errors import ConfigError, DataError
+from signals.diagnostics import predictive_regression
+
+log = logging.getLogger(__name__)
+
+
+def factor_variant_sharpes(
+    factors: pd.DataFrame,
+    prices: pd.DataFrame,
+    cfg: Config,
+    cash_rate: pd.Series | None,
+    *,
+    benchmark: pd.Series | None = None,
+) -> np.ndarray:
+    """Sharpe ratio of the configured rotation driven by each column of ``factors``.
+
+    The columns (e.g. placebo factors) are simulated together by the sweep machinery with
+    the numba engine (checked against the reference engine in the tests): each column is
+    handed to the sweep as the factor of one trial, every other parameter from ``cfg``.
+
+    Parameters
+    ----------
+    factors : DataFrame
+        Dates x k factors on ``prices.index``.
+    prices : DataFrame
+        Backtest prices.
+    cfg : Config
+        The rotation's configuration.
+    cash_rate : Series or None
+        Cash rate known at each date.
+    benchmark : Series, optional, keyword-only
+        Daily benchmark returns on ``prices.index``: when given, the Sharpe ratio is of the
+        active return (rotation minus benchmark).
+
+    Returns
+    -------
+    ndarray
+        k annualized Sharpe ratios in column order.
+    """
+    cols = [factors.iloc[:, i] for i in range(factors.shape[1])]
+    grid = {
+        "zscore_window": [int(cfg.factor.zscore_window)],
+        "change_window": list(range(len(cols))),
+    }
+
+    def column(_zscore_window: int, i: int) -> pd.Series:
+        return cols[int(i)]
+
+    res = run_sweep(
+        prices,
+        column,
+        grid,
+        cfg,
+        engine=str(cfg.sweep.get("engine", "numba")),
+        chunk_size=int(cfg.sweep.chunk_size),
+        cash_rate=cash_rate,
+    )
+    rets = res.returns
+    if benchmark is not None:
+        rets = rets.sub(benchmark.reindex(rets.index), axis=0)
+    return np.asarray([sharpe_ratio(rets[c]) for c in rets.columns], dtype=float)
+
+
+@dataclass
+class Assessment:
+    """The inference stage's results (see the module docstring).
+
+    Attributes
+    ----------
+    report : InferenceReport
+        Benchmark-relative inference (``metrics.json`` ``inference`` block).
+    benchmark : str
+        The declared benchmark's name.
+    samples : dict of str to Sample
+        The four samples.
+    sample_metrics : dict
+        ``metrics.json`` ``samples`` block.
+    predictive_in_sample : PredictiveResult
+        Predictive regressions of the spread on the factor before ``run.oos_start``.
+    placebos : dict of str to PlaceboResult
+        Per-sample placebo tests (samples too short for one are absent).
+    extras : dict
+        ``trials``, ``spa``, ``stepm``, ``deflated_best``, ``hurdle_raw``, ``start_note``.
+    """
+
+    report: InferenceReport
+    benchmark: str
+    samples: dict[str, Sample]
+    sample_metrics: dict[str, dict[str, Any]]
+    predictive_in_sample: Any
+    placebos: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """Several lines: samples with the active Sharpe difference, then the report."""
+        lines = [f"benchmark-relative inference against {self.benchmark}:"]
+        for name, smp in self.samples.items():
+            blk = self.sample_metrics[name]
+            diff = blk["active"].get("sharpe_diff")
+            pl = blk.get("placebo_pvalue")
+            lines.append(
+                f"  {smp.summary()}; Sharpe difference "
+                f"{'n/a' if diff is None else format(diff, '+.2f')}, placebo p "
+                f"{'n/a' if pl is None else format(pl, '.3f')}"
+            )
+        lines.append(str(self.report.summary()))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def grid_trial_count(cfg: Config) -> int:
+    """Trials of the configured ``[sweep]`` grid, counted without running it."""
+    return int(len(expand_grid(cfg.sweep.to_dict(), cfg)))
+
+
+def _placebo_for(
+    cfg: Config,
+    fac: pd.Series,
+    prices: pd.DataFrame,
+    cash: pd.Series | None,
+    bench: pd.Series,
+    store: dict[str, Any],
+):
+    inf = cfg.inference
+
+    def run(smp: Sample) -> float | None:
+        p = smp.take(prices)
+        f = smp.take(fac)
+        b = smp.take(bench)
+        c = None if cash is None else smp.take(cash)
+        try:
+            res = placebo_test_vectorized(
+                lambda frames: factor_variant_sharpes(frames, p, cfg, c, benchmark=b),
+                f,
+                reps=int(inf.placebo_reps),
+                method=inf.placebo_method,
+                block=int(inf.get("placebo_block", 21)),
+                min_shift=int(inf.get("placebo_min_shift", 63)),
+                seed=int(inf.seed),
+            )
+        except (DataError, ValueError) as exc:
+            log.info("placebo on %s not computed: %s", smp.name, exc)
+            return None
+        store[smp.name] = res
+        return float(res.pvalue)
+
+    return run
+
+
+def _trial_inference(
+    sweep: SweepResult | None,
+    cfg: Config,
+    bench_is: pd.Series,
+    default_is: pd.Series,
+    oos_start: pd.Timestamp,
+    extra_raw: int,
+) -> dict[str, Any]:
+    """Trials, DSR (default and best), PBO, walk-forward, SPA and StepM on active returns."""
+    inf = cfg.inference
+    out: dict[str, Any] = {
+        "deflated": None,
+        "deflated_best": None,
+        "pbo": None,
+        "walkforward": None,
+        "spa": None,
+        "stepm": None,
+    }
+    if sweep is None or sweep.n_trials < 2:
+        raw = grid_trial_count(cfg) + extra_raw
+        out["trials"] = {"raw": raw, "distinct": None, "effective": None}
+        out["n_hurdle"] = raw
+        out["trials_note"] = (
+            f"no sweep was run: the hurdle assumes the configured grid's {raw} raw trials"
+        )
+        return out
+    trial_rets = sweep.returns.dropna(how="all").fillna(0.0)
+    b = bench_is.reindex(trial_rets.index).fillna(0.0)
+    active = trial_rets.sub(b, axis=0)
+    counted = count_trials(active)
+    kept = active[list(counted.kept)]
+    raw = int(counted.raw) + extra_raw
+    effective = float(counted.effective)
+    n_eff = max(1, int(math.ceil(effective)))
+    out["trials"] = {"raw": raw, "distinct": int(counted.distinct), "effective": effective}
+    out["trial_count"] = counted
+    out["n_hurdle"] = n_eff
+    trial_sr = np.asarray([sharpe_ratio(kept[c]) for c in kept.columns], dtype=float)
+    default_active = active_returns(default_is, bench_is)
+    try:
+        out["deflated"] = deflated_sharpe(
+            default_active, trial_sr, n_trials=n_eff, oos_start=oos_start
+        )
+        best = kept.iloc[:, int(np.nanargmax(trial_sr))]
+        out["deflated_best"] = deflated_sharpe(best, trial_sr, n_trials=n_eff, oos_start=oos_start)
+    except DataError as exc:
+        log.info("deflated Sharpe not computed: %s", exc)
+    if kept.shape[1] >= 2:
+        out["pbo"] = pbo(
+            kept,
+            n_splits=int(inf.pbo_splits),
+            metric=str(inf.get("pbo_metric", "sharpe")),
+            oos_start=oos_start,
+        )
+        out["walkforward"] = walk_forward(
+            kept,
+            train_days=int(inf.walkforward_train_days),
+            test_days=int(inf.walkforward_test_days),
+            metric=str(inf.get("walkforward_metric", "sharpe")),
+            expanding=bool(inf.get("walkforward_expanding", True)),
+            oos_start=oos_start,
+        )
+    block = float(inf.get("bootstrap_block_length", 0.0)) or None
+    snoop = data_snooping(
+        trial_rets[list(counted.kept)],
+        b,
+        size=float(inf.get("hurdle_alpha", 0.05)),
+        reps=int(inf.bootstrap_reps),
+        block_length=block,
+        seed=int(inf.seed),
+        oos_start=oos_start,
+    )
+    out["spa"], out["stepm"] = snoop.spa, snoop.stepm
+    return out
+
+
+def assess(
+    cfg: Config,
+    result: BacktestResult,
+    benches: dict[str, BacktestResult],
+    fac: pd.Series,
+    spread: pd.Series,
+    prices: pd.DataFrame,
+    spec: RotationSpec,
+    cash: pd.Series | None,
+    sweep: SweepResult | None,
+    *,
+    extra_trials: int = 0,
+) -> Assessment:
+    """Run the benchmark-relative inference of one pipeline run.
+
+    Parameters
+    ----------
+    cfg : Config
+        ``[inference]``, ``[run]`` (``oos_start``, ``registered``).
+    result : BacktestResult
+        The default rotation over the backtest window.
+    benches : dict of str to BacktestResult
+        Benchmarks over the same window; ``inference.benchmark`` names the declared one.
+    fac : Series
+        The factor on the backtest dates.
+    spread : Series
+        Near-minus-long daily spread return (the predictive regressions' target).
+    prices : DataFrame
+        Backtest prices.
+    spec : RotationSpec
+        The default rotation.
+    cash : Series or None
+        Cash rate known at each date.
+    sweep : SweepResult or None
+        The in-sample sweep.
+    extra_trials : int, keyword-only
+        Further variants tried outside the sweep (ablations, universes): added to the raw
+        trial count.
+
+    Returns
+    -------
+    Assessment
+
+    Raises
+    ------
+    ConfigError
+        When ``inference.benchmark`` is not a benchmark of this run.
+    """
+    inf = cfg.inference
+    name = str(inf.get("benchmark", "fifty_fifty"))
+    if name not in benches:
+        raise ConfigError(
+            f"[inference] benchmark = {name!r} is not a benchmark of this run; "
+            f"choose one of {sorted(benches)}"
+        )
+    bench = benches[name]
+    oos_start = pd.Timestamp(cfg.run.oos_start)
+    samples = split_samples(prices.index, oos_start, cfg.run.registered)
+    lags = int(inf.hac_lags) or None
+    level = float(inf.get("ci_level", 0.95))
+    block = float(inf.get("bootstrap_block_length", 0.0)) or None
+    seed = int(inf.seed)
+    rets = result.returns
+    active = active_returns(rets, bench.returns)
+
+    placebos: dict[str, Any] = {}
+    sample_metrics = sample_blocks(
+        result,
+        bench,
+        samples,
+        placebo=_placebo_for(cfg, fac, prices, cash, bench.returns, placebos),
+        reps=int(inf.bootstrap_reps),
+        level=level,
+        block_length=block,
+        hac_lags=lags,
+        seed=seed,
+    )
+    ins = samples["in_sample"]
+    horizons = tuple(int(h) for h in inf.horizons)
+    predictive_is = predictive_regression(
+        ins.take(spread), ins.take(fac), horizons=horizons, lags=lags
+    )
+    alpha = hac_alpha(active, bench.returns.rename(name).to_frame(), lags=lags)
+    ci = sharpe_ci(active, reps=int(inf.bootstrap_reps), seed=seed, level=level, block_length=block)
+    trials = _trial_inference(
+        sweep, cfg, ins.take(bench.returns), ins.take(rets), oos_start, extra_trials
+    )
+    hurdle_alpha = float(inf.get("hurdle_alpha", 0.05))
+    method = str(inf.get("hurdle_method", "bonferroni"))
+    hurdle = tstat_hurdle(int(trials["n_hurdle"]), alpha=hurdle_alpha, method=method)
+    hurdle_raw = tstat_hurdle(int(trials["trials"]["raw"]), alpha=hurdle_alpha, method=method)
+    report = InferenceReport(
+        alpha=alpha,
+        sharpe_ci=ci,
+        deflated=trials["deflated"],
+        pbo=trials["pbo"],
+        placebo=placebos.get("in_sample"),
+        walkforward=trials["walkforward"],
+        held_out=held_out(rets, oos_start),
+        hurdle=hurdle,
+        n_trials=int(trials["trials"]["raw"]),
+        hurdle_trials=int(trials["n_hurdle"]),
+    )
+    extras = {
+        "trials": trials["trials"],
+        "trials_note": trials.get("trials_note"),
+        "trial_count": trials.get("trial_count"),
+        "spa": trials["spa"],
+        "stepm": trials["stepm"],
+        "deflated_best": trials["deflated_best"],
+        "hurdle_raw": hurdle_raw,
+        "n_hurdle": trials["n_hurdle"],
+    }
+    return Assessment(
+        report=report,
+        benchmark=name,
+        samples=samples,
+        sample_metrics=sample_metrics,
+        predictive_in_sample=predictive_is,
+        placebos=placebos,
+        extras=extras,
+    )
