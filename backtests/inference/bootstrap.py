@@ -208,9 +208,12 @@ def sharpe_ci(
     scale = math.sqrt(periods_per_year)
 
     bar = Progress("bootstrap", reps, unit="draw", detail=True)
+    calls = [0]
 
     def annual_sharpe(v: np.ndarray) -> float:
-        bar.update()
+        if calls[0]:  # arch's first call is on the original data, not a draw
+            bar.update()
+        calls[0] += 1
         sd = v.std(ddof=1)
         return float(v.mean() / sd * scale) if sd > 0 else float("nan")
 
