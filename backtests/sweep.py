@@ -6,13 +6,18 @@ the factor: this module never imports ``signals``) and any field of
 :class:`backtests.spec.RotationSpec` (``threshold``, ``rule``, ``rebalance``, ``band``,
 ``weighting``, ``near``/``long`` basket variants as lists of ticker lists, costs, ...).
 
-Trials are decided with the same functions as a single backtest
-(:func:`backtests.rotation.decide`), lagged by :func:`backtests.engine.lag_targets` and
-simulated many at a time: ``engine="numba"`` runs a parallel kernel
-(:mod:`backtests.engine_nb`), ``"vectorbt"`` one ``Portfolio.from_orders`` call per chunk
-with trials as column groups, ``"reference"`` the reference engine trial by trial. Chunks
-bound memory (``chunk_size`` trials at a time) and are independent tasks, so chunked,
-unchunked and Dask runs give identical tables.
+With ``engine="numba"`` (the fast path) no Python runs per trial: the grid becomes
+parameter arrays (:mod:`backtests.sweep_plan`) and one compiled call per chunk decides,
+simulates and summarizes every trial of the chunk (:mod:`backtests.sweep_nb`, the arithmetic
+of :mod:`backtests.rules` and :mod:`backtests.engine_nb` operation for operation); the
+returns matrix is optional (kept by default, streamed to a ``.npy`` file, or dropped) and
+per-block return moments are kept for every trial (:mod:`backtests.sweep_run`). With
+``"vectorbt"`` and ``"reference"`` trials are decided with the same functions as a single
+backtest (:func:`backtests.rotation.decide`), lagged by :func:`backtests.engine.lag_targets`
+and simulated as a dense target tensor: one ``Portfolio.from_orders`` call per chunk with
+trials as column groups, or the reference engine trial by trial. Chunks bound memory
+(``chunk_size`` trials at a time) and are independent tasks, so chunked, unchunked and Dask
+runs give identical tables.
 
 Timing
 ------

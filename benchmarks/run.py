@@ -196,6 +196,13 @@ def table(results: dict[str, Any]) -> str:
             f"engine kernel {hw['engine_kernel_nb_s']:.3f} s "
             f"({hw['engine_kernel_nb_s'] / hw['arithmetic_only_s']:.1f}x the arithmetic floor)",
         ]
+        if "sweep_kernel_s" in hw:
+            lines.append(
+                f"compiled sweep, {hw['sweep_trials']} trials: plan {hw['sweep_plan_s']:.3f} s, "
+                f"kernel {hw['sweep_kernel_s']:.3f} s without returns, "
+                f"{hw['sweep_kernel_returns_s']:.3f} s writing them "
+                f"({hw['sweep_kernel_s'] / hw['arithmetic_only_s']:.1f}x the arithmetic floor)"
+            )
     nc = results.get("numba_compile", {})
     if nc.get("warm"):
         cold = nc.get("cold") or {}

@@ -42,14 +42,29 @@ def measure_spa(data: BenchData, n_variants: int, *, reps: int, axes: dict) -> d
         engine="numba",
         cash_rate=data.cash_rate,
     )
-    rets = res.returns.dropna(how="all").fillna(0.0)
-    bench = rets.mean(axis=1) * 0.0
+    # from the first day every factor is defined (every trial live), as the pipeline's window
+    start = max(f.first_valid_index() for f in data.factors.values())
+    rets = res.returns.loc[start:]
+    rets = rets.dropna(how="all").fillna(0.0)
+    # benchmark: the 50/50 mix of the two equal-weighted baskets, rebalanced daily
+    from backtests.spec import RotationSpec
+
+    spec = RotationSpec.from_config(cfg)
+    member = data.prices.ffill().pct_change(fill_method=None)
+    near = member[list(spec.near)].mean(axis=1)
+    long = member[list(spec.long)].mean(axis=1)
+    bench = (0.5 * near + 0.5 * long).reindex(rets.index).fillna(0.0)
     t0 = time.perf_counter()
-    runner(rets, bench, reps=reps, seed=0)
+    out = runner(rets, bench, reps=reps, seed=0)
+    seconds = time.perf_counter() - t0
     return {
         "n_variants": int(res.n_trials),
         "reps": int(reps),
-        "seconds": time.perf_counter() - t0,
+        "seconds": seconds,
+        "n_obs": int(len(rets)),
+        "block_length": float(out.spa.block_length),
+        "spa_pvalue": float(out.spa.pvalue),
+        "stepm_better": len(out.stepm.better),
         "peak_rss_mib": peak_rss_mib(),
     }
 

@@ -253,7 +253,9 @@ def measure_kernels(
     )
     t_read, _, _ = timed(lambda: read_only_nb(size), repeats=repeats)
     cells = n_variants * n_rows * n_cols
+    parts = sweep_parts(data, grid, chunk_size=chunk_size, repeats=repeats)
     return {
+        **parts,
         "n_variants": n_variants,
         "cells": cells,
         "chunk_trials": k,
@@ -267,6 +269,58 @@ def measure_kernels(
         "size_gib_per_pass": n_variants * n_rows * n_cols * 8 / 2**30,
         "read_gib_per_s": n_variants * n_rows * n_cols * 8 / 2**30 / (t_read * scale),
         "peak_rss_mib": peak_rss_mib(),
+    }
+
+
+def sweep_parts(
+    data: BenchData, grid: dict[str, list[Any]], *, chunk_size: int, repeats: int
+) -> dict[str, Any]:
+    """Seconds of the compiled sweep's parts for the whole grid (no returns matrix).
+
+    ``sweep_plan_s``: :func:`backtests.sweep_plan.build_plan` (validation, shared inputs);
+    ``sweep_kernel_s``: every chunk of :func:`backtests.sweep_plan.run_plan_chunk`
+    (decisions, simulation, returns, statistics, moments in compiled code);
+    ``sweep_kernel_returns_s``: the same writing the returns into one preallocated matrix.
+    """
+    from backtests.costs import carry_accruals, day_fractions
+    from backtests.spec import RotationSpec
+    from backtests.sweep_grid import expand_grid
+    from backtests.sweep_plan import build_plan, run_plan_chunk
+
+    cfg = _cfg()
+    base = RotationSpec.from_config(cfg)
+    table = expand_grid(grid, cfg)
+    factors = {k: f.to_numpy(dtype=float) for k, f in data.factors.items()}
+    idx = data.prices.index
+    cash_acc, _ = carry_accruals(idx, base, data.cash_rate)
+
+    def plan():
+        return build_plan(
+            data.prices, base.tickers, factors, table, base, cash_acc, day_fractions(idx)
+        )
+
+    t_plan, _, p = timed(plan, repeats=repeats)
+    n = p.n_trials
+    bounds = [(lo, min(lo + chunk_size, n)) for lo in range(0, n, chunk_size)]
+    p.info["keep"] = False
+
+    def kernel():
+        for lo, hi in bounds:
+            run_plan_chunk(p, lo, hi)
+
+    out = np.empty((n, len(idx)))
+
+    def kernel_returns():
+        for lo, hi in bounds:
+            run_plan_chunk(p, lo, hi, out[lo:hi])
+
+    t_kernel, _, _ = timed(kernel, repeats=repeats)
+    t_kernel_r, _, _ = timed(kernel_returns, repeats=repeats)
+    return {
+        "sweep_trials": n,
+        "sweep_plan_s": t_plan,
+        "sweep_kernel_s": t_kernel,
+        "sweep_kernel_returns_s": t_kernel_r,
     }
 
 

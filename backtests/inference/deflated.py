@@ -111,6 +111,11 @@ def expected_max_sharpe(n_trials: float, var_trials: float) -> float:
     return float(math.sqrt(var_trials) * max(z, 0.0))
 
 
+def _count_str(n: float) -> str:
+    """``162`` for an integer count, ``3.1`` for an effective one."""
+    return str(int(n)) if float(n).is_integer() else f"{n:.1f}"
+
+
 def _check_n_trials(value: Any) -> float | int:
     """Validate a trial count: an int >= 1 stays an int; a real >= 1 (effective) is allowed."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
@@ -164,7 +169,8 @@ class DeflatedSharpe:
         """One line: DSR, observed vs. expected-max Sharpe, trials, moments."""
         return (
             f"deflated Sharpe: DSR {fmt(self.dsr, '.3f')} (PSR vs 0 {fmt(self.psr, '.3f')}); "
-            f"Sharpe {fmt(self.sharpe_ann, '.2f')} vs expected best of {self.n_trials:.3g} trials "
+            f"Sharpe {fmt(self.sharpe_ann, '.2f')} vs expected best of "
+            f"{_count_str(self.n_trials)} trials "
             f"{fmt(self.sr0_ann, '.2f')} (annualized); skew {fmt(self.skew, '.2f')}, "
             f"kurt {fmt(self.kurt, '.1f')}, n={self.n}"
         )
@@ -292,7 +298,7 @@ class DeflatedTrials:
     def summary(self) -> str:
         """Two or three lines: the counts, the best trial's DSR, the default's DSR."""
         lines = [
-            f"{self.trials.summary()}; deflating for {self.n_trials:.3g} trials",
+            f"{self.trials.summary()}; deflating for {_count_str(self.n_trials)} trials",
             f"  best in-sample trial {self.best_name}: {self.best.summary()}",
         ]
         if self.default is not None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import random
+import socket
 import threading
 import time
 from collections.abc import Mapping
 
 import requests
 
-from data.errors import FetchError
+from data.errors import FetchError, NetworkError
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,26 @@ class RateLimiter:
         return max(delay, 0.0)
 
 
+def unreachable_reason(exc: BaseException) -> str:
+    """Say why a connection failed: DNS, refused, or the innermost message."""
+    seen = exc
+    text = str(exc)
+    while seen is not None:
+        if isinstance(seen, socket.gaierror) or "NameResolution" in type(seen).__name__:
+            return "DNS lookup failed"
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        nxt = seen.__cause__ or seen.__context__
+        if nxt is None and seen.args and isinstance(seen.args[0], BaseException):
+            nxt = seen.args[0]
+        seen = nxt
+    if "Name or service not known" in text or "Temporary failure in name resolution" in text:
+        return "DNS lookup failed"
+    if "Connection refused" in text:
+        return "connection refused"
+    return f"connection failed ({text[:120]})"
+
+
 def _retry_after(resp: requests.Response, default: float) -> float:
     value = resp.headers.get("Retry-After", "")
     try:
@@ -65,7 +87,10 @@ def http_get(
     limiter: RateLimiter | None = None,
     redact: tuple[str, ...] = (),
 ) -> requests.Response:
-    """GET ``url``, retrying 429, 5xx, timeouts and connection errors with exponential backoff.
+    """GET ``url``, retrying only throttling (429) and 5xx, with exponential backoff and jitter.
+
+    DNS failures, refused connections and timeouts fail at once (:class:`NetworkError`,
+    :class:`FetchError`): retrying them only makes an offline run slow.
 
     Parameters
     ----------
@@ -77,7 +102,8 @@ def http_get(
         Query parameters and request headers.
     timeout_s, retries, backoff_s : keyword-only
         Per-attempt timeout, number of retries after the first attempt, first wait (doubled
-        each retry; a numeric ``Retry-After`` header on 429 is honoured, capped at 60 s).
+        each retry, times a random 1-1.5 jitter; a numeric ``Retry-After`` header on 429 is
+        honoured, capped at 60 s).
     limiter : RateLimiter, keyword-only, optional
         Called before every attempt.
     redact : tuple of str, keyword-only
@@ -90,8 +116,10 @@ def http_get(
 
     Raises
     ------
+    NetworkError
+        DNS lookup failed or connection refused (not retried).
     FetchError
-        404 (not found), another 4xx, or still failing after the retries.
+        404 (not found), another 4xx, a timeout, or 429/5xx still failing after the retries.
     """
     if retries < 0:
         raise ValueError(f"`retries` must be >= 0, got {retries}")
@@ -106,13 +134,21 @@ def http_get(
     for attempt in range(retries + 1):
         if limiter is not None:
             limiter.wait()
-        wait = backoff_s * 2**attempt
+        wait = backoff_s * 2**attempt * (1.0 + 0.5 * random.random())  # backoff with jitter
         try:
             resp = requests.get(url, params=params, headers=headers, timeout=timeout_s)
         except requests.Timeout as exc:
-            last = f"timed out after {timeout_s} s ({type(exc).__name__})"
+            raise FetchError(
+                f"timed out after {timeout_s} s ({type(exc).__name__}) at {clean(url)}; "
+                "not retried",
+                source=what,
+            ) from exc
         except requests.ConnectionError as exc:
-            last = f"connection failed: {exc}"
+            why = unreachable_reason(exc)
+            raise NetworkError(
+                f"{why} for {clean(url)}; the network or host is unreachable, not retried",
+                source=what,
+            ) from exc
         else:
             if resp.status_code == 404:
                 raise FetchError(f"not found (HTTP 404) at {clean(resp.url)}", source=what)

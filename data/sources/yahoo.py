@@ -7,7 +7,10 @@ unique), one float column per ticker holding the adjusted close (yfinance
 
 from __future__ import annotations
 
+import ast
 import logging
+import random
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -217,6 +220,46 @@ def parse_price_csv(
     )
 
 
+_sleep = time.sleep  # the backoff's sleep (tests replace it; yfinance's own sleeps stay)
+
+
+class _Capture(logging.Handler):
+    """Collect yfinance's own error lines (it logs per-ticker failures instead of raising)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def _reasons(lines: list[str]) -> dict[str, str]:
+    """Map ticker -> yfinance's error text (lines like ``['SPY']: YFRateLimitError(...)``)."""
+    out: dict[str, str] = {}
+    for line in lines:
+        m = re.match(r"^\s*(\[[^\]]*\]):\s*(.*)$", line, flags=re.S)
+        if not m:
+            continue
+        try:
+            names = ast.literal_eval(m.group(1))
+        except (ValueError, SyntaxError):
+            continue
+        for t in names if isinstance(names, list) else []:
+            out[str(t)] = m.group(2).strip()
+    return out
+
+
+TRANSIENT = re.compile(
+    r"RateLimit|Too Many Requests|429|\b5\d\d\b|Internal Server|Bad Gateway|Unavailable"
+)
+
+
+def is_transient(reason: str) -> bool:
+    """Whether yfinance's reason for an empty ticker is throttling or a 5xx (worth a retry)."""
+    return bool(TRANSIENT.search(reason))
+
+
 def fetch_prices(
     tickers: Sequence[str],
     start: str | pd.Timestamp,
@@ -226,13 +269,18 @@ def fetch_prices(
     backoff_s: float = 2.0,
     timeout_s: float = 30.0,
     missing: Literal["raise", "skip"] = "raise",
+    session: object | None = None,
 ) -> PriceDownload:
     """Download daily adjusted closes with yfinance.
 
     Calls ``yfinance.download(tickers, start, end + 1 day, auto_adjust=True, progress=False,
-    multi_level_index=True)`` (yfinance's ``end`` is exclusive), retrying
-    ``YFRateLimitError`` up to ``retries`` times with exponential backoff
-    (``backoff_s * 2**attempt`` seconds).
+    multi_level_index=True)`` (yfinance's ``end`` is exclusive). ``yfinance.download``
+    never raises for a ticker: it logs the error (rate limits included) and returns that
+    ticker empty (no column, an all-NaN column, or a frame with no rows). So the tickers
+    that come back empty are retried as such, and only when yfinance's logged reason is
+    throttling or a server error, up to ``retries`` times with exponential backoff and
+    jitter (``backoff_s * 2**attempt * U(1, 1.5)`` seconds); a ticker reported as unknown or
+    delisted is not retried.
 
     Parameters
     ----------
@@ -241,24 +289,25 @@ def fetch_prices(
     start, end : str or Timestamp
         Inclusive date range; ``end=None`` means today.
     retries, backoff_s, timeout_s : keyword-only
-        Throttling retries, the first backoff, and the per-request timeout.
+        Retries of throttled tickers, the first backoff, and the per-request timeout.
     missing : {"raise", "skip"}, keyword-only
         See :func:`parse_yahoo_download`.
+    session : requests or curl_cffi Session, keyword-only, optional
+        Passed to yfinance (tests stub the HTTP layer with it).
 
     Returns
     -------
     PriceDownload
-        ``prices`` (wide table, ``attrs`` with source, request, fetched_at), ``raw`` CSV text
-        per ticker, ``missing`` tickers.
+        ``prices`` (wide table, ``attrs`` with source, request, fetched_at, ``reasons``),
+        ``raw`` CSV text per ticker, ``missing`` tickers.
 
     Raises
     ------
     FetchError
-        Throttled after every retry, a network failure, or (``missing="raise"``) a ticker
-        without data; the message names the tickers.
+        ``yfinance.download`` itself failed, or (``missing="raise"``) a ticker without
+        data after the retries; the message names the tickers and yfinance's reason.
     """
     import yfinance  # heavy import, only needed for a live download
-    from yfinance.exceptions import YFRateLimitError
 
     tickers = [str(t) for t in tickers]
     if not tickers:
@@ -268,11 +317,15 @@ def fetch_prices(
     lo = pd.Timestamp(start).normalize()
     hi = pd.Timestamp(end).normalize() if end is not None else pd.Timestamp.today().normalize()
     request = f"yfinance.download({','.join(tickers)}, {lo.date()}..{hi.date()}, auto_adjust=True)"
-    who = ", ".join(tickers)
+    kw = {"session": session} if session is not None else {}
+    pending, parts, raw, reasons = list(tickers), [], {}, {}
     for attempt in range(retries + 1):
+        cap = _Capture()
+        ylog = logging.getLogger("yfinance")
+        ylog.addHandler(cap)
         try:
             frame = yfinance.download(
-                tickers,
+                pending,
                 start=lo.strftime("%Y-%m-%d"),
                 end=(hi + pd.Timedelta(days=1)).strftime("%Y-%m-%d"),
                 auto_adjust=True,
@@ -281,20 +334,50 @@ def fetch_prices(
                 actions=False,
                 threads=True,
                 timeout=timeout_s,
+                **kw,
             )
+        except Exception as exc:  # yfinance raises only for bad arguments or its own bugs
+            raise FetchError(
+                f"yfinance download failed: {exc!r}", source=", ".join(pending)
+            ) from exc
+        finally:
+            ylog.removeHandler(cap)
+        reasons.update(_reasons(cap.lines))
+        if frame is None or frame.shape[0] == 0 or frame.shape[1] == 0:
+            got = pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
+        else:
+            got = parse_yahoo_download(frame, tickers=pending, missing="skip")
+            raw.update({t: v for t, v in download_to_csv(frame).items() if t in got.columns})
+        parts.append(got)
+        for t in got.columns:
+            reasons.pop(t, None)
+        lost = [t for t in pending if t not in got.columns]
+        retry = [t for t in lost if is_transient(reasons.get(t, ""))]
+        if not retry or attempt == retries:
             break
-        except YFRateLimitError as exc:
-            if attempt == retries:
-                raise FetchError(
-                    f"Yahoo rate limit after {retries + 1} attempts: {exc}", source=who
-                ) from exc
-            wait = backoff_s * 2**attempt
-            log.warning("yahoo: rate limited for %s; retrying in %.1f s", who, wait)
-            time.sleep(wait)
-        except Exception as exc:  # network errors surface as many types inside yfinance
-            raise FetchError(f"yfinance download failed: {exc!r}", source=who) from exc
-    prices = parse_yahoo_download(frame, tickers=tickers, missing=missing)
-    lost = list(prices.attrs.get("missing", []))
-    raw = {t: v for t, v in download_to_csv(frame).items() if t in prices.columns}
-    set_provenance(prices, source="yahoo", request=request, fetched_at=utc_now())
+        wait = backoff_s * 2**attempt * (1.0 + 0.5 * random.random())
+        log.warning(
+            "yahoo: %d ticker(s) came back empty (%s: %s); retry %d/%d in %.1f s",
+            len(retry),
+            ", ".join(retry),
+            reasons.get(retry[0], "?"),
+            attempt + 1,
+            retries,
+            wait,
+        )
+        _sleep(wait)
+        pending = retry
+    parts = [p for p in parts if p.shape[1]]
+    prices = pd.concat(parts, axis=1, sort=True) if parts else pd.DataFrame()
+    prices = prices[[t for t in tickers if t in prices.columns]]
+    prices.index = pd.DatetimeIndex(prices.index, name="date")
+    lost = [t for t in tickers if t not in prices.columns]
+    why = {t: reasons.get(t, "no rows returned") for t in lost}
+    if lost and (missing == "raise" or not prices.shape[1]):
+        detail = "; ".join(f"{t}: {r}" for t, r in why.items())
+        raise FetchError(
+            f"no price data for {lost} after {attempt + 1} attempt(s) (yfinance: {detail})",
+            source=", ".join(lost),
+        )
+    set_provenance(prices, source="yahoo", request=request, fetched_at=utc_now(), reasons=why)
     return PriceDownload(prices=prices, raw=raw, missing=lost)

@@ -110,3 +110,5 @@ def test_expected_max_accepts_effective_counts():
     d = deflated_sharpe(r, np.array([0.1, 0.5, 0.9]), n_trials=2.7)
     assert d.n_trials == 2.7
     assert "2.7 trials" in d.summary()
+    big = deflated_sharpe(r, np.array([0.1, 0.5, 0.9]), n_trials=10044)
+    assert "10044 trials" in big.summary()
