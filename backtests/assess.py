@@ -51,19 +51,18 @@ from signals.diagnostics import predictive_regression
 log = logging.getLogger(__name__)
 
 
-def factor_variant_sharpes(
+def variant_returns(
     factors: pd.DataFrame,
     prices: pd.DataFrame,
     cfg: Config,
     cash_rate: pd.Series | None,
-    *,
-    benchmark: pd.Series | None = None,
-) -> np.ndarray:
-    """Sharpe ratio of the configured rotation driven by each column of ``factors``.
+) -> pd.DataFrame:
+    """Daily net returns of the configured rotation driven by each column of ``factors``.
 
-    The columns (e.g. placebo factors) are simulated together by the sweep machinery with
-    the numba engine (checked against the reference engine in the tests): each column is
-    handed to the sweep as the factor of one trial, every other parameter from ``cfg``.
+    The columns (placebo factors, ablation variants) are simulated together by the sweep
+    machinery with ``[sweep] engine`` (numba by default, checked against the reference
+    engine in the tests): each column is the factor of one trial, every other parameter
+    from ``cfg``.
 
     Parameters
     ----------
@@ -75,14 +74,11 @@ def factor_variant_sharpes(
         The rotation's configuration.
     cash_rate : Series or None
         Cash rate known at each date.
-    benchmark : Series, optional, keyword-only
-        Daily benchmark returns on ``prices.index``: when given, the Sharpe ratio is of the
-        active return (rotation minus benchmark).
 
     Returns
     -------
-    ndarray
-        k annualized Sharpe ratios in column order.
+    DataFrame
+        Dates x k returns, columns as in ``factors``.
     """
     cols = [factors.iloc[:, i] for i in range(factors.shape[1])]
     grid = {
@@ -102,10 +98,69 @@ def factor_variant_sharpes(
         chunk_size=int(cfg.sweep.chunk_size),
         cash_rate=cash_rate,
     )
-    rets = res.returns
+    out = res.returns.copy()
+    out.columns = list(factors.columns)
+    return out
+
+
+def factor_variant_sharpes(
+    factors: pd.DataFrame,
+    prices: pd.DataFrame,
+    cfg: Config,
+    cash_rate: pd.Series | None,
+    *,
+    benchmark: pd.Series | None = None,
+) -> np.ndarray:
+    """Sharpe ratio of the configured rotation driven by each column of ``factors``.
+
+    See :func:`variant_returns`; with ``benchmark`` (daily returns on ``prices.index``) the
+    Sharpe ratio is of the active return (rotation minus benchmark).
+
+    Returns
+    -------
+    ndarray
+        k annualized Sharpe ratios in column order.
+    """
+    rets = variant_returns(factors, prices, cfg, cash_rate)
     if benchmark is not None:
         rets = rets.sub(benchmark.reindex(rets.index), axis=0)
-    return np.asarray([sharpe_ratio(rets[c]) for c in rets.columns], dtype=float)
+    return np.asarray([sharpe_ratio(rets.iloc[:, i]) for i in range(rets.shape[1])], float)
+
+
+def predictive_rows(pred: Any) -> list[dict[str, Any]]:
+    """Rows ``{horizon, beta, tstat_nw, tstat_hodrick, tstat_nonoverlap, pvalue_ivx, n}``."""
+    if hasattr(pred, "rows"):
+        return pred.rows()
+    out = []
+    for h, r in pred.table.iterrows():
+        out.append(
+            {
+                "horizon": int(h),
+                "beta": float(r["beta"]),
+                "tstat_nw": float(r["tstat_hac"]),
+                "tstat_hodrick": None,
+                "tstat_nonoverlap": None,
+                "pvalue_ivx": None,
+                "n": int(r["n"]),
+            }
+        )
+    return out
+
+
+def predictive_headline(pred: Any, horizon: int) -> tuple[float | None, str]:
+    """Return the headline predictive p-value at ``horizon`` and the name of its test."""
+    if hasattr(pred, "headline_pvalue"):
+        p = pred.headline_pvalue(horizon)
+        return (None if p is None or not np.isfinite(p) else float(p)), str(
+            getattr(pred, "headline_test", "")
+        )
+    from scipy.stats import norm
+
+    table = pred.table
+    if horizon not in table.index or not np.isfinite(table.loc[horizon, "tstat_hac"]):
+        return None, ""
+    t = float(table.loc[horizon, "tstat_hac"])
+    return float(norm.sf(t)), "one-sided Newey-West t (not robust to persistence)"
 
 
 @dataclass

@@ -22,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from backtests.ablation import run_ablation
 from backtests.assess import Assessment, assess, factor_variant_sharpes  # noqa: F401 (public re-export)
 from backtests.benchmarks import run_benchmarks
 from backtests.engine import run_backtest
@@ -31,6 +32,7 @@ from backtests.inference import (
     pbo,
     walk_forward,
 )
+from backtests.inference.samples import split_samples
 from backtests.result import BacktestResult
 from backtests.rotation import target_weights
 from backtests.spec import RotationSpec
@@ -47,6 +49,8 @@ from signals.diagnostics import event_study, predictive_regression
 log = logging.getLogger(__name__)
 
 Stage = Callable[[str], None]
+COST_MULTIPLES = (1.0, 2.0, 5.0)
+COST_FIELDS = ("equity_bps", "crypto_bps", "slippage_bps", "borrow_bps_annual")
 
 
 @dataclass
@@ -281,6 +285,7 @@ def run_pipeline(
     mirror: str | None = None,
     market: MarketData | None = None,
     with_sweep: bool = True,
+    with_ablation: bool = True,
     stage: Stage = _noop,
     progress: bool = False,
 ) -> PipelineResult:
@@ -298,6 +303,8 @@ def run_pipeline(
         Already loaded tables (skips loading).
     with_sweep : bool
         Run the parameter sweep (needed for deflated Sharpe, PBO and walk-forward).
+    with_ablation : bool
+        Run the ablation variants (:mod:`backtests.ablation`; counted as trials).
     stage : callable, optional
         Called with the name of each stage as it starts (the CLI drives a progress bar).
     progress : bool
@@ -339,8 +346,32 @@ def run_pipeline(
             cfg, market, prices=is_prices, cash_rate=cash, factor=factor.factor, progress=progress
         )
 
+    ablation = None
+    if with_ablation:
+        stage("ablation")
+        bench = benches.get(str(inf.get("benchmark", "fifty_fifty")))
+        if bench is not None:
+            samples = split_samples(prices.index, oos_start, cfg.run.registered)
+            ablation = run_ablation(
+                market, cfg, factor, prices, bench.returns, spread, samples, cash
+            )
     stage("inference")
-    assessment = assess(cfg, result, benches, fac, spread, prices, spec, cash, sweep)
+    assessment = assess(
+        cfg,
+        result,
+        benches,
+        fac,
+        spread,
+        prices,
+        spec,
+        cash,
+        sweep,
+        extra_trials=ablation.n_trials if ablation is not None else 0,
+    )
+    costs = {1.0: result}
+    for mult in COST_MULTIPLES[1:]:
+        costly = spec.replace(**{k: getattr(spec, k) * mult for k in COST_FIELDS})
+        costs[mult] = run_backtest(prices, targets, costly, engine="vectorbt", cash_rate=cash)
     return PipelineResult(
         cfg=cfg,
         market=market,
@@ -355,6 +386,7 @@ def run_pipeline(
         inference=assessment.report,
         assessment=assessment,
         start_note=start_note(cfg, factor.factor, prices),
+        extras={"ablation": ablation, "costs": costs, "prices": prices},
     )
 
 

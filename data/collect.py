@@ -125,11 +125,12 @@ def _collect_cache(cfg: Config, cache: Cache) -> Collected:
     want = (int(cfg.data.capex_quarter_lag_days), int(cfg.data.capex_annual_lag_days))
     optional = {f"edgar/{c}" for c in req.optional_ciks}
     sources = []
+    missing: list[str] = []
     for key in req.keys() + cache.keys("capex/"):
         entry = cache.entry(key)
         if entry is None:
             if key not in optional:
-                got.gaps.append(f"cache {cache.root}: {key} not cached")
+                missing.append(key)
             continue
         sources.append(str(entry.get("source", "")))
         table = cache.get(key)
@@ -142,6 +143,10 @@ def _collect_cache(cfg: Config, cache: Cache) -> Collected:
             table.attrs["gaps"] = list(entry.get("gaps", []))
         got.add(key, table, request=entry["request"], sha=entry["raw_sha256"])
     got.label = cache_label(sources)
+    origin = {src.split(":")[0].split(" ")[0] for src in sources if src}
+    where = "absent from the mirror" if origin == {"mirror"} else "not in the cache"
+    for key in missing:
+        got.gaps.append(f"{key}: {where} (cache {cache.root})")
     return got
 
 

@@ -1,8 +1,10 @@
 """Write the research notebooks from the cell sources below (run after editing a cell).
 
-The notebooks import only the public API. They run on the synthetic market by default; set
-``SCARCITY_SOURCE=mirror`` (with ``SCARCITY_MIRROR=DIR``) or ``live`` before starting Jupyter,
-or change ``SOURCE`` in the first cell, to run them on real data.
+The notebooks import only the public API. They use the real offline mirror when it is present
+(``SCARCITY_MIRROR``, default ``../../shared/market-data`` from this folder), else the
+synthetic market, labeled as such; ``SCARCITY_SOURCE`` (synthetic | mirror | live | cache)
+overrides the choice. ``make notebooks`` executes them and writes HTML copies under
+``reports/notebooks/``.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ import pandas as pd
 
 from data import load_config, load_market
 
-SOURCE = os.environ.get("SCARCITY_SOURCE", "synthetic")   # synthetic | mirror | live | cache
 MIRROR = os.environ.get("SCARCITY_MIRROR", "../../shared/market-data")
+# the real mirror when it is present, else the synthetic market (labeled below)
+SOURCE = os.environ.get(
+    "SCARCITY_SOURCE", "mirror" if os.path.isdir(os.path.join(MIRROR, "prices")) else "synthetic"
+)
 FAST = os.environ.get("SCARCITY_NOTEBOOK_FAST", "1") == "1"  # small resampling counts
 
 cfg = load_config()
@@ -80,6 +85,36 @@ THESIS = [
         "ax.set_ylabel('growth of $1'); plt.close(ax.figure); ax.figure"
     ),
     new_code_cell("print(res.summary())"),
+    new_markdown_cell(
+        "## What the factor says today, and which part of the thesis carries the result\n\n"
+        "The `now` block and the ablation of `metrics.json`: the latest factor, regime, "
+        "holdings and component status; then each block of the factor alone, left out, and a "
+        "naive ON RRP rule, all against the same benchmark."
+    ),
+    new_code_cell(
+        "from backtests.report import build_metrics\n"
+        "m = build_metrics(res)\n"
+        "now = m['now']\n"
+        "print(f\"{now['date']}: factor {now['factor']:+.2f} ({now['percentile']:.0%} "
+        "percentile), regime {'exhausted' if now['regime'] else 'not exhausted'}, holding "
+        "the {now['held_basket']} basket\")\n"
+        "pd.DataFrame(now['components']).T"
+    ),
+    new_code_cell("pd.DataFrame(m['ablation']).set_index('name').round(3)"),
+    new_code_cell(
+        "print(m['verdict']['sentence'])\n"
+        "pd.DataFrame(m['calendar_years']).T.style.format('{:+.2%}')"
+    ),
+    new_markdown_cell("## Sixty years: the long-history headline (when `make history` has run)"),
+    new_code_cell(
+        "import json, pathlib\n"
+        "hist = pathlib.Path('../reports/history/metrics.json')\n"
+        "if hist.is_file():\n"
+        "    h = json.loads(hist.read_text())\n"
+        "    print(h['verdict']['sentence'])\n"
+        "else:\n"
+        "    print('no long-history report yet: run `make history`')"
+    ),
 ]
 
 DIAGNOSTICS = [

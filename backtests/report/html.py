@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from backtests.benchmarks import benchmark_label
 from backtests.report.metrics import STAT_KEYS
 
 THESIS = (
@@ -90,7 +91,8 @@ def stats_table(metrics: dict[str, Any]) -> str:
     """Strategy and benchmarks, one row each, the contract's statistics as columns."""
     rows = [["strategy"] + [num(f"strategy.{k}", metrics["strategy"][k]) for k in STAT_KEYS]]
     for name, st in metrics["benchmarks"].items():
-        rows.append([esc(name)] + [num(f"benchmarks.{name}.{k}", st[k]) for k in STAT_KEYS])
+        label = benchmark_label(name).removeprefix("the ")
+        rows.append([esc(label)] + [num(f"benchmarks.{name}.{k}", st[k]) for k in STAT_KEYS])
     return table(["", *STAT_KEYS], rows)
 
 
@@ -232,6 +234,197 @@ def samples_table(metrics: dict[str, Any]) -> str:
     return table(["", *[SAMPLE_TITLES[n] for n in names]], rows)
 
 
+def _pct(x: Any) -> str:
+    return "n/a" if x is None else f"{x * 100:+.2f}%"
+
+
+def _f2(x: Any) -> str:
+    return "n/a" if x is None else f"{x:+.2f}"
+
+
+def today_section(metrics: dict[str, Any]) -> str:
+    """Render what the factor says today and whether the rotation beat its benchmark."""
+    now = metrics.get("now")
+    if not now:
+        return ""
+    bench = esc(benchmark_label(metrics["inference"].get("benchmark")))
+    held = [(t, w) for t, w in now["holdings"].items() if abs(w) > 1e-9]
+    hold = ", ".join(f"{esc(t)} {w * 100:.1f}%" for t, w in held) or "nothing"
+    flip = now.get("flip") or {}
+    regime = "exhausted (idle money used up)" if now["regime"] else "not exhausted"
+    pct = now.get("percentile")
+    lines = [
+        f"<p><b>As of {esc(now['date'])}</b>: factor "
+        f"{num('now.factor', now['factor'])}"
+        f"{'' if pct is None else f' ({pct * 100:.0f}th percentile of its history)'}; "
+        f"regime <b>{esc(regime)}</b>; holding the <b>{esc(now['held_basket'])}</b> basket "
+        f"({hold}).",
+    ]
+    if flip:
+        lines.append(
+            f" The position changes if the factor moves {esc(flip['direction'])} to "
+            f"{flip['level']:+.2f} ({abs(flip['distance']):.2f} factor units away)."
+        )
+    lines.append("</p>")
+    samples = metrics.get("samples") or {}
+    rows = []
+    for name, title in SAMPLE_TITLES.items():
+        blk = samples.get(name)
+        if not blk:
+            continue
+        diff = blk["active"].get("sharpe_diff")
+        beat = "n/a" if diff is None else ("yes" if diff > 0 else "no")
+        rows.append(
+            [
+                esc(title),
+                esc(f"{blk['start'] or '—'} .. {blk['end'] or '—'}"),
+                esc(beat),
+                esc(_f2(blk["strategy"].get("sharpe"))),
+                esc(_f2(blk["benchmark"].get("sharpe"))),
+                esc(_pct(blk["active"].get("total_return"))),
+            ]
+        )
+    lines.append(
+        f"<p>Has it beaten {bench}?</p>"
+        + table(
+            ["sample", "dates", "beat it?", "Sharpe", "benchmark Sharpe", "relative return"],
+            rows,
+        )
+    )
+    comps = now.get("components") or {}
+    stale = [k for k, c in comps.items() if c["stale"]]
+    crow = [
+        [
+            esc(k),
+            esc("n/a" if c["value"] is None else f"{c['value']:.4g}"),
+            esc(c["as_of"] or "never"),
+            esc("stale" if c["stale"] else "live"),
+        ]
+        for k, c in comps.items()
+    ]
+    lines.append(
+        f"<details><summary>{len(comps) - len(stale)} of {len(comps)} components live"
+        f"{'; stale: ' + esc(', '.join(stale)) if stale else ''}</summary>"
+        + table(["component", "latest value", "last usable", "status"], crow)
+        + "</details>"
+    )
+    return "".join(lines)
+
+
+def ablation_table(metrics: dict[str, Any]) -> str:
+    """Render the ablation: blocks alone, left out, and the naive ON RRP rule."""
+    rows = []
+    for r in metrics.get("ablation") or []:
+        rows.append(
+            [
+                esc(r["name"]),
+                esc(r["components"]),
+                esc(_f2(r["in_sample_active_sharpe"])),
+                esc(_f2(r["held_out_active_sharpe"])),
+                esc("n/a" if r["predictive_pvalue"] is None else f"{r['predictive_pvalue']:.3f}"),
+                esc("n/a" if r["placebo_pvalue"] is None else f"{r['placebo_pvalue']:.3f}"),
+            ]
+        )
+    if not rows:
+        return ""
+    return table(
+        [
+            "variant",
+            "components",
+            "active Sharpe in-sample",
+            "active Sharpe held-out",
+            "predictive p (in-sample)",
+            "placebo p (in-sample)",
+        ],
+        rows,
+    )
+
+
+def years_table(metrics: dict[str, Any]) -> str:
+    """Calendar-year returns of the strategy, the benchmark and the relative return."""
+    rows = [
+        [esc(y), esc(_pct(v["strategy"])), esc(_pct(v["benchmark"])), esc(_pct(v["active"]))]
+        for y, v in sorted((metrics.get("calendar_years") or {}).items())
+    ]
+    return table(["year", "strategy", "benchmark", "relative"], rows) if rows else ""
+
+
+def pm_section(metrics: dict[str, Any]) -> str:
+    """Drawdowns, results by regime, cost sensitivity and basket members."""
+    parts = []
+    dd = metrics.get("drawdowns") or []
+    if dd:
+        parts.append(
+            "<h3>Five worst drawdowns</h3>"
+            + table(
+                ["start", "trough", "recovery", "depth"],
+                [
+                    [
+                        esc(d["start"]),
+                        esc(d["trough"]),
+                        esc(d["recovery"] or "not yet"),
+                        esc(_pct(d["depth"])),
+                    ]
+                    for d in dd
+                ],
+            )
+        )
+    reg = metrics.get("by_regime") or []
+    if reg:
+        parts.append(
+            "<h3>By regime</h3>"
+            + table(
+                ["sample", "regime", "days", "Sharpe", "benchmark Sharpe", "active Sharpe"],
+                [
+                    [
+                        esc(SAMPLE_TITLES.get(r["sample"], r["sample"])),
+                        esc(r["regime"]),
+                        esc(r["n_days"]),
+                        esc(_f2(r["strategy_sharpe"])),
+                        esc(_f2(r["benchmark_sharpe"])),
+                        esc(_f2(r["active_sharpe"])),
+                    ]
+                    for r in reg
+                ],
+            )
+        )
+    cs = metrics.get("cost_sensitivity") or []
+    if cs:
+        parts.append(
+            "<h3>Cost sensitivity</h3>"
+            + table(
+                ["costs", "Sharpe", "total return", "active Sharpe"],
+                [
+                    [
+                        esc(f"{c['multiple']:g}x"),
+                        esc(_f2(c["sharpe"])),
+                        esc(_pct(c["total_return"])),
+                        esc(_f2(c["active_sharpe"])),
+                    ]
+                    for c in cs
+                ],
+            )
+        )
+    bm = metrics.get("basket_members") or []
+    if bm:
+        parts.append(
+            "<h3>Basket members and the dates they count</h3>"
+            + table(
+                ["basket", "ticker", "from", "to"],
+                [
+                    [
+                        esc(b["basket"]),
+                        esc(b["ticker"]),
+                        esc(b["from"] or "absent"),
+                        esc(b["to"] or "absent"),
+                    ]
+                    for b in bm
+                ],
+            )
+        )
+    return "".join(parts)
+
+
 def checks_table(metrics: dict[str, Any]) -> str:
     """Render the verdict's checks, each passed, failed or unavailable."""
     checks = metrics["verdict"].get("checks") or {}
@@ -351,6 +544,8 @@ def render_html(
     sections = [
         f"<h1>{esc(title)}</h1>",
         f"<p>{esc(THESIS)}</p>",
+        '<h2 id="today">Today</h2>',
+        today_section(metrics),
         f'<div class="verdict" id="verdict"><b>Verdict ({esc(v["label"])}).</b> '
         f"{esc(v['sentence'])}</div>",
         f"<p class='muted'>Verdict rule (stated before the numbers): "
@@ -358,10 +553,18 @@ def render_html(
         checks_table(metrics),
         "<h2>Against the benchmark, sample by sample</h2>",
         "<p>The rotation is always long a risky basket, so every test is on its active return "
-        f"against <b>{esc(metrics['inference'].get('benchmark', ''))}</b>. The held-out sample "
+        f"against <b>{esc(benchmark_label(metrics['inference'].get('benchmark')))}</b>. The "
+        "held-out sample "
         "was seen by whoever chose the specification (pseudo-out-of-sample); only "
         "post-registration data was seen by nobody.</p>",
         samples_table(metrics),
+        "<h2>Which part of the thesis carries the result? (ablation)</h2>",
+        "<p>Each variant is traded by the same rotation on the same dates against the same "
+        "benchmark; every variant counts as a trial.</p>",
+        ablation_table(metrics),
+        "<h2>Calendar years</h2>",
+        years_table(metrics),
+        pm_section(metrics),
         "<h2>Strategy and benchmarks (full period)</h2>",
         f"<p class='muted'>{esc(metrics['period'].get('start_note', ''))}</p>",
         stats_table(metrics),

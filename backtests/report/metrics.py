@@ -17,9 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from backtests.assess import predictive_headline, predictive_rows
 from backtests.benchmarks import benchmark_label
 from backtests.inference.verdict import decide_verdict
+from backtests.report import tables as T
+from backtests.report.today import now_block
 from backtests.stats import STAT_NAMES
+from backtests.stats import sharpe as sharpe_of
 
 # the report contract's statistics: the engine's, less exposure and the rebalance count
 STAT_KEYS = tuple(k for k in STAT_NAMES if k not in ("exposure", "n_rebalances"))
@@ -89,48 +93,17 @@ def spec_hash(cfg: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _rows(pred: Any) -> list[dict[str, Any]]:
-    if hasattr(pred, "rows"):
-        return pred.rows()
-    out = []
-    for h, r in pred.table.iterrows():
-        out.append(
-            {
-                "horizon": int(h),
-                "beta": clean(r["beta"]),
-                "tstat_nw": clean(r["tstat_hac"]),
-                "tstat_hodrick": None,
-                "tstat_nonoverlap": None,
-                "pvalue_ivx": None,
-                "n": int(r["n"]),
-            }
-        )
-    return out
-
-
-def _headline(pred: Any, horizon: int) -> tuple[float | None, str]:
-    if hasattr(pred, "headline_pvalue"):
-        return pred.headline_pvalue(horizon), str(getattr(pred, "headline_test", ""))
-    from scipy.stats import norm
-
-    table = pred.table
-    if horizon not in table.index:
-        return None, ""
-    t = table.loc[horizon, "tstat_hac"]
-    return clean(float(norm.sf(t))), "one-sided Newey-West t (not robust to persistence)"
-
-
 def _predictive_block(result: Any, horizon: int) -> dict[str, Any]:
     """``factor.predictive`` (in-sample rows), ``persistence`` and the headline p-value."""
     assessment = getattr(result, "assessment", None)
     pred = assessment.predictive_in_sample if assessment is not None else result.predictive
-    pvalue, test = _headline(pred, horizon)
+    pvalue, test = predictive_headline(pred, horizon)
     return {
-        "predictive": clean(_rows(pred)),
+        "predictive": clean(predictive_rows(pred)),
         "persistence": clean(getattr(pred, "persistence", None)),
         "predictive_pvalue": clean(pvalue),
         "predictive_test": test,
-        "predictive_full": clean(_rows(result.predictive)),
+        "predictive_full": clean(predictive_rows(result.predictive)),
     }
 
 
@@ -222,6 +195,7 @@ def build_metrics(result: Any) -> dict[str, Any]:
     a = getattr(result, "assessment", None)
     if a is not None:
         metrics["samples"] = clean(a.sample_metrics)
+    metrics.update(pm_tables(result))
     metrics["spec_hash"] = spec_hash(cfg)
     metrics["verdict"] = decide_verdict(
         clean(metrics),
@@ -233,6 +207,55 @@ def build_metrics(result: Any) -> dict[str, Any]:
 
 def _fmt(x: float | None, spec: str) -> str:
     return "n/a" if x is None else format(x, spec)
+
+
+def pm_tables(result: Any) -> dict[str, Any]:
+    """``now``, ``ablation``, ``calendar_years`` and the other tables a PM reads first.
+
+    Keys: ``now`` (:func:`backtests.report.today.now_block`), ``ablation`` (list of rows,
+    :mod:`backtests.ablation`), ``calendar_years`` (``{year: {strategy, benchmark,
+    active}}``), ``drawdowns`` (five worst), ``by_regime`` (per sample and regime),
+    ``cost_sensitivity`` (``[{multiple, sharpe, total_return, active_sharpe}]`` at 1x, 2x
+    and 5x the configured costs) and ``basket_members`` (each member and the dates it
+    counts).
+    """
+    a = getattr(result, "assessment", None)
+    bench_name = a.benchmark if a is not None else "fifty_fifty"
+    bench = result.benchmarks[bench_name].returns
+    rets = result.backtest.returns
+    spec = result.spec
+    out: dict[str, Any] = {
+        "now": now_block(
+            result.factor,
+            result.backtest.weights,
+            near=spec.near,
+            long=spec.long,
+            rule=spec.rule,
+            threshold=float(spec.threshold),
+            band=float(spec.band),
+        ),
+        "calendar_years": T.calendar_years(rets, bench),
+        "drawdowns": T.worst_drawdowns(rets, 5),
+    }
+    if a is not None:
+        out["by_regime"] = T.by_regime(rets, bench, result.factor.regime, a.samples)
+    extras = getattr(result, "extras", {}) or {}
+    abl = extras.get("ablation")
+    out["ablation"] = list(abl.rows) if abl is not None else []
+    costs = extras.get("costs") or {}
+    out["cost_sensitivity"] = [
+        {
+            "multiple": float(k),
+            "sharpe": float(stat_block(v.stats())["sharpe"] or float("nan")),
+            "total_return": float(stat_block(v.stats())["total_return"] or float("nan")),
+            "active_sharpe": float(sharpe_of(v.returns - bench.reindex(v.returns.index))),
+        }
+        for k, v in sorted(costs.items())
+    ]
+    prices = extras.get("prices")
+    if prices is not None:
+        out["basket_members"] = T.basket_members(prices, {"near": spec.near, "long": spec.long})
+    return clean(out)
 
 
 def validate_metrics(metrics: dict[str, Any]) -> None:

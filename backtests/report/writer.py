@@ -20,6 +20,7 @@ import pandas as pd
 import tomli_w
 
 from backtests.report import figures as F
+from backtests.report import words as W
 from backtests.report.html import render_html
 from backtests.report.metrics import build_metrics, validate_metrics
 
@@ -156,41 +157,72 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
 
 
 def summary_markdown(metrics: dict[str, Any]) -> str:
-    """Write a short Markdown summary of the report."""
+    """Write a short Markdown summary of the report (numbers rounded, names in words)."""
     lines = []
     if metrics["synthetic"]:
         lines.append("> **SYNTHETIC DATA** — simulated market, not real history.\n")
     s, inf, oos = metrics["strategy"], metrics["inference"], metrics["oos"]
+    bench = W.name(inf.get("benchmark"))
+    ci = inf.get("sharpe_ci95") or [None, None]
+    trials = inf.get("trials") or {}
+    now = metrics.get("now") or {}
     lines += [
         "# capital-scarcity report",
-        "",
-        f"- data: {metrics['data_source']}, {metrics['period']['start']} to "
-        f"{metrics['period']['end']}",
-        f"- strategy: {s['rule']} ({s['rebalance']}), Sharpe {s['sharpe']}, total return "
-        f"{s['total_return']}, max drawdown {s['max_drawdown']}",
-        f"- HAC alpha t {inf.get('hac_alpha_tstat')} (hurdle {inf.get('tstat_hurdle')}), Sharpe "
-        f"95% CI {inf.get('sharpe_ci95')}, deflated Sharpe {inf.get('deflated_sharpe')}, PBO "
-        f"{inf.get('pbo')}, placebo p {inf.get('placebo_pvalue')}, trials {inf.get('n_trials')}",
-        f"- held out from {oos['start']}: Sharpe {oos['sharpe']}, total return "
-        f"{oos['total_return']}",
-        "",
-        f"Against {metrics['inference'].get('benchmark')} (Sharpe difference, placebo p):",
-        "",
-    ]
-    for name, blk in (metrics.get("samples") or {}).items():
-        diff = blk["active"].get("sharpe_diff")
-        pl = blk.get("placebo_pvalue")
-        lines.append(
-            f"- {name.replace('_', '-')}: {blk['start'] or '-'} to {blk['end'] or '-'} "
-            f"({blk['n_days']} days), Sharpe difference "
-            f"{'n/a' if diff is None else format(diff, '+.2f')}, placebo p "
-            f"{'n/a' if pl is None else format(pl, '.3f')}"
-        )
-    lines += [
         "",
         f"**Verdict ({metrics['verdict']['label']}).** {metrics['verdict']['sentence']}",
         "",
     ]
+    if now:
+        held = ", ".join(
+            f"{t} {w * 100:.1f}%" for t, w in now.get("holdings", {}).items() if abs(w) > 1e-9
+        )
+        lines += [
+            f"**Today ({now['date']}):** factor {W.dec(now.get('factor'), sign=True)}, regime "
+            f"{'exhausted' if now.get('regime') else 'not exhausted'}, holding the "
+            f"{now.get('held_basket')} basket ({held or 'nothing'}).",
+            "",
+        ]
+    lines += [
+        f"- data: {W.source(metrics['data_source'])}, {metrics['period']['start']} to "
+        f"{metrics['period']['end']}",
+        f"- strategy: {s['rule']} ({s['rebalance']}), Sharpe {W.dec(s['sharpe'])}, total "
+        f"return {W.pct(s['total_return'])}, max drawdown {W.pct(s['max_drawdown'])}",
+        f"- against {bench}: HAC alpha t {W.dec(inf.get('hac_alpha_tstat'))} (hurdle "
+        f"{W.dec(inf.get('tstat_hurdle'))} for {W.dec(trials.get('effective'), 1)} effective of "
+        f"{trials.get('raw')} trials), active Sharpe 95% CI {W.dec(ci[0])} to {W.dec(ci[1])}, "
+        f"deflated Sharpe {W.dec(inf.get('deflated_sharpe'))}, PBO {W.dec(inf.get('pbo'))}, "
+        f"SPA p {W.pval(inf.get('spa_pvalue'))}, in-sample placebo p "
+        f"{W.pval(inf.get('placebo_pvalue'))}",
+        f"- held out from {oos['start']}: Sharpe {W.dec(oos['sharpe'])}, total return "
+        f"{W.pct(oos['total_return'])}",
+        "",
+        f"Against {bench}, sample by sample:",
+        "",
+        "| sample | dates | days | Sharpe | benchmark Sharpe | difference | placebo p |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, blk in (metrics.get("samples") or {}).items():
+        lines.append(
+            f"| {key.replace('_', '-')} | {blk['start'] or '-'} to {blk['end'] or '-'} | "
+            f"{blk['n_days']} | {W.dec(blk['strategy'].get('sharpe'))} | "
+            f"{W.dec(blk['benchmark'].get('sharpe'))} | "
+            f"{W.dec(blk['active'].get('sharpe_diff'), sign=True)} | "
+            f"{W.pval(blk.get('placebo_pvalue'))} |"
+        )
+    abl = metrics.get("ablation") or []
+    if abl:
+        lines += [
+            "",
+            "Ablation (active Sharpe in-sample / held-out, predictive p, placebo p):",
+            "",
+        ]
+        lines += [
+            f"- {r['name']}: {W.dec(r['in_sample_active_sharpe'], sign=True)} / "
+            f"{W.dec(r['held_out_active_sharpe'], sign=True)}, p "
+            f"{W.pval(r['predictive_pvalue'])}, placebo {W.pval(r['placebo_pvalue'])}"
+            for r in abl
+        ]
+    lines.append("")
     return "\n".join(lines)
 
 

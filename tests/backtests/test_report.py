@@ -61,7 +61,9 @@ def test_every_file_exists_and_metrics_validate(report):
     validate_metrics(metrics)
     assert metrics["synthetic"] is True
     assert metrics["data_source"] == "synthetic"
-    assert metrics["inference"]["n_trials"] == 12
+    # the golden grid's 12 variants plus the ablation variants beyond the default spec
+    assert metrics["inference"]["n_trials"] == 12 + len(metrics["ablation"]) - 1
+    assert metrics["inference"]["trials"]["raw"] == metrics["inference"]["n_trials"]
 
 
 def test_html_numbers_equal_metrics(report):

@@ -71,13 +71,14 @@ def test_connection_refused_is_not_retried():
 def test_throttling_is_retried_with_jitter(monkeypatch):
     sleeps = []
     monkeypatch.setattr("data.sources._http.time.sleep", sleeps.append)
+    monkeypatch.setattr("data.sources._http.random.random", lambda: 1.0)  # the largest jitter
     url = "https://example.test/x"
     responses.get(url, status=503)
     responses.get(url, status=502)
     responses.get(url, body="ok")
     assert http_get(url, what="X", retries=3, backoff_s=1.0).text == "ok"
     assert len(responses.calls) == 3
-    assert 1.0 <= sleeps[0] <= 1.5 and 2.0 <= sleeps[1] <= 3.0
+    assert sleeps == [1.5, 3.0]  # backoff 1, 2 s times a jitter factor in [1, 1.5]
 
 
 @responses.activate

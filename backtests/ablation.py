@@ -1,0 +1,207 @@
+"""Which part of the thesis carries the result: blocks alone, blocks left out, a naive rule.
+
+Variants, all traded by the configured rotation on the same dates against the same
+benchmark:
+
+- ``composite``: the configured factor;
+- ``capex only``, ``liquidity only``, ``funding only``: one block of
+  :data:`signals.composite.BLOCKS` with its configured weights, the others at zero;
+- ``without capex``, ``without liquidity``, ``without funding``: one block at zero;
+- ``naive rrp rule``: +1 (near basket) when the ON RRP balance known at the close is below
+  20% of its trailing two-year (504 business days) peak, -1 otherwise.
+
+Each row reports the in-sample and held-out active Sharpe ratio (rotation minus benchmark),
+the robust in-sample predictive p-value of the variant's factor for the spread, and the
+in-sample placebo p-value. These variants are trials: :data:`N_VARIANTS` of them (less the
+composite, which is the default spec) are added to the raw trial count.
+
+Timing
+------
+Every variant factor uses only data public at each close (the same components, with other
+weights; ON RRP through its own release lag), traded at the next bar.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from backtests.assess import factor_variant_sharpes, predictive_headline, variant_returns
+from backtests.inference import placebo_test_vectorized
+from backtests.inference.samples import Sample
+from backtests.stats import sharpe as sharpe_ratio
+from data.config import Config
+from data.errors import DataError
+from signals import build_factor
+from signals.composite import BLOCKS
+from signals.diagnostics import predictive_regression
+from signals.liquidity import exhausted_regime
+
+log = logging.getLogger(__name__)
+
+BLOCK_WORDS = {"capex": "capex", "liquidity": "liquidity", "funding": "funding"}
+NAIVE_FRACTION = 0.20
+NAIVE_WINDOW = 504
+N_VARIANTS = 8
+
+
+@dataclass(frozen=True)
+class AblationResult:
+    """The ablation table.
+
+    Attributes
+    ----------
+    rows : list of dict
+        ``{name, components, in_sample_active_sharpe, held_out_active_sharpe,
+        predictive_pvalue, placebo_pvalue}`` per variant.
+    n_trials : int
+        Variants beyond the default spec (added to the raw trial count).
+    """
+
+    rows: list[dict[str, Any]]
+    n_trials: int
+
+    def summary(self) -> str:
+        """One line per variant."""
+
+        def f(x: Any, spec: str) -> str:
+            return "n/a" if x is None else format(x, spec)
+
+        lines = ["ablation (active Sharpe in-sample / held-out; predictive p; placebo p):"]
+        for r in self.rows:
+            lines.append(
+                f"  {r['name']:<18} {f(r['in_sample_active_sharpe'], '+.2f')} / "
+                f"{f(r['held_out_active_sharpe'], '+.2f')}; p {f(r['predictive_pvalue'], '.3f')}"
+                f"; placebo {f(r['placebo_pvalue'], '.3f')}"
+            )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def block_weights(weights: dict[str, float], keep: set[str]) -> dict[str, float]:
+    """Weights with every component outside the blocks in ``keep`` set to zero."""
+    members = {c for b in keep for c in BLOCKS[b]}
+    return {c: (float(w) if c in members else 0.0) for c, w in weights.items()}
+
+
+def naive_rrp_factor(rrp_bn: pd.Series) -> pd.Series:
+    """+1 when ON RRP (known at the close) is below 20% of its two-year peak, else -1."""
+    flag = exhausted_regime(
+        rrp_bn, threshold_bn=0.0, peak_fraction=NAIVE_FRACTION, peak_window=NAIVE_WINDOW
+    )
+    out = pd.Series(np.where(flag, 1.0, -1.0), index=rrp_bn.index)
+    return out.where(rrp_bn.notna()).ffill().rename("naive_rrp")
+
+
+def variant_factors(market: Any, cfg: Config, composite: Any) -> dict[str, tuple[pd.Series, str]]:
+    """Name -> (factor on the market's business days, components used) for every variant."""
+    weights = {k: float(v) for k, v in cfg.factor.weights.items()}
+    out: dict[str, tuple[pd.Series, str]] = {"composite": (composite.factor, "all blocks")}
+    blocks = list(BLOCKS)
+    for b in blocks:
+        w = block_weights(weights, {b})
+        if not any(v > 0 for v in w.values()):
+            continue
+        fac = build_factor(market, cfg.replace(factor={"weights": w})).factor
+        out[f"{BLOCK_WORDS[b]} only"] = (fac, b)
+    for b in blocks:
+        w = block_weights(weights, set(blocks) - {b})
+        fac = build_factor(market, cfg.replace(factor={"weights": w})).factor
+        out[f"without {BLOCK_WORDS[b]}"] = (fac, " + ".join(x for x in blocks if x != b))
+    rrp = composite.components["rrp_level"] if "rrp_level" in composite.components else None
+    if rrp is not None:
+        out["naive rrp rule"] = (naive_rrp_factor(rrp), "ON RRP < 20% of its 2-year peak")
+    return out
+
+
+def run_ablation(
+    market: Any,
+    cfg: Config,
+    composite: Any,
+    prices: pd.DataFrame,
+    benchmark: pd.Series,
+    spread: pd.Series,
+    samples: dict[str, Sample],
+    cash: pd.Series | None,
+) -> AblationResult:
+    """Run every variant (see the module docstring) and return the table.
+
+    Parameters
+    ----------
+    market : MarketData
+        The loaded tables (the variants' factors are built from them).
+    cfg : Config
+        Configuration of the run.
+    composite : FactorResult
+        The configured factor.
+    prices : DataFrame
+        Backtest prices.
+    benchmark : Series
+        Daily returns of the declared benchmark on ``prices.index``.
+    spread : Series
+        Near-minus-long spread returns (predictive regressions).
+    samples : dict of str to Sample
+        The run's samples.
+    cash : Series or None
+        Cash rate known at each date.
+
+    Returns
+    -------
+    AblationResult
+    """
+    variants = variant_factors(market, cfg, composite)
+    names = list(variants)
+    frame = pd.DataFrame({n: variants[n][0].reindex(prices.index) for n in names})
+    rets = variant_returns(frame, prices, cfg, cash)
+    active = rets.sub(benchmark.reindex(rets.index), axis=0)
+    ins, held = samples["in_sample"], samples["held_out"]
+    inf = cfg.inference
+    h = int(inf.get("headline_horizon", 21))
+    rows = []
+    for i, name in enumerate(names):
+        col = active.iloc[:, i]
+        fac = frame[name]
+        pred = predictive_regression(
+            ins.take(spread), ins.take(fac), horizons=(h,), lags=int(inf.hac_lags) or None
+        )
+        try:
+            p_ins, p_fac, p_b = ins.take(prices), ins.take(fac), ins.take(benchmark)
+            c = None if cash is None else ins.take(cash)
+            placebo = placebo_test_vectorized(
+                lambda frames, p=p_ins, c=c, b=p_b: factor_variant_sharpes(
+                    frames, p, cfg, c, benchmark=b
+                ),
+                p_fac,
+                reps=int(inf.placebo_reps),
+                method=inf.placebo_method,
+                block=int(inf.get("placebo_block", 21)),
+                min_shift=int(inf.get("placebo_min_shift", 63)),
+                seed=int(inf.seed),
+            ).pvalue
+        except (DataError, ValueError) as exc:
+            log.info("ablation placebo for %s not computed: %s", name, exc)
+            placebo = None
+        rows.append(
+            {
+                "name": name,
+                "components": variants[name][1],
+                "in_sample_active_sharpe": _sr(ins.take(col)),
+                "held_out_active_sharpe": _sr(held.take(col)),
+                "predictive_pvalue": predictive_headline(pred, h)[0],
+                "placebo_pvalue": None if placebo is None else float(placebo),
+            }
+        )
+    return AblationResult(rows=rows, n_trials=max(0, len(names) - 1))
+
+
+def _sr(x: pd.Series) -> float | None:
+    x = x.dropna()
+    if len(x) < 2 or x.std() == 0:
+        return None
+    return float(sharpe_ratio(x))
