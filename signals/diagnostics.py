@@ -107,7 +107,7 @@ def predictive_regression(
         y = forward_sum(spread_returns, int(h))
         d = pd.concat([y.rename("y"), factor.rename("x")], axis=1, join="inner").dropna()
         n = len(d)
-        if n < 10:
+        if n < 10 or d["x"].nunique() < 2:  # a constant factor has no slope
             rows.append(
                 {
                     "horizon": h,
