@@ -168,14 +168,14 @@ def start_note(cfg: Config, factor: pd.Series, prices: pd.DataFrame) -> str:
     """Say why the backtest starts on its first date (``run.start`` or a later one)."""
     asked = pd.Timestamp(cfg.run.start)
     first = prices.index[0]
-    if first <= asked + pd.offsets.BDay(0):
-        return f"backtest starts at run.start = {asked.date()}"
     fac_first = factor.first_valid_index()
-    if fac_first is not None and pd.Timestamp(fac_first) >= first:
+    if fac_first is not None and pd.Timestamp(fac_first) >= first and first > asked:
         return (
             f"backtest starts on {first.date()}, not run.start = {asked.date()}: the factor "
             f"is first defined then (each component needs factor.min_periods of history)"
         )
+    if first - asked <= pd.Timedelta(days=7):
+        return f"backtest starts on {first.date()}, the first trading day from run.start"
     return f"backtest starts on {first.date()}, not run.start = {asked.date()}: no prices earlier"
 
 

@@ -311,6 +311,45 @@ def today_section(metrics: dict[str, Any]) -> str:
     return "".join(lines)
 
 
+def coverage_section(metrics: dict[str, Any]) -> str:
+    """Render which data the factor had: capex by company, component availability, start."""
+    cov = metrics.get("coverage")
+    if not cov:
+        return ""
+    cap = [
+        [
+            esc(r["ticker"]),
+            esc(r["first_quarter"] or "absent"),
+            esc(r["last_quarter"] or "—"),
+            esc(r["last_available"] or "—"),
+            esc(r["quarters"]),
+            esc(r["sources"]),
+        ]
+        for r in cov["capex"]
+    ]
+    comp_rows = cov.get("components") or []
+    cols = [k for k in (comp_rows[0] if comp_rows else {}) if k != "component"]
+    comp = [[esc(r["component"])] + [esc(_cell(r[k])) for k in cols] for r in comp_rows]
+    return (
+        f"<p>The factor is first defined on <b>{esc(cov.get('factor_first_date'))}</b>; "
+        f"{esc(cov.get('start_note', ''))}. Each component joins when it has its own history "
+        "and drops out when stale.</p>"
+        "<p>Hyperscaler capex (each quarter usable from its filing, or the configured lag):</p>"
+        + table(
+            ["company", "first quarter", "last quarter", "last usable", "quarters", "source"], cap
+        )
+        + "<details><summary>Component availability over time</summary>"
+        + table(["component", *cols], comp)
+        + "</details>"
+    )
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.0%}" if 0 <= v <= 1 else f"{v:.4g}"
+    return "—" if v is None else str(v)
+
+
 def ablation_table(metrics: dict[str, Any]) -> str:
     """Render the ablation: blocks alone, left out, and the naive ON RRP rule."""
     rows = []
@@ -551,6 +590,8 @@ def render_html(
         f"<p class='muted'>Verdict rule (stated before the numbers): "
         f"{esc(v.get('rule', {}).get('text', ''))}.</p>",
         checks_table(metrics),
+        "<h2>Data coverage</h2>",
+        coverage_section(metrics),
         "<h2>Against the benchmark, sample by sample</h2>",
         "<p>The rotation is always long a risky basket, so every test is on its active return "
         f"against <b>{esc(benchmark_label(metrics['inference'].get('benchmark')))}</b>. The "

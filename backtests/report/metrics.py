@@ -252,6 +252,12 @@ def pm_tables(result: Any) -> dict[str, Any]:
         }
         for k, v in sorted(costs.items())
     ]
+    out["coverage"] = {
+        "capex": T.capex_coverage(result.market.capex, list(result.cfg.universe.hyperscalers)),
+        "components": T.component_coverage(result.factor.availability),
+        "factor_first_date": clean(result.factor.factor.first_valid_index()),
+        "start_note": getattr(result, "start_note", ""),
+    }
     prices = extras.get("prices")
     if prices is not None:
         out["basket_members"] = T.basket_members(prices, {"near": spec.near, "long": spec.long})

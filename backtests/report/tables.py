@@ -182,3 +182,64 @@ def basket_members(prices: pd.DataFrame, baskets: dict[str, tuple[str, ...]]) ->
                 }
             )
     return rows
+
+
+def capex_coverage(capex: pd.DataFrame, hyperscalers: tuple[str, ...] | list[str]) -> list[dict]:
+    """Return which companies have capex, from and until when, and from which sources.
+
+    Parameters
+    ----------
+    capex : DataFrame
+        Capex quarters (point-in-time vintages: ``ticker, concept, period_end, available_at,
+        source``).
+    hyperscalers : sequence of str
+        The companies the factor asks for; those without capex are listed as absent.
+
+    Returns
+    -------
+    list of dict
+        ``{ticker, first_quarter, last_quarter, last_available, quarters, sources}`` (dates
+        None for an absent company).
+    """
+    rows = []
+    cap = capex[capex["concept"] == "capex"] if len(capex) else capex
+    for t in hyperscalers:
+        part = cap[cap["ticker"] == t] if len(cap) else cap
+        if part is None or part.empty:
+            rows.append(
+                {
+                    "ticker": t,
+                    "first_quarter": None,
+                    "last_quarter": None,
+                    "last_available": None,
+                    "quarters": 0,
+                    "sources": "absent",
+                }
+            )
+            continue
+        rows.append(
+            {
+                "ticker": t,
+                "first_quarter": part["period_end"].min().strftime("%Y-%m-%d"),
+                "last_quarter": part["period_end"].max().strftime("%Y-%m-%d"),
+                "last_available": part["available_at"].max().strftime("%Y-%m-%d"),
+                "quarters": int(part["period_end"].nunique()),
+                "sources": ", ".join(sorted({str(x) for x in part["source"]})),
+            }
+        )
+    return rows
+
+
+def component_coverage(availability: pd.DataFrame) -> list[dict]:
+    """Return the components' availability table as rows (first and last active, share)."""
+    out = []
+    for name, r in availability.iterrows():
+        row = {"component": str(name)}
+        for k, v in r.items():
+            if isinstance(v, pd.Timestamp):
+                v = v.strftime("%Y-%m-%d")
+            elif isinstance(v, float | np.floating):
+                v = None if not np.isfinite(v) else float(v)
+            row[str(k)] = v
+        out.append(row)
+    return out
