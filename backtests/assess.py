@@ -151,9 +151,12 @@ def predictive_headline(pred: Any, horizon: int) -> tuple[float | None, str]:
     """Return the headline predictive p-value at ``horizon`` and the name of its test."""
     if hasattr(pred, "headline_pvalue"):
         p = pred.headline_pvalue(horizon)
-        return (None if p is None or not np.isfinite(p) else float(p)), str(
-            getattr(pred, "headline_test", "")
+        test = getattr(
+            pred,
+            "headline_test",
+            "one-sided IVX Wald test (Kostakis, Magdalinos & Stamatogiannis 2015)",
         )
+        return (None if p is None or not np.isfinite(p) else float(p)), str(test)
     from scipy.stats import norm
 
     table = pred.table

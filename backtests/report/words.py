@@ -34,3 +34,29 @@ def name(benchmark: str | None) -> str:
 def source(label: str) -> str:
     """Say where the data came from, in words."""
     return SOURCE_WORDS.get(label, label)
+
+
+def bare_name(benchmark: str | None) -> str:
+    """Name a benchmark in words without the article ("50/50 mix", "always-near basket")."""
+    label = benchmark_label(benchmark)
+    return label[4:] if label.startswith("the ") else label
+
+
+def events_in_window(events: Any, index: Any) -> str:
+    """Count filings whose ``available_at`` falls inside ``index``, split by surprise sign.
+
+    Returns
+    -------
+    str
+        E.g. ``"42 filings (25 positive and 17 negative surprises)"``.
+    """
+    if events is None or len(events) == 0 or len(index) == 0:
+        return "0 filings"
+    at = events["available_at"]
+    inside = events[(at >= index[0]) & (at <= index[-1])]
+    n = len(inside)
+    if "surprise" not in inside:
+        return f"{n} filings"
+    sur = inside["surprise"]
+    pos, neg = int((sur > 0).sum()), int((sur < 0).sum())
+    return f"{n} filings ({pos} positive and {neg} negative surprises)"

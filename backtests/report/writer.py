@@ -8,6 +8,7 @@ Every file is written atomically (temporary file, then rename).
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -22,6 +23,7 @@ import tomli_w
 from backtests.report import figures as F
 from backtests.report import words as W
 from backtests.report.html import render_html
+from backtests.report.interactive import build_interactive
 from backtests.report.metrics import build_metrics, validate_metrics
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,12 @@ def _umask() -> int:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory.
+    """Write ``text`` (UTF-8) to ``path`` atomically (see :func:`atomic_write_bytes`)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory.
 
     The file gets the mode an ordinary ``open`` would give (``0666`` less the umask, so
     ``0644`` usually), not the ``0600`` of a temporary file. An ``OSError`` (full disk,
@@ -64,8 +71,8 @@ def atomic_write_text(path: Path, text: str) -> None:
             f"cannot write the report: {exc.strerror or exc}", source=str(path)
         ) from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except OSError as exc:
@@ -124,8 +131,9 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
     figs["events"] = (
         F.to_png_base64(F.events_figure(fac.events, car, synthetic=syn)),
         "Scatter of capex surprises and the mean spread return around filings",
-        f"Capex announcements ({len(fac.events)} filings): the surprise at each (left) and the "
-        "mean cumulative near-minus-long return around them with a 95% band (right).",
+        f"Capex announcements: {W.events_in_window(fac.events, window)} inside the report's "
+        "window: the surprise at each (left) and the mean cumulative near-minus-long return "
+        "around them with a 95% band (right).",
     )
     figs["equity"] = (
         F.to_png_base64(F.equity_figure(rets, synthetic=syn)),
@@ -156,8 +164,11 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
     return figs
 
 
-def summary_markdown(metrics: dict[str, Any]) -> str:
-    """Write a short Markdown summary of the report (numbers rounded, names in words)."""
+def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = None) -> str:
+    """Write a short Markdown summary of the report (numbers rounded, names in words).
+
+    ``figures`` (name -> alt text) adds links to the PNGs written under ``figures/``.
+    """
     lines = []
     if metrics["synthetic"]:
         lines.append("> **SYNTHETIC DATA** — simulated market, not real history.\n")
@@ -223,6 +234,9 @@ def summary_markdown(metrics: dict[str, Any]) -> str:
             for r in abl
         ]
     lines.append("")
+    if figures:
+        lines += [f"![{alt}](figures/{name}.png)" for name, alt in figures.items()]
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -245,7 +259,6 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
     metrics = build_metrics(result)
     validate_metrics(metrics)
     atomic_write_text(root / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
-    atomic_write_text(root / "summary.md", summary_markdown(metrics))
     atomic_write_text(root / "returns.csv", returns_frame(result).to_csv(float_format="%.10g"))
     weights = result.backtest.weights.copy()
     weights.index.name = "date"
@@ -258,12 +271,20 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
         atomic_write_text(root / "sweep.csv", result.sweep.table.to_csv(index=False))
     predictive = getattr(result.predictive, "table", None)
     availability = getattr(result.factor, "availability", None)
+    figs = make_figures(result)
+    fig_dir = root / "figures"
+    fig_dir.mkdir(exist_ok=True)
+    for name, (png, _alt, _caption) in figs.items():
+        atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
+    alts = {name: alt for name, (_png, alt, _caption) in figs.items()}
+    atomic_write_text(root / "summary.md", summary_markdown(metrics, alts))
     page = render_html(
         metrics,
-        make_figures(result),
+        figs,
         predictive=predictive,
         availability=availability,
         title=f"capital-scarcity report: {root.name}",
+        interactive=build_interactive(result, returns_frame(result)),
     )
     atomic_write_text(root / "index.html", page)
     log.info("report written to %s", root)

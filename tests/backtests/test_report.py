@@ -83,7 +83,13 @@ def test_banner_and_labels_when_synthetic(report):
     page = (out / "index.html").read_text()
     assert page.count('id="synthetic-banner"') == 1
     assert "SYNTHETIC" in (out / "summary.md").read_text()
-    assert "<script" not in page and "http://" not in page and "https://" not in page
+    # plotly.js is embedded once, inline; nothing else is a script from anywhere, and nothing
+    # outside plotly.js's own source names a URL
+    assert page.count('id="plotly-js"') == 1 and "<script src" not in page
+    start = page.index('<script type="text/javascript" id="plotly-js">')
+    rest = page[:start] + page[page.index("</script>", start) :]
+    assert "http://" not in rest and "https://" not in rest
+    assert rest.count("Plotly.newPlot(") >= 4
 
 
 def test_banner_absent_when_real(report):
