@@ -24,6 +24,7 @@ from backtests.report import figures as F
 from backtests.report import words as W
 from backtests.report.html import render_html
 from backtests.report.interactive import build_interactive
+from backtests.report.interactive_tables import build_table_figures
 from backtests.report.metrics import build_metrics, validate_metrics
 
 log = logging.getLogger(__name__)
@@ -284,7 +285,10 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
         predictive=predictive,
         availability=availability,
         title=f"capital-scarcity report: {root.name}",
-        interactive=build_interactive(result, returns_frame(result)),
+        interactive={
+            **build_interactive(result, returns_frame(result)),
+            **build_table_figures(result, returns_frame(result)),
+        },
     )
     atomic_write_text(root / "index.html", page)
     log.info("report written to %s", root)

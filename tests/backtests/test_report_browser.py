@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -31,6 +34,48 @@ def _chromium() -> str:
         if path:
             return path
     pytest.skip("headless Chromium not installed (make setup-browser installs Debian's chromium)")
+
+
+# hosts Chromium itself contacts (updates, accounts, clock) whatever the page is
+BROWSER_HOSTS = ("google.com", "googleapis.com", "gstatic.com", "gvt1.com")
+
+
+def _requests(exe: str, url: str, tmp: Path) -> set[str]:
+    """Every http(s) URL a page requested while loading, from Chromium's net log."""
+    netlog = tmp / "net.json"
+    subprocess.run(
+        [
+            exe,
+            *FLAGS,
+            f"--user-data-dir={tmp / 'netprofile'}",
+            f"--log-net-log={netlog}",
+            "--proxy-server=127.0.0.1:9",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    urls = set(re.findall(r'"url":"(https?://[^"]*)"', netlog.read_text(errors="replace")))
+    return {u for u in urls if not (urlsplit(u).hostname or "").endswith(BROWSER_HOSTS)}
+
+
+def test_net_log_sees_an_external_request(tmp_path):
+    """Control: the net-log check notices a page that fetches a script from a CDN."""
+    exe = _chromium()
+    page = tmp_path / "remote.html"
+    page.write_text(
+        '<html><body><script src="https://cdn.example.org/x.js"></script></body></html>'
+    )
+    assert _requests(exe, page.as_uri(), tmp_path) == {"https://cdn.example.org/x.js"}
+
+
+def test_report_requests_nothing_from_the_network(golden_report, tmp_path):
+    exe = _chromium()
+    out, _ = golden_report
+    assert _requests(exe, (out / "index.html").resolve().as_uri(), tmp_path) == set()
 
 
 def test_report_renders_in_chromium(golden_report, tmp_path):
@@ -84,3 +129,24 @@ def test_report_makes_no_network_request(golden_report):
     page = (out / "index.html").read_text()
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert page.count('id="plotly-js"') == 1
+
+
+def test_a_fetch_from_the_page_would_show_on_the_console(tmp_path):
+    """The console check above catches requests: a page with the report's policy that tries a
+    fetch (to a closed local port) logs the refusal instead of making the request."""
+    from backtests.report.html import CSP
+
+    exe = _chromium()
+    page = tmp_path / "fetch.html"
+    page.write_text(
+        f'<html><head><meta http-equiv="Content-Security-Policy" content="{CSP}"></head>'
+        '<body><img src="http://127.0.0.1:9/x.png"></body></html>'
+    )
+    proc = subprocess.run(
+        [exe, *FLAGS, f"--user-data-dir={tmp_path / 'p'}", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    console = [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln]
+    assert any("Content Security Policy" in ln for ln in console), proc.stderr[-2000:]
