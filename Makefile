@@ -42,7 +42,7 @@ sweep:  ## the config's parameter grid -> OUT/sweep.csv (default reports/sweep.c
 report:  ## the main job: fetch (if needed) -> signal -> backtest -> inference -> report
 	$(PY) -m backtests.cli report $(DATAARGS) --out $(call out,reports/default)
 
-history:  ## the long-history report (earlier capex booms, Ken French spreads) -> reports/history
+history:  ## the thesis on sixty years: Ken French spreads, FRED-MD/QD factor -> reports/history/
 	$(PY) -m backtests.cli report --source $(SOURCE) $(MIRRORARG) \
 	  --config $(if $(CONFIG),$(CONFIG),configs/long_history.toml) --out $(call out,reports/history)
 

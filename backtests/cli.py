@@ -372,6 +372,8 @@ def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
     from backtests.pipeline import run_pipeline
     from backtests.report import write_report
 
+    if cfg.targets.get("kind", "baskets") == "spreads":  # the long history (Ken French spreads)
+        return _report_history(args, cfg)
     stages = Stages("report", STAGES if not args.no_sweep else [s for s in STAGES if s != "sweep"])
     res = run_pipeline(
         cfg,
@@ -388,6 +390,19 @@ def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
     _out(
         f"report: {paths.html}  (data: {res.market.source}{', SYNTHETIC' if res.synthetic else ''})"
     )
+    return 0
+
+
+def _report_history(args: argparse.Namespace, cfg: Config) -> int:
+    """``scarcity report`` for ``targets.kind = "spreads"`` (``configs/long_history.toml``)."""
+    from backtests.history import run_history
+    from backtests.history_report import write_history_report
+
+    source = args.source if args.source in ("auto", "mirror", "live") else "auto"
+    res = run_history(cfg, source=source, mirror=args.mirror)
+    paths = write_history_report(res, args.out)
+    _out(res.summary())
+    _out(f"report: {paths.html}  (data: {res.market.source}; one vintage of revised history)")
     return 0
 
 

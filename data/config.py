@@ -148,6 +148,8 @@ class Config:
     ----------
     run, data, universe, macro, factor, backtest, costs, inference, sweep, synthetic : Section
         The tables of ``default.toml``.
+    targets : Section
+        What is traded: the near/long baskets (default) or Ken French spreads.
     verdict : Section
         The verdict rule (``[verdict]``).
     path : str
@@ -166,6 +168,7 @@ class Config:
     synthetic: Section
     verdict: Section
     path: str = "<default>"
+    targets: Section = field(default_factory=lambda: Section("targets"))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as nested plain dicts (for writing next to a report)."""
@@ -202,7 +205,13 @@ class Config:
 
 
 #: tables whose keys are names chosen by the user (series, tickers, components)
-FREE_FORM = ("macro.series", "universe.cik", "universe.cik_history", "factor.weights")
+FREE_FORM = (
+    "macro.series",
+    "universe.cik",
+    "universe.cik_history",
+    "factor.weights",
+    "factor.macro_components",
+)
 
 #: keys whose value is one of a few words: (section, key) -> choices
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {

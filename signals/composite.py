@@ -43,6 +43,7 @@ from data.errors import ConfigError
 from signals.capex import capex_demand
 from signals.funding import funding_price
 from signals.liquidity import idle_liquidity
+from signals.macro import macro_components
 from signals.result import FactorResult, availability_table
 from signals.transforms import fresh, zscore
 
@@ -146,6 +147,7 @@ def combine(
     *,
     method: Method = "zsum",
     min_periods: int = 252,
+    blocks: dict[str, tuple[str, ...]] | None = None,
     min_components: int = 1,
 ) -> pd.Series:
     """Combine signed z-scores into the factor (see the module docstring).
@@ -162,6 +164,8 @@ def combine(
         Combination rule.
     min_periods : int
         History needed by ``pca`` before its first estimate.
+    blocks : dict, optional
+        Block name -> component names for ``interaction`` (default :data:`BLOCKS`).
     min_components : int
         Active components needed for the factor to be defined on a date.
 
@@ -190,8 +194,9 @@ def combine(
             d = bw.sum(axis=1)
             return (z[names].fillna(0.0) * bw).sum(axis=1) / d.where(d > 0)
 
-        liq = block(BLOCKS["liquidity"])
-        out = block(BLOCKS["capex"]) * pd.Series(norm.cdf(liq.to_numpy()), index=liq.index)
+        groups = BLOCKS if blocks is None else blocks
+        liq = block(groups["liquidity"])
+        out = block(groups["capex"]) * pd.Series(norm.cdf(liq.to_numpy()), index=liq.index)
         out = out.where(liq.notna())
     else:
         raise ValueError(f"`method` must be zsum, pca or interaction, got {method!r}")
@@ -242,22 +247,24 @@ def build_factor_tables(
     )
     liq, liq_age, regime = idle_liquidity(macro, idx, cfg)
     fun, fun_age = funding_price(macro, idx, cfg)
-    raw = pd.concat([cap, liq, fun], axis=1)
-    ages = pd.concat([cap_age, liq_age, fun_age], axis=1)
-    limits = pd.Series(
-        {c: float(stale[FREQUENCY.get(c, "daily")]) for c in raw.columns}, dtype=float
-    )
+    mac, mac_age, recipes = macro_components(macro, idx, cfg)  # configured, none by default
+    raw = pd.concat([cap, liq, fun, mac], axis=1)
+    ages = pd.concat([cap_age, liq_age, fun_age, mac_age], axis=1)
+    freq = {**FREQUENCY, **{n: r.frequency for n, r in recipes.items()}}
+    signs = {**SIGNS, **{n: r.sign for n, r in recipes.items()}}
+    blocks = {b: (*BLOCKS[b], *(n for n, r in recipes.items() if r.block == b)) for b in BLOCKS}
+    limits = pd.Series({c: float(stale[freq.get(c, "daily")]) for c in raw.columns}, dtype=float)
     active = pd.DataFrame(
         {c: fresh(ages[c], limits[c]) & raw[c].notna() for c in raw.columns}, index=idx
     )
     shown = raw.where(active)
     weights = {k: float(v) for k, v in f.weights.items()}
-    names = [c for c in SIGNS if c in raw.columns and weights.get(c, 0.0) > 0]
+    names = [c for c in signs if c in raw.columns and weights.get(c, 0.0) > 0]
     z = zscore(shown[names], window=int(f.zscore_window), min_periods=int(f.min_periods))
     clip = float(f.get("zscore_clip", 0.0))
     if clip > 0:
         z = z.clip(-clip, clip)
-    zsigned = z.mul(pd.Series({c: SIGNS[c] for c in names}), axis=1)
+    zsigned = z.mul(pd.Series({c: signs[c] for c in names}, dtype=float), axis=1)
     zactive = active[names] & zsigned.notna()
     factor = combine(
         zsigned,
@@ -266,6 +273,7 @@ def build_factor_tables(
         method=method,
         min_periods=int(f.min_periods),
         min_components=int(f.get("min_components", 1)),
+        blocks=blocks,
     )
     return FactorResult(
         factor=factor,

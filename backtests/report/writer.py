@@ -25,6 +25,7 @@ from backtests.report import words as W
 from backtests.report.html import render_html
 from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
+from backtests.report.long_history import html_paragraph, markdown_line
 from backtests.report.metrics import build_metrics, validate_metrics
 
 log = logging.getLogger(__name__)
@@ -278,7 +279,7 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
     for name, (png, _alt, _caption) in figs.items():
         atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
     alts = {name: alt for name, (_png, alt, _caption) in figs.items()}
-    atomic_write_text(root / "summary.md", summary_markdown(metrics, alts))
+    atomic_write_text(root / "summary.md", summary_markdown(metrics, alts) + markdown_line(root))
     page = render_html(
         metrics,
         figs,
@@ -290,6 +291,9 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
             **build_table_figures(result, returns_frame(result)),
         },
     )
+    link = html_paragraph(root)  # the long-history headline, when reports/history exists
+    if link:
+        page = page.replace("</main>", link + "</main>", 1)
     atomic_write_text(root / "index.html", page)
     log.info("report written to %s", root)
     return ReportPaths(root, root / "index.html", root / "metrics.json", root / "summary.md")

@@ -6,6 +6,9 @@ Layout::
     <root>/fred/<SERIES>.csv           observation_date,<SERIES>
     <root>/edgar/CIK##########.json    SEC companyfacts
     <root>/capex/<NAME>.csv            ticker,year,quarter,payments_usd
+    <root>/french/<FILE>.csv           Ken French daily factor files, as distributed
+    <root>/fred-md/current.csv         one FRED-MD vintage
+    <root>/fred-qd/current.csv         one FRED-QD vintage
 
 Every file is resolved inside the root (a name that is a path, or a symlink pointing out,
 is refused). A requested ticker, series or CIK without a file, with an empty file or with a
@@ -29,10 +32,13 @@ from data.plausibility import Rules, check_capex_table, check_prices, check_seri
 from data.sources.capex_table import parse_capex_table
 from data.sources.edgar import pad_cik, parse_companyfacts
 from data.sources.fred import parse_fredgraph_csv
+from data.sources.fredmd import parse_fred_md, parse_fred_qd
+from data.sources.french import parse_french_csv
 from data.sources.yahoo import parse_price_csv
 from data.tables import empty_quarters, sha256_bytes
 
-KINDS = ("prices", "fred", "edgar", "capex")
+KINDS = ("prices", "fred", "edgar", "capex", "french", "fred-md", "fred-qd")
+LONG_HISTORY_PARSERS = {"fred-md": parse_fred_md, "fred-qd": parse_fred_qd}
 
 
 @dataclass
@@ -125,7 +131,15 @@ class Mirror:
             ``name`` is not a valid name of its kind (a path, ``..``), or the file would
             resolve outside the mirror root (a symlink pointing out).
         """
-        check = {"prices": "ticker", "fred": "series", "edgar": "cik", "capex": "table"}
+        check = {
+            "prices": "ticker",
+            "fred": "series",
+            "edgar": "cik",
+            "capex": "table",
+            "french": "table",
+            "fred-md": "table",
+            "fred-qd": "table",
+        }
         if kind not in check:
             raise ValueError(f"`kind` must be one of {KINDS}, got {kind!r}")
         if not valid_name(check[kind], name):
@@ -136,6 +150,8 @@ class Mirror:
             )
         if kind == "edgar":
             p = self.root / "edgar" / f"CIK{pad_cik(name)}.json"
+        elif kind in LONG_HISTORY_PARSERS:
+            p = self.root / kind / "current.csv"
         else:
             p = self.root / kind / f"{name}.csv"
         root = self.root.resolve()
@@ -269,6 +285,23 @@ class Mirror:
         for it in read.items:
             read.gaps.extend(it.table.attrs.get("gaps", []))
         return read
+
+    def french_files(self) -> list[str]:
+        """Stems of the Ken French files in ``french/``."""
+        return self._list("french", ".csv")
+
+    def read_french(self, files: Sequence[str], *, warn: bool = True) -> MirrorRead:
+        """Parse ``french/<FILE>.csv`` for each file stem (simple daily returns)."""
+        return self._read(
+            "french", files, lambda p, f: parse_french_csv(p, source=str(p)), warn=warn
+        )
+
+    def read_mccracken_ng(self, kind: str, *, warn: bool = True) -> MirrorRead:
+        """Parse ``fred-md/current.csv`` (``kind="fred-md"``) or ``fred-qd/current.csv``."""
+        if kind not in LONG_HISTORY_PARSERS:
+            raise ValueError(f"`kind` must be fred-md or fred-qd, got {kind!r}")
+        parse = LONG_HISTORY_PARSERS[kind]
+        return self._read(kind, ["current"], lambda p, _: parse(p, source=str(p)), warn=warn)
 
 
 def combined_table_quarters(read: MirrorRead) -> pd.DataFrame:

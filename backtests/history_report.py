@@ -1,0 +1,230 @@
+# ruff: noqa: E501  (HTML and Markdown templates)
+"""Write the long-history report: the main report's files for the spread study.
+
+``reports/history/`` gets ``index.html`` (self-contained, figures embedded), ``metrics.json``,
+``returns.csv`` (``strategy`` and one column per target spread, lowercase, holding exactly its
+daily return without costs), ``weights.csv`` (the headline position and cash),
+``factor.csv``, ``summary.md`` and ``config.json``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from backtests.history import HistoryResult
+from backtests.report.writer import ReportPaths, atomic_write_text
+
+SAMPLE_LABELS = {
+    "in_sample": "pre-2000 (in-sample)",
+    "held_out": "post-2000 (held-out)",
+    "full": "full",
+}
+
+
+def returns_frame(res: HistoryResult) -> pd.DataFrame:
+    """``strategy`` net of costs, then each target's own daily return (no costs)."""
+    out = pd.concat([res.strategy.returns.rename("strategy"), res.targets], axis=1)
+    out.index.name = "date"
+    return out
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def figures(res: HistoryResult) -> dict[str, str]:
+    """Factor with the episodes shaded; cumulative strategy and static spread (log scale)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    out = {}
+    fig, ax = plt.subplots(figsize=(11, 3.6))
+    f = res.fac.dropna()
+    ax.plot(f.index, f.to_numpy(), lw=0.6, color="#333")
+    for e in res.metrics.get("episodes", []):
+        ax.axvspan(pd.Timestamp(e["start"]), pd.Timestamp(e["end"]), color="#f4a261", alpha=0.35)
+    ax.axhline(0, color="#999", lw=0.5)
+    ax.set_title(
+        "Capital-scarcity factor (FRED-MD/QD, point-in-time lags); shaded: capex-boom episodes"
+    )
+    ax.set_ylabel("factor (weighted z-scores)")
+    out["factor"] = _png(fig)
+    fig, ax = plt.subplots(figsize=(11, 3.6))
+    for name, r in (
+        ("strategy", res.strategy.returns),
+        (f"static {res.headline}", res.targets[res.headline]),
+    ):
+        ax.plot(r.index, (1 + r.fillna(0)).cumprod().to_numpy(), lw=0.8, label=name)
+    ax.set_yscale("log")
+    ax.axvline(pd.Timestamp(res.cfg.run.oos_start), color="#999", ls="--", lw=0.8)
+    ax.set_title("Growth of 1 (log scale); dashed: pre-2000 / post-2000 split")
+    ax.legend()
+    out["equity"] = _png(fig)
+    return out
+
+
+def _n(x: Any, spec: str = "+.2f") -> str:
+    return "n/a" if x is None else format(x, spec)
+
+
+def _table(rows: list[list[str]], head: list[str]) -> str:
+    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
+    )
+    return f"<table><tr>{th}</tr>{body}</table>"
+
+
+def sample_rows(m: dict[str, Any]) -> list[list[str]]:
+    """Rows of the side-by-side sample table."""
+    s = m["samples"]
+    keys = [k for k in SAMPLE_LABELS if k in s]
+    rows = [["period"] + [f"{s[k]['start']} .. {s[k]['end']}" for k in keys]]
+    rows.append(["days"] + [str(s[k]["n_days"]) for k in keys])
+    for label, get in (
+        ("strategy Sharpe", lambda b: (b["strategy"] or {}).get("sharpe")),
+        ("static spread Sharpe", lambda b: (b["benchmark"] or {}).get("sharpe")),
+        ("active Sharpe (IR)", lambda b: b["active"].get("sharpe")),
+        ("Sharpe difference", lambda b: b["active"].get("sharpe_diff")),
+        ("HAC alpha t", lambda b: b["active"].get("hac_alpha_tstat")),
+        ("placebo p", lambda b: b.get("placebo_pvalue")),
+    ):
+        rows.append([label] + [_n(get(s[k])) for k in keys])
+    ci = [s[k]["active"].get("sharpe_diff_ci95") for k in keys]
+    rows.append(
+        ["Sharpe diff CI"] + [("n/a" if c is None else f"{c[0]:+.2f} .. {c[1]:+.2f}") for c in ci]
+    )
+    return rows
+
+
+def summary_markdown(m: dict[str, Any]) -> str:
+    """Return the report in a few lines of Markdown."""
+    lines = [
+        "# The thesis on sixty years (long history)",
+        "",
+        f"**Verdict: {m['verdict']['label']}.** {m['verdict']['sentence']}",
+        "",
+        f"> {m['caveat']}",
+        "",
+        f"Target: {m['target']} (rotation: +{m['target']} when scarcity is high, "
+        f"{m['off_position']} otherwise); period {m['period']['start']} .. {m['period']['end']}.",
+        "",
+        "| | " + " | ".join(SAMPLE_LABELS[k] for k in SAMPLE_LABELS if k in m["samples"]) + " |",
+        "|---|" + "---|" * len([k for k in SAMPLE_LABELS if k in m["samples"]]),
+    ]
+    lines += ["| " + " | ".join(r) + " |" for r in sample_rows(m)]
+    lines += ["", "## Episodes (rule: " + m.get("episode_rule", "") + ")", ""]
+    lines += ["| start | end | spread | strategy | factor mean |", "|---|---|---|---|---|"]
+    for e in m["episodes"]:
+        lines.append(
+            f"| {e['start']} | {e['end']} | {_n(e['spread_return'], '+.1%')} | "
+            f"{_n(e['strategy_return'], '+.1%')} | {_n(e['factor_mean'])} |"
+        )
+    lines.append("")
+    lines.append(
+        "An episode spans the late 1990s."
+        if m["late_1990s_episode"]
+        else "No episode spans the late 1990s."
+    )
+    lines += ["", "## Does capex demand add anything beyond funding price?", ""]
+    lines += [
+        "| factor | pre-2000 active Sharpe | pre-2000 predictive t | post-2000 active Sharpe | post-2000 predictive t |",
+        "|---|---|---|---|---|",
+    ]
+    for a in m["ablation"]:
+        i, h = a["in_sample"], a["held_out"]
+        lines.append(
+            f"| {a['name']} | {_n(i['active_sharpe'])} | {_n(i['predictive_tstat'])} | "
+            f"{_n(h['active_sharpe'])} | {_n(h['predictive_tstat'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_history_report(res: HistoryResult, out_dir: str | Path) -> ReportPaths:
+    """Write the long-history report directory and return its paths."""
+    out = Path(out_dir)
+    m = dict(res.metrics)
+    t = res.cfg.targets
+    m["episode_rule"] = (
+        f"quarters where the year-on-year growth of {t.episode_series} is above the "
+        f"{float(t.episode_percentile):.0%} percentile of its previous "
+        f"{int(t.episode_window_quarters)} quarters, for at least {int(t.episode_min_quarters)} "
+        "quarters in a row (ex post, revised data: a description, not a signal)"
+    )
+    atomic_write_text(out / "metrics.json", json.dumps(m, indent=2, sort_keys=False) + "\n")
+    atomic_write_text(out / "returns.csv", returns_frame(res).to_csv(float_format="%.12g"))
+    w = res.strategy.weights.copy()
+    w.index.name = "date"
+    atomic_write_text(out / "weights.csv", w.to_csv(float_format="%.10g"))
+    frames = res.factor.to_frames()
+    fac = frames["factor"]
+    atomic_write_text(out / "factor.csv", fac.to_csv(index=False, float_format="%.10g"))
+    atomic_write_text(out / "summary.md", summary_markdown(m))
+    atomic_write_text(
+        out / "config.json", json.dumps(res.cfg.to_dict(), indent=2, default=str) + "\n"
+    )
+    figs = figures(res)
+    ep_rows = [
+        [
+            e["start"],
+            e["end"],
+            str(e["quarters"]),
+            _n(e["spread_return"], "+.1%"),
+            _n(e["strategy_return"], "+.1%"),
+            _n(e["factor_mean"]),
+        ]
+        for e in m["episodes"]
+    ]
+    ab_rows = [
+        [
+            a["name"],
+            _n(a["in_sample"]["active_sharpe"]),
+            _n(a["in_sample"]["predictive_tstat"]),
+            _n(a["held_out"]["active_sharpe"]),
+            _n(a["held_out"]["predictive_tstat"]),
+        ]
+        for a in m["ablation"]
+    ]
+    inf = m["inference"]
+    body = f"""<h1>The thesis on sixty years: long history</h1>
+<p class="caveat"><b>Caveat.</b> {html.escape(m["caveat"])}</p>
+<p><b>Verdict: {html.escape(m["verdict"]["label"])}.</b> {html.escape(m["verdict"]["sentence"])}</p>
+<p>Target {html.escape(m["target"])}: +spread when scarcity is high, {html.escape(m["off_position"])}
+otherwise; benchmark: holding the spread. Trials: {inf["trials"]["raw"]} raw, {inf["trials"]["distinct"]}
+distinct, {inf["trials"]["effective"]:.1f} effective; SPA p {_n(inf["spa_pvalue"], ".3f")};
+deflated Sharpe {_n(inf["deflated_sharpe"], ".2f")}; PBO {_n(inf["pbo"], ".2f")}.</p>
+<h2>Pre-2000 and post-2000 side by side</h2>
+{_table(sample_rows(m), ["", *[SAMPLE_LABELS[k] for k in SAMPLE_LABELS if k in m["samples"]]])}
+<figure><img alt="factor with episodes" src="data:image/png;base64,{figs["factor"]}"></figure>
+<h2>Episodes</h2><p>Rule: {html.escape(m["episode_rule"])}.
+{"One episode spans the late 1990s." if m["late_1990s_episode"] else "No episode spans the late 1990s."}</p>
+{_table(ep_rows, ["start", "end", "quarters", "spread return", "strategy return", "factor mean"])}
+<figure><img alt="growth of one" src="data:image/png;base64,{figs["equity"]}"></figure>
+<h2>Does capex demand add anything beyond funding price?</h2>
+{_table(ab_rows, ["factor", "pre-2000 active Sharpe", "pre-2000 predictive t", "post-2000 active Sharpe", "post-2000 predictive t"])}
+<p>Predictive test: {html.escape(str(m["factor"].get("predictive_test") or ""))}.</p>
+"""
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>capital-scarcity: long history</title>"
+        "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}.caveat{background:#fff3cd;padding:6px}"
+        "img{max-width:100%}</style></head><body>" + body + "</body></html>\n"
+    )
+    atomic_write_text(out / "index.html", page)
+    return ReportPaths(
+        root=out, html=out / "index.html", metrics=out / "metrics.json", summary=out / "summary.md"
+    )
