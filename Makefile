@@ -1,15 +1,21 @@
 # capital-scarcity: every target runs from the project's own files, offline except for the package registry.
+# Variables, honored by every target that reads data or writes results (see README, "Make targets"):
+#   SOURCE=auto|live|mirror|synthetic|cache   MIRROR=DIR   CONFIG=FILE   OUT=DIR (where the target writes)
 PY      ?= .venv/bin/python
 SOURCE  ?= auto
-MIRROR  ?= $(wildcard ../shared/market-data)
+MIRROR_DEFAULT := ../shared/market-data
+MIRROR  ?= $(if $(wildcard $(MIRROR_DEFAULT)/prices),$(MIRROR_DEFAULT),)
 CONFIG  ?=
-OUT     ?= reports/default
+OUT     ?=
 CFGARG  := $(if $(CONFIG),--config $(CONFIG),)
-MIRARG  := $(if $(MIRROR),--mirror $(MIRROR),)
+MIRRORARG := $(if $(MIRROR),--mirror $(MIRROR),)
+DATAARGS := --source $(SOURCE) $(MIRRORARG) $(CFGARG)
+# $(call out,DEFAULT): OUT when given, else the target's default directory
+out = $(if $(OUT),$(OUT),$(1))
 export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
 export MPLBACKEND := Agg
 
-.PHONY: history setup setup-browser data signal backtest sweep report demo notebooks test test-slow lint bench power clean
+.PHONY: setup setup-browser data signal backtest sweep report history demo notebooks test test-slow lint bench power clean
 
 setup:  ## create .venv and install the project with its dev extra (pinned by constraints.txt)
 	python3 -m venv .venv
@@ -22,25 +28,26 @@ setup-browser:  ## best effort: Debian's chromium for the report screenshot test
 	  || echo "chromium could not be installed; the screenshot test will be skipped"
 
 data:  ## fill the cache (mirror when present, else live; see --source)
-	$(PY) -m backtests.cli fetch --source $(SOURCE) $(MIRARG) $(CFGARG)
+	$(PY) -m backtests.cli fetch $(DATAARGS)
 
-signal:
-	$(PY) -m backtests.cli signal --source $(SOURCE) $(MIRARG) $(CFGARG) --out $(OUT)/signal
+signal:  ## factor.csv, components.csv, events.csv -> OUT (default reports/signal)
+	$(PY) -m backtests.cli signal $(DATAARGS) --out $(call out,reports/signal)
 
-backtest:
-	$(PY) -m backtests.cli backtest --source $(SOURCE) $(MIRARG) $(CFGARG)
+backtest:  ## the default rotation's summary (prints only)
+	$(PY) -m backtests.cli backtest $(DATAARGS)
 
-sweep:
-	$(PY) -m backtests.cli sweep --source $(SOURCE) $(MIRARG) $(CFGARG)
+sweep:  ## the config's parameter grid -> OUT/sweep.csv (default reports/sweep.csv)
+	$(PY) -m backtests.cli sweep $(DATAARGS) --out $(if $(OUT),$(OUT)/sweep.csv,reports/sweep.csv)
 
 report:  ## the main job: fetch (if needed) -> signal -> backtest -> inference -> report
-	$(PY) -m backtests.cli report --source $(SOURCE) $(MIRARG) $(CFGARG) --out $(OUT)
+	$(PY) -m backtests.cli report $(DATAARGS) --out $(call out,reports/default)
 
 history:  ## the thesis on sixty years: Ken French spreads, FRED-MD/QD factor -> reports/history/
-	$(PY) -m backtests.cli report --source $(SOURCE) $(MIRARG) --config configs/long_history.toml --out reports/history
+	$(PY) -m backtests.cli report --source $(SOURCE) $(MIRRORARG) \
+	  --config $(if $(CONFIG),$(CONFIG),configs/long_history.toml) --out $(call out,reports/history)
 
 demo:  ## the whole pipeline on the synthetic market (labeled synthetic everywhere)
-	$(PY) -m backtests.cli report --source synthetic $(CFGARG) --out reports/demo
+	$(PY) -m backtests.cli report --source synthetic $(CFGARG) --out $(call out,reports/demo)
 
 notebooks:  ## execute the research notebooks
 	$(PY) -m pytest -m slow tests/test_notebooks.py
@@ -56,11 +63,11 @@ lint:
 	$(PY) -m ruff format --check .
 
 power:  ## size and power of the headline test on the synthetic market
-	$(PY) -m backtests.cli power --out reports/power
+	$(PY) -m backtests.cli power $(CFGARG) --out $(call out,reports/power)
 
 bench:  ## benchmarks -> benchmarks/results.json
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[bench]"
-	$(PY) benchmarks/run.py --out benchmarks/results.json
+	$(PY) benchmarks/run.py $(MIRRORARG) --out $(if $(OUT),$(OUT)/results.json,benchmarks/results.json)
 
 clean:
 	rm -rf reports .numba_cache .pytest_cache

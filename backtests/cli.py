@@ -3,6 +3,11 @@
 Each subcommand is a thin shell over the Python API (``data.loaders``, ``signals``,
 ``backtests.pipeline``, ``backtests.report``); it adds argument parsing, progress bars and a
 short terminal summary. Failures end with a one-line message and a non-zero exit code.
+
+Progress (:mod:`data.progress`): on a terminal, bars for fetch, sweep, bootstrap and placebo
+draws, power and the report's stages; off a terminal, one ``scarcity: ...`` line per stage with
+its duration on stderr (with ``-v`` also one per bootstrap and placebo run). ``-v`` adds INFO
+logging, third-party libraries' included.
 """
 
 from __future__ import annotations
@@ -14,10 +19,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tqdm import tqdm
-
 from data.config import Config, load_config
 from data.errors import ScarcityError
+from data.progress import Stages, showing_progress
 
 log = logging.getLogger("scarcity")
 
@@ -30,74 +34,191 @@ def _out(msg: str = "") -> None:
     sys.stdout.flush()
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Show each flag's default after its help, except where the help says what None means."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False:
+            return action.help
+        return super()._get_help_string(action)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--source",
         choices=("auto", "live", "mirror", "synthetic", "cache"),
         default=os.environ.get("SCARCITY_SOURCE", "auto"),
-        help="where data comes from (auto: cache, else mirror, else live, else synthetic)",
+        help="where data comes from (auto: cache, else mirror, else live, else synthetic; "
+        "env SCARCITY_SOURCE)",
     )
     p.add_argument(
         "--mirror",
         default=os.environ.get("SCARCITY_MIRROR"),
-        help="offline mirror directory (prices/, fred/, edgar/, capex/)",
+        metavar="DIR",
+        help="offline mirror directory (prices/, fred/, edgar/, capex/; env SCARCITY_MIRROR; "
+        "default: none, or ../shared/market-data through make)",
     )
-    p.add_argument("--config", default=None, help="TOML file overriding data/default.toml")
-    p.add_argument("--seed", type=int, default=None, help="synthetic market seed")
-    p.add_argument("--effect-size", type=float, default=None, help="synthetic planted effect")
-    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    p.add_argument(
+        "--config",
+        default=None,
+        metavar="FILE",
+        help="TOML file overriding data/default.toml key by key (default: the defaults)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="synthetic market seed (default: synthetic.seed of the config)",
+    )
+    p.add_argument(
+        "--effect-size",
+        type=float,
+        default=None,
+        help="planted effect of the synthetic market, daily spread return per unit of "
+        "scarcity; 0 = null world (default: synthetic.effect_size of the config)",
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log details at INFO, third-party libraries (Dask, numba) included "
+        "(default: off; stage lines only)",
+    )
+
+
+def _subparser(sub: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=text, description=text, formatter_class=HelpFormatter)
+    _common(p)
+    return p
+
+
+def _float_list(text: str) -> list[float]:
+    try:
+        values = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas: {text!r}") from exc
+    if not values:
+        raise argparse.ArgumentTypeError("expected at least one number")
+    return values
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of ``scarcity``."""
+    from backtests.power_study import DEFAULT_EFFECTS, DEFAULT_SEEDS
+
     parser = argparse.ArgumentParser(
         prog="scarcity",
         description="Test whether a capital-scarcity factor predicts the rotation from "
         "long-duration speculative assets to near-term cash-flow names.",
+        formatter_class=HelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("fetch", help="fill the cache from the mirror, live sources or synthetic")
-    _common(p)
-    p = sub.add_parser("signal", help="write factor.csv, components.csv and events.csv")
-    _common(p)
-    p.add_argument("--out", default="reports/signal", help="output directory")
-    p = sub.add_parser("backtest", help="run the default rotation and print its summary")
-    _common(p)
-    p.add_argument("--engine", choices=("vectorbt", "reference"), default="vectorbt")
-    p = sub.add_parser("sweep", help="run a parameter grid (TOML) and write its trial table")
-    _common(p)
-    p.add_argument("--grid", default=None, help="TOML grid file (default: [sweep] of the config)")
-    p.add_argument("--out", default="reports/sweep.csv", help="trial table CSV")
-    p.add_argument("--chunk-size", type=int, default=None)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _subparser(sub, "fetch", "fill the cache from the mirror, live sources or synthetic")
+    p = _subparser(sub, "signal", "write factor.csv, components.csv and events.csv")
+    p.add_argument("--out", default="reports/signal", metavar="DIR", help="output directory")
+    p = _subparser(sub, "backtest", "run the default rotation and print its summary")
     p.add_argument(
-        "--scheduler", default=None, help="Dask scheduler address, or 'local' for a LocalCluster"
+        "--engine",
+        choices=("vectorbt", "reference"),
+        default="vectorbt",
+        help="simulation engine: vectorbt portfolios, or the independent numpy/pandas "
+        "reference (the two agree to 1e-10)",
+    )
+    p = _subparser(sub, "sweep", "run a parameter grid (TOML) and write its trial table")
+    p.add_argument(
+        "--grid",
+        default=None,
+        metavar="FILE",
+        help="TOML grid file with a [sweep] table (default: [sweep] of the config)",
+    )
+    p.add_argument("--out", default="reports/sweep.csv", metavar="CSV", help="trial table CSV")
+    p.add_argument(
+        "--chunk-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="trials simulated together; memory ~ N x days x tickers x 8 bytes "
+        "(default: sweep.chunk_size of the config)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run chunks on Dask: a scheduler address, or 'local' for a LocalCluster "
+        "(default: in this process, no Dask)",
     )
     p.add_argument(
         "--returns-out",
         default=None,
-        help="write the trials x dates returns to this .npy file by chunk (flat memory)",
+        metavar="NPY",
+        help="write the trials x dates returns to this .npy file chunk by chunk, so memory "
+        "stays flat (default: returns kept in memory only)",
     )
-    p = sub.add_parser("report", help="the main job: data -> signal -> backtest -> report")
-    _common(p)
-    p.add_argument("--out", default="reports/default", help="report directory")
-    p.add_argument("--no-sweep", action="store_true", help="skip the sweep (no DSR/PBO)")
-    p = sub.add_parser("power", help="size and power of the headline test (synthetic market)")
-    _common(p)
-    p.add_argument("--out", default="reports/power")
-    p.add_argument("--seeds", type=int, default=40)
-    p.add_argument("--effects", default="0,0.0004,0.0008,0.0016")
+    p = _subparser(sub, "report", "the main job: data -> signal -> backtest -> report")
+    p.add_argument("--out", default="reports/default", metavar="DIR", help="report directory")
+    p.add_argument(
+        "--no-sweep",
+        action="store_true",
+        help="skip the parameter sweep: faster, but no deflated Sharpe, PBO or walk-forward "
+        "(default: the sweep runs)",
+    )
+    p = _subparser(sub, "power", "size and power of the headline test (synthetic market)")
+    p.add_argument(
+        "--out",
+        default="reports/power",
+        metavar="DIR",
+        help="directory for power.csv, power.png and SYNTHETIC.txt",
+    )
+    p.add_argument(
+        "--seeds",
+        type=int,
+        default=DEFAULT_SEEDS,
+        metavar="N",
+        help="simulated markets per effect size (seeds 1000, 1001, ...)",
+    )
+    p.add_argument(
+        "--effects",
+        type=_float_list,
+        default=",".join(f"{e:g}" for e in DEFAULT_EFFECTS),
+        metavar="LIST",
+        help="comma-separated planted effect sizes (0 = null world: the size of the test)",
+    )
     _cache_parser(sub)
     return parser
 
 
 def _cache_parser(sub) -> None:
     """``scarcity cache verify [--repair]``: check the cache, clean up after a crash."""
-    p = sub.add_parser("cache", help="check (and repair) the data cache")
-    p.add_argument("action", choices=("verify",), help="verify: hashes, manifest, stray files")
-    p.add_argument("--repair", action="store_true", help="remove stray files, fix the manifest")
-    p.add_argument("--cache", default=None, help="cache directory (default: SCARCITY_CACHE)")
-    p.add_argument("--config", default=None, help="TOML file overriding data/default.toml")
-    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    text = "check (and repair) the data cache"
+    p = sub.add_parser("cache", help=text, description=text, formatter_class=HelpFormatter)
+    p.add_argument(
+        "action",
+        choices=("verify",),
+        help="verify: content hashes, manifest and stray files (the only action)",
+    )
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="remove stray files and fix the manifest (default: only report)",
+    )
+    p.add_argument(
+        "--cache",
+        default=None,
+        metavar="DIR",
+        help="cache directory (default: SCARCITY_CACHE, else data.cache_dir of the config)",
+    )
+    p.add_argument(
+        "--config",
+        default=None,
+        metavar="FILE",
+        help="TOML file overriding data/default.toml key by key (default: the defaults)",
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log details at INFO, third-party libraries included (default: off)",
+    )
     p.set_defaults(seed=None, effect_size=None, mirror=None, source="cache")
 
 
@@ -115,6 +236,41 @@ def cmd_cache(args: argparse.Namespace, cfg: Config) -> int:
         _out(sub.summary())
         return 0 if rep.ok and sub.ok else 1
     return 0 if rep.ok else 1
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse ``argv``; an unknown flag is reported with its subcommand's usage."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        sub.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def setup_logging(verbose: bool) -> None:
+    """Stage lines on stderr always; other INFO (third-party included) only when verbose."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    chatter = logging.INFO if verbose else logging.WARNING
+    for name in ("distributed", "numba", "bokeh", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(chatter)
+    if not verbose:
+        # Dask reads its logging levels when first imported (also in worker processes)
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    logging.getLogger("scarcity.progress.detail").setLevel(chatter)
+    progress = logging.getLogger("scarcity.progress")
+    for h in list(progress.handlers):
+        if getattr(h, "scarcity_cli", False):
+            progress.removeHandler(h)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.scarcity_cli = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("scarcity: %(message)s"))
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -167,12 +323,12 @@ def cmd_signal(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_backtest(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity backtest``: run the default rotation and print its summary."""
-    from backtests.pipeline import run_pipeline
+    from backtests.pipeline import run_rotation
 
     market = _market(args, cfg)
-    res = run_pipeline(cfg, market=market, with_sweep=False)
-    _out(res.backtest.summary())
-    _out(f"data: {market.source}")
+    result = run_rotation(cfg, market, engine=args.engine)
+    _out(result.summary())
+    _out(f"engine: {args.engine}  data: {market.source}")
     return 0
 
 
@@ -202,34 +358,34 @@ def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
         _out(pbo_res.summary())
         _out(wf.summary())
         _out(f"t-statistic hurdle for {n} trials: {tstat_hurdle(n):.2f}")
-    _out(f"{sweep.n_trials} trials written to {out} (data: {market.source})")
+    chunks = sweep.info.get("chunks")
+    where = "Dask" if args.scheduler else "this process"
+    _out(
+        f"{sweep.n_trials} trials in {chunks} chunk(s) ({where}) written to {out} "
+        f"(data: {market.source})"
+    )
     return 0
 
 
 def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
-    """``scarcity report``: the main job, with a progress bar over its stages."""
+    """``scarcity report``: the main job, with progress over its stages."""
     from backtests.pipeline import run_pipeline
     from backtests.report import write_report
 
     if cfg.targets.get("kind", "baskets") == "spreads":  # the long history (Ken French spreads)
         return _report_history(args, cfg)
-    bar = tqdm(total=len(STAGES), desc="report", unit="stage", disable=None)
-
-    def stage(name: str) -> None:
-        bar.set_postfix_str(name)
-        bar.update(0 if name == "data" else 1)
-
+    stages = Stages("report", STAGES if not args.no_sweep else [s for s in STAGES if s != "sweep"])
     res = run_pipeline(
         cfg,
         source=args.source,
         mirror=args.mirror,
         with_sweep=not args.no_sweep,
-        stage=stage,
+        stage=stages,
+        progress=True,
     )
-    stage("report")
+    stages("report")
     paths = write_report(res, args.out)
-    bar.update(bar.total - bar.n)
-    bar.close()
+    stages.finish()
     _out(res.summary())
     _out(
         f"report: {paths.html}  (data: {res.market.source}{', SYNTHETIC' if res.synthetic else ''})"
@@ -255,8 +411,9 @@ def cmd_power(args: argparse.Namespace, cfg: Config) -> int:
     from backtests.power_study import run_power_study
 
     _out(SYNTHETIC_LINE)
-    effects = [float(x) for x in args.effects.split(",") if x.strip()]
-    res = run_power_study(cfg, effects=effects, n_seeds=args.seeds, out_dir=args.out, progress=True)
+    res = run_power_study(
+        cfg, effects=list(args.effects), n_seeds=args.seeds, out_dir=args.out, progress=True
+    )
     _out(res.summary())
     _out(f"power table written to {args.out}")
     return 0
@@ -275,11 +432,8 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``scarcity`` console script."""
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    args = parse_args(argv)
+    setup_logging(args.verbose)
     if getattr(args, "mirror", None) and not Path(args.mirror).is_dir():
         sys.stderr.write(
             f"scarcity {args.command}: error: mirror directory not found: {args.mirror} "
@@ -288,7 +442,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         cfg = _config(args)
-        return COMMANDS[args.command](args, cfg)
+        with showing_progress():
+            return COMMANDS[args.command](args, cfg)
     except ScarcityError as exc:
         sys.stderr.write(f"scarcity {args.command}: error: {exc}\n")
         return 2

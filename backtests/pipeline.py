@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -287,6 +287,7 @@ def run_pipeline(
     with_sweep: bool = True,
     with_ablation: bool = True,
     stage: Stage = _noop,
+    progress: bool = False,
 ) -> PipelineResult:
     """Run the whole study once.
 
@@ -306,6 +307,10 @@ def run_pipeline(
         Run the ablation variants (:mod:`backtests.ablation`; counted as trials).
     stage : callable, optional
         Called with the name of each stage as it starts (the CLI drives a progress bar).
+    progress : bool
+        Progress over the sweep's chunks: a bar on a terminal, one log line elsewhere
+        (:mod:`data.progress`; bootstrap and placebo draws follow
+        :func:`data.progress.showing_progress`).
 
     Returns
     -------
@@ -337,7 +342,9 @@ def run_pipeline(
     sweep: SweepResult | None = None
     if with_sweep:
         stage("sweep")
-        sweep = run_sweep_for(cfg, market, prices=is_prices, cash_rate=cash, factor=factor.factor)
+        sweep = run_sweep_for(
+            cfg, market, prices=is_prices, cash_rate=cash, factor=factor.factor, progress=progress
+        )
 
     ablation = None
     if with_ablation:
@@ -380,6 +387,37 @@ def run_pipeline(
         assessment=assessment,
         start_note=start_note(cfg, factor.factor, prices),
         extras={"ablation": ablation, "costs": costs, "prices": prices},
+    )
+
+
+def run_rotation(
+    cfg: Config, market: MarketData, *, engine: Literal["vectorbt", "reference"] = "vectorbt"
+) -> BacktestResult:
+    """Run the configured rotation alone (no benchmarks, no inference) with a chosen engine.
+
+    The same factor, window, spec and cash rate as :func:`run_pipeline`; used by
+    ``scarcity backtest``.
+
+    Parameters
+    ----------
+    cfg : Config
+        Configuration.
+    market : MarketData
+        Loaded tables.
+    engine : {"vectorbt", "reference"}, keyword-only
+        Simulation engine (the two agree to 1e-10 on daily returns).
+
+    Returns
+    -------
+    BacktestResult
+    """
+    factor = build_factor(market, cfg)
+    prices = backtest_window(market.prices, cfg, factor.factor)
+    fac = factor.factor.reindex(prices.index)
+    spec = RotationSpec.from_config(cfg)
+    cash = cash_rate_series(market, cfg, prices.index)
+    return run_backtest(
+        prices, target_weights(fac, prices, spec), spec, engine=engine, cash_rate=cash
     )
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 from scipy import stats as sps
-from tqdm import tqdm
 
 from backtests.benchmarks import run_benchmarks
 from backtests.inference import PowerResult, power_study
@@ -26,10 +25,15 @@ from backtests.report.figures import SYNTHETIC_MARK
 from backtests.spec import RotationSpec
 from data.config import Config
 from data.loaders import load_market
+from data.progress import Progress
 from signals import build_factor
 from signals.diagnostics import predictive_regression
 
 log = logging.getLogger(__name__)
+
+#: Defaults of ``scarcity power`` (docs/POWER.md states them; a test checks they agree).
+DEFAULT_SEEDS = 40
+DEFAULT_EFFECTS = (0.0, 0.0004, 0.0008, 0.0016)
 
 
 def headline_pvalue(cfg: Config, seed: int, effect_size: float) -> float:
@@ -66,7 +70,7 @@ def run_power_study(
     cfg: Config,
     *,
     effects: list[float],
-    n_seeds: int = 40,
+    n_seeds: int = DEFAULT_SEEDS,
     alpha: float = 0.05,
     out_dir: str | Path | None = None,
     progress: bool = False,
@@ -86,14 +90,15 @@ def run_power_study(
     out_dir : str or Path, optional
         Where to write ``power.csv`` and ``power.png``.
     progress : bool
-        Show a progress bar.
+        Show progress over the simulated markets (a bar on a terminal, one log line with
+        the duration elsewhere; :mod:`data.progress`).
 
     Returns
     -------
     PowerResult
     """
     seeds = list(range(1000, 1000 + int(n_seeds)))
-    bar = tqdm(total=len(seeds) * len(effects), desc="power", disable=not progress)
+    bar = Progress("power", len(seeds) * len(effects), unit="market", enabled=progress)
 
     def simulate_and_test(seed: int, effect: float) -> float:
         p = headline_pvalue(cfg, seed, effect)

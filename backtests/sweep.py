@@ -194,7 +194,7 @@ def run_sweep(
     chunk_size: int | None = None,
     engine: SweepEngine = "vectorbt",
     scheduler: Any = None,
-    progress: bool = False,
+    progress: bool | str = False,
     cash_rate: pd.Series | None = None,
     keep_returns: bool = True,
     returns_path: str | Path | None = None,
@@ -225,8 +225,9 @@ def run_sweep(
     scheduler : str or distributed.Client, optional, keyword-only
         Run chunks as Dask tasks: ``"local"`` (a 2-worker LocalCluster), a scheduler address,
         or a Client. Dask is imported only then.
-    progress : bool, keyword-only
-        Show a progress bar over chunks.
+    progress : bool or str, keyword-only
+        Show progress over chunks (a bar on a terminal, a closing log line elsewhere, see
+        :mod:`data.progress`); a string names it (default ``"sweep"``).
     cash_rate : Series, optional, keyword-only
         Annual percent paid on cash (as for :func:`backtests.engine.run_backtest`).
 
@@ -360,10 +361,11 @@ def _trial_tickers(values: dict[str, np.ndarray]):
         yield from long
 
 
-def _run_chunks(ctx: _Context, chunks: list, *, scheduler: Any, progress: bool) -> list:
-    from tqdm import tqdm
+def _run_chunks(ctx: _Context, chunks: list, *, scheduler: Any, progress: bool | str) -> list:
+    from data.progress import Progress
 
-    bar = tqdm(total=len(chunks), desc="sweep", unit="chunk", disable=not progress)
+    desc = progress if isinstance(progress, str) else "sweep"
+    bar = Progress(desc, len(chunks), unit="chunk", enabled=bool(progress))
     try:
         if scheduler is None:
             parts = []

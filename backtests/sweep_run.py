@@ -101,7 +101,7 @@ def run_plan(
     keep_returns: bool,
     returns_path: str | Path | None,
     scheduler: Any,
-    progress: bool,
+    progress: bool | str,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, Any], int]:
     """Run every chunk; return the table, the returns (or None), the moments, the chunks.
 
@@ -119,13 +119,14 @@ def run_plan(
     returns_path : str or Path, optional, keyword-only
     scheduler : optional, keyword-only
         None (this process), ``"local"``, an address or a ``distributed.Client``.
-    progress : bool, keyword-only
+    progress : bool or str, keyword-only
+        Progress over chunks (:class:`data.progress.Progress`); a string names it.
 
     Returns
     -------
     tuple
     """
-    from tqdm import tqdm
+    from data.progress import Progress
 
     n, n_rows = plan.n_trials, len(index)
     sink = _Sink(n, n_rows, keep_returns, returns_path)
@@ -135,7 +136,8 @@ def run_plan(
     n_reb = np.empty(n, dtype=np.int64)
     moments = np.empty((n, plan.n_blocks, 3))
     buf = np.empty((min(chunk_size, n), n_rows)) if sink.fh is not None else None
-    bar = tqdm(total=len(bounds), desc="sweep", unit="chunk", disable=not progress)
+    desc = progress if isinstance(progress, str) else "sweep"
+    bar = Progress(desc, len(bounds), unit="chunk", enabled=bool(progress))
 
     def store(lo: int, hi: int, part: dict[str, np.ndarray]) -> None:
         stats[lo:hi] = part["stats"]

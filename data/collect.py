@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import sys
 import threading
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from data.cache import Cache
 from data.config import Config
 from data.errors import DataError, FetchError, NetworkError
 from data.plausibility import Rules, check_prices, check_series
+from data.progress import track
 from data.sources.edgar import fetch_companyfacts
 from data.sources.fred import fetch_series
 from data.sources.mirror import Mirror
@@ -26,12 +26,8 @@ log = logging.getLogger(__name__)
 
 
 def progress_bar(items: list, desc: str, progress: bool):
-    """Wrap ``items`` in a tqdm bar when ``progress`` and stderr is a terminal."""
-    if not progress or not sys.stderr.isatty():
-        return items
-    from tqdm.auto import tqdm
-
-    return tqdm(items, desc=desc, unit="item", leave=False)
+    """Iterate over ``items`` with progress: a bar on a terminal, one log line elsewhere."""
+    return track(items, desc, unit="item", enabled=progress)
 
 
 def _put(cache: Cache, key: str, table, *, source: str, request: str, sha: str, **extra) -> None:

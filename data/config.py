@@ -8,6 +8,8 @@ never silently falls back to a default.
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -121,7 +123,7 @@ class Section:
         if key in values:
             return values[key]
         name = object.__getattribute__(self, "name")
-        raise AttributeError(f"config section [{name}] has no key `{key}`")
+        raise AttributeError(f"config section [{name}] has no key `{key}`{_suggest(key, values)}")
 
     def __getitem__(self, key: str) -> Any:
         return self.__getattr__(key)
@@ -202,6 +204,65 @@ class Config:
         return list(seen)
 
 
+#: tables whose keys are names chosen by the user (series, tickers, components)
+FREE_FORM = (
+    "macro.series",
+    "universe.cik",
+    "universe.cik_history",
+    "factor.weights",
+    "factor.macro_components",
+)
+
+#: keys whose value is one of a few words: (section, key) -> choices
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("backtest", "rule"): ("switch", "tilt", "longshort"),
+    ("backtest", "rebalance"): ("daily", "weekly", "monthly"),
+    ("backtest", "weighting"): ("equal", "inverse_vol"),
+    ("factor", "method"): ("zsum", "pca", "interaction"),
+    ("inference", "placebo_method"): ("circular", "block"),
+    ("inference", "pbo_metric"): ("sharpe", "mean", "total_return"),
+    ("inference", "walkforward_metric"): ("sharpe", "mean", "total_return"),
+    ("inference", "hurdle_method"): ("bonferroni", "holm", "bhy"),
+    ("sweep", "engine"): ("numba", "vectorbt", "reference"),
+}
+
+
+def _kind(value: Any) -> str:
+    """Name the TOML kind of a value, as an error message says it."""
+    if isinstance(value, bool):
+        return "a boolean (true/false)"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, dt.date | dt.time):
+        return "a date"
+    return type(value).__name__
+
+
+def _compatible(default: Any, value: Any, section: str) -> bool:
+    want, got = _kind(default), _kind(value)
+    if want == got:
+        return True
+    if want == "a string" and got == "a date":  # start = 2015-01-01 (a TOML date) is fine
+        return True
+    # a sweep grid may give one value instead of a list of one
+    return section.split(".")[0] == "sweep" and want == "a list" and got != "a table"
+
+
+def _section(path: str) -> str:
+    return f"[{path}]" if path else "the top level"
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
 def _merge(
     base: dict[str, Any], override: Mapping[str, Any], *, origin: str, path: str = ""
 ) -> dict:
@@ -210,68 +271,79 @@ def _merge(
         where = f"{path}.{key}" if path else key
         if key not in out:
             # free-form tables: series definitions, CIK maps, weights of new components
-            if path.startswith(
-                ("macro.series", "universe.cik", "factor.weights", "factor.macro_components")
-            ) or path in (
-                "macro.series",
-                "universe.cik",
-                "universe.cik_history",
-                "factor.weights",
-                "factor.macro_components",
-            ):
+            if path in FREE_FORM or path.startswith(tuple(f"{t}." for t in FREE_FORM)):
                 out[key] = copy.deepcopy(value)
                 continue
-            raise ConfigError(f"{origin}: unknown configuration key `{where}`")
+            if not path:
+                raise ConfigError(
+                    f"{origin}: unknown configuration section [{key}]{_suggest(key, out)} "
+                    f"(sections: {', '.join(sorted(out))})"
+                )
+            raise ConfigError(
+                f"{origin}: unknown configuration key `{where}`: section {_section(path)} has "
+                f"no key `{key}`{_suggest(key, out)} (keys: {', '.join(sorted(out))})"
+            )
         if isinstance(out[key], dict) and isinstance(value, Mapping):
             out[key] = _merge(out[key], value, origin=origin, path=where)
+        elif not _compatible(out[key], value, path):
+            raise ConfigError(
+                f"{origin}: section {_section(path)}, key `{key}` must be {_kind(out[key])} "
+                f"(default {_show(out[key])}), got {_show(value)} ({_kind(value)})"
+            )
         else:
             out[key] = value
     return out
 
 
-def _validate(d: dict[str, Any], origin: str) -> None:
-    def bad(msg: str) -> ConfigError:
-        return ConfigError(f"{origin}: {msg}")
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
+
+def _validate(d: dict[str, Any], origin: str) -> None:
+    def bad(section: str, key: str, msg: str) -> ConfigError:
+        return ConfigError(f"{origin}: section [{section}], key `{key}` {msg}")
+
+    for (section, key), choices in CHOICES.items():
+        value = d.get(section, {}).get(key)
+        if value is not None and value not in choices:
+            raise bad(
+                section,
+                key,
+                f"must be one of {', '.join(choices)}, got {value!r}{_suggest(value, choices)}",
+            )
     for key in ("start", "oos_start", "registered"):
         try:
             pd.Timestamp(d["run"][key])
         except (ValueError, TypeError) as exc:
-            raise bad(f"`run.{key}` must be a date, got {d['run'][key]!r}") from exc
+            raise bad("run", key, f"must be a date (YYYY-MM-DD), got {d['run'][key]!r}") from exc
     if pd.Timestamp(d["run"]["registered"]) < pd.Timestamp(d["run"]["oos_start"]):
         raise bad(
-            f"`run.registered` ({d['run']['registered']}) must not be before `run.oos_start` "
-            f"({d['run']['oos_start']})"
+            "run",
+            "registered",
+            f"({d['run']['registered']}) must not be before `run.oos_start` "
+            f"({d['run']['oos_start']})",
         )
     if int(d["factor"].get("min_components", 1)) < 1:
-        raise bad(f"`factor.min_components` must be >= 1, got {d['factor']['min_components']}")
+        raise bad("factor", "min_components", f"must be >= 1, got {d['factor']['min_components']}")
     _check_names(d, origin)
     bt = d["backtest"]
-    if bt["rule"] not in ("switch", "tilt", "longshort"):
-        raise bad(f"`backtest.rule` must be switch, tilt or longshort, got {bt['rule']!r}")
-    if bt["rebalance"] not in ("daily", "weekly", "monthly"):
-        raise bad(f"`backtest.rebalance` must be daily, weekly or monthly, got {bt['rebalance']!r}")
     if int(bt["execution_lag"]) < 1:
-        raise bad(f"`backtest.execution_lag` must be >= 1, got {bt['execution_lag']}")
-    if bt["weighting"] not in ("equal", "inverse_vol"):
-        raise bad(f"`backtest.weighting` must be equal or inverse_vol, got {bt['weighting']!r}")
-    if d["factor"]["method"] not in ("zsum", "pca", "interaction"):
-        raise bad(
-            f"`factor.method` must be zsum, pca or interaction, got {d['factor']['method']!r}"
-        )
+        raise bad("backtest", "execution_lag", f"must be >= 1, got {bt['execution_lag']}")
     if int(d["factor"]["min_periods"]) < 2:
-        raise bad(f"`factor.min_periods` must be >= 2, got {d['factor']['min_periods']}")
+        raise bad("factor", "min_periods", f"must be >= 2, got {d['factor']['min_periods']}")
     for name, spec in d["macro"]["series"].items():
         lag = spec.get("lag", "")
         try:
             off = pd.tseries.frequencies.to_offset(lag)
         except ValueError as exc:
-            raise bad(f"`macro.series.{name}.lag` is not a pandas offset: {lag!r}") from exc
+            raise bad(f"macro.series.{name}", "lag", f"is not a pandas offset: {lag!r}") from exc
         if getattr(off, "n", 0) < 1:
-            raise bad(f"`macro.series.{name}.lag` must be positive (never zero), got {lag!r}")
+            raise bad(f"macro.series.{name}", "lag", f"must be positive (never zero), got {lag!r}")
     for key in ("equity_bps", "crypto_bps", "slippage_bps", "borrow_bps_annual"):
         if float(d["costs"][key]) < 0:
-            raise bad(f"`costs.{key}` must be >= 0, got {d['costs'][key]}")
+            raise bad("costs", key, f"must be >= 0, got {d['costs'][key]}")
 
 
 def _build(d: dict[str, Any], path: str) -> Config:

@@ -60,3 +60,13 @@ def golden_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "synthetic"
     metrics = golden_run(out)
     return out, metrics
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say how to reproduce this run's test order (pytest-randomly shuffles it)."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if config.pluginmanager.hasplugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(
+            f"test order: shuffled with --randomly-seed={seed}; reproduce with "
+            f"`pytest -p randomly --randomly-seed={seed}`, file order with `-p no:randomly`"
+        )

@@ -29,6 +29,7 @@ from backtests.inference._common import (
     sharpe_per_period,
 )
 from data.errors import DataError
+from data.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -206,12 +207,19 @@ def sharpe_ci(
         raise ValueError(f"`seed` must be an int, a numpy Generator or None, got {seed!r}")
     scale = math.sqrt(periods_per_year)
 
+    bar = Progress("bootstrap", reps, unit="draw", detail=True)
+    calls = [0]
+
     def annual_sharpe(v: np.ndarray) -> float:
+        if calls[0]:  # arch's first call is on the original data, not a draw
+            bar.update()
+        calls[0] += 1
         sd = v.std(ddof=1)
         return float(v.mean() / sd * scale) if sd > 0 else float("nan")
 
     bs = StationaryBootstrap(block, x, seed=seed)
-    dist = bs.apply(annual_sharpe, reps)[:, 0]
+    with bar:
+        dist = bs.apply(annual_sharpe, reps)[:, 0]
     valid = dist[np.isfinite(dist)]
     if len(valid) < len(dist):
         log.warning("%d of %d bootstrap samples had zero variance", len(dist) - len(valid), reps)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from backtests.inference._common import check_choice, check_positive_int, fmt
 from data.errors import DataError
+from data.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +270,11 @@ def placebo_test(
     real = float(run(f))
     if not math.isfinite(real):
         raise DataError(f"`run` returned {real} for the real factor", source="run")
-    placebo = np.array([float(run(frames[j].rename(f.name))) for j in frames.columns])
+    with Progress("placebo", reps, unit="draw", detail=True) as bar:
+        placebo = np.empty(reps)
+        for i, j in enumerate(frames.columns):
+            placebo[i] = float(run(frames[j].rename(f.name)))
+            bar.update()
     return _result(real, placebo, reps, method, block, min_shift, alternative)
 
 
@@ -300,7 +305,9 @@ def placebo_test_vectorized(
     real_arr = np.asarray(run_many(f.to_frame(f.name if f.name is not None else 0)), dtype=float)
     if real_arr.size != 1 or not math.isfinite(float(real_arr.ravel()[0])):
         raise DataError(f"`run_many` returned {real_arr!r} for the real factor", source="run_many")
-    placebo = np.asarray(run_many(frames), dtype=float).ravel()
+    with Progress("placebo", reps, unit="draw", detail=True) as bar:
+        placebo = np.asarray(run_many(frames), dtype=float).ravel()  # all draws in one call
+        bar.update(len(placebo))
     if len(placebo) != reps:
         raise DataError(
             f"`run_many` returned {len(placebo)} statistics for {reps} placebos", source="run_many"

@@ -80,6 +80,14 @@ def test_predictive_regression_short_sample_is_nan():
     assert "Predictive regressions" in str(predictive_regression(r, r, (5,)))
 
 
+def test_predictive_regression_constant_factor_is_nan():
+    """A factor that never moves (an ablation variant on a short sample) has no slope."""
+    rng = np.random.default_rng(0)
+    r = pd.Series(rng.normal(0, 0.01, 60), index=bdays(60))
+    t = predictive_regression(r, pd.Series(1.5, index=r.index), (5,)).table
+    assert np.isnan(t.loc[5, "beta"]) and np.isnan(t.loc[5, "tstat_hac"])
+
+
 def test_event_study_recovers_a_known_jump():
     idx = bdays(40)
     r = pd.Series(0.0, index=idx)
