@@ -151,6 +151,8 @@ def _one_horizon(x: np.ndarray, r: np.ndarray, h: int, lags: int | None) -> dict
     m = len(x) - h
     if m < 10:
         return _empty_row(h, max(m, 0))
+    if not np.ptp(x[:m]) > 0:  # a constant factor has no slope
+        return _empty_row(h, m)
     y = forward_sums(r, h)
     X = sm.add_constant(x[:m], has_constant="add")
     L = int(lags) if lags is not None else max(h, newey_west_lags(m))
@@ -159,7 +161,7 @@ def _one_horizon(x: np.ndarray, r: np.ndarray, h: int, lags: int | None) -> dict
     _, t_hod = hodrick_1b(x, r, h)
     idx = np.arange(0, m, h)
     t_no = np.nan
-    if len(idx) >= 5:
+    if len(idx) >= 5 and np.ptp(x[idx]) > 0:
         Xn = sm.add_constant(x[idx], has_constant="add")
         res_no = sm.OLS(y[idx], Xn).fit(
             cov_type="HAC", cov_kwds={"maxlags": newey_west_lags(len(idx))}
