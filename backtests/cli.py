@@ -183,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="comma-separated planted effect sizes (0 = null world: the size of the test)",
     )
+    p.add_argument(
+        "--first-seed",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="first synthetic seed (runs of disjoint seed ranges can be combined)",
+    )
     _cache_parser(sub)
     return parser
 
@@ -412,7 +419,12 @@ def cmd_power(args: argparse.Namespace, cfg: Config) -> int:
 
     _out(SYNTHETIC_LINE)
     res = run_power_study(
-        cfg, effects=list(args.effects), n_seeds=args.seeds, out_dir=args.out, progress=True
+        cfg,
+        effects=list(args.effects),
+        n_seeds=args.seeds,
+        out_dir=args.out,
+        progress=True,
+        first_seed=args.first_seed,
     )
     _out(res.summary())
     _out(f"power table written to {args.out}")

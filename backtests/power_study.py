@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from scipy import stats as sps
 
 from backtests.benchmarks import run_benchmarks
 from backtests.inference import PowerResult, power_study
@@ -33,7 +32,7 @@ log = logging.getLogger(__name__)
 
 #: Defaults of ``scarcity power`` (docs/POWER.md states them; a test checks they agree).
 DEFAULT_SEEDS = 40
-DEFAULT_EFFECTS = (0.0, 0.0004, 0.0008, 0.0016)
+DEFAULT_EFFECTS = (0.0, 0.0007, 0.0014, 0.0028)  # 0.0014 is the config's default effect
 
 
 def headline_pvalue(cfg: Config, seed: int, effect_size: float) -> float:
@@ -51,7 +50,9 @@ def headline_pvalue(cfg: Config, seed: int, effect_size: float) -> float:
     Returns
     -------
     float
-        P-value of H0: beta <= 0 against beta > 0 (normal approximation of the HAC t).
+        The headline robust p-value of H0: beta <= 0 against beta > 0 (one-sided IVX,
+        ``PredictiveResult.headline_pvalue``) on the in-sample window (before
+        ``run.oos_start``), exactly as the report's verdict uses it.
     """
     run_cfg = cfg.replace(synthetic={"seed": int(seed), "effect_size": float(effect_size)})
     with tempfile.TemporaryDirectory(prefix="scarcity-power-") as tmp:
@@ -61,9 +62,25 @@ def headline_pvalue(cfg: Config, seed: int, effect_size: float) -> float:
         spec = RotationSpec.from_config(run_cfg)
         spread = spread_returns(run_benchmarks(prices, spec, run_cfg, cash_rate=None))
         h = int(run_cfg.inference.get("headline_horizon", 21))
-        table = predictive_regression(spread, factor.reindex(prices.index), horizons=(h,)).table
-    t = float(table["tstat_hac"].iloc[0])
-    return float(sps.norm.sf(t))
+        end = pd.Timestamp(run_cfg.run.oos_start) - pd.Timedelta(days=1)
+        pred = predictive_regression(spread, factor.reindex(prices.index), horizons=(h,), end=end)
+    return float(pred.headline_pvalue(h))
+
+
+def per_seed(res: PowerResult) -> pd.DataFrame:
+    """One row per simulated market: ``effect, seed, pvalue, reject`` (reject at ``alpha``)."""
+    rows = []
+    for effect, row in res.pvalues.iterrows():
+        for seed, p in row.items():
+            rows.append(
+                {
+                    "effect": float(effect),
+                    "seed": int(seed),
+                    "pvalue": float(p),
+                    "reject": bool(p <= res.alpha) if pd.notna(p) else False,
+                }
+            )
+    return pd.DataFrame(rows, columns=["effect", "seed", "pvalue", "reject"])
 
 
 def run_power_study(
@@ -74,6 +91,7 @@ def run_power_study(
     alpha: float = 0.05,
     out_dir: str | Path | None = None,
     progress: bool = False,
+    first_seed: int = 1000,
 ) -> PowerResult:
     """Rejection rates of the headline test over seeds, for each planted effect size.
 
@@ -88,7 +106,8 @@ def run_power_study(
     alpha : float
         Nominal level of the one-sided test.
     out_dir : str or Path, optional
-        Where to write ``power.csv`` and ``power.png``.
+        Where to write ``power.csv`` (one row per simulated market: ``effect, seed, pvalue,
+        reject``), ``power_summary.csv`` (rejection rate per effect) and ``power.png``.
     progress : bool
         Show progress over the simulated markets (a bar on a terminal, one log line with
         the duration elsewhere; :mod:`data.progress`).
@@ -97,7 +116,7 @@ def run_power_study(
     -------
     PowerResult
     """
-    seeds = list(range(1000, 1000 + int(n_seeds)))
+    seeds = list(range(int(first_seed), int(first_seed) + int(n_seeds)))
     bar = Progress("power", len(seeds) * len(effects), unit="market", enabled=progress)
 
     def simulate_and_test(seed: int, effect: float) -> float:
@@ -111,7 +130,8 @@ def run_power_study(
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         table = res.table if isinstance(res.table, pd.DataFrame) else pd.DataFrame(res.table)
-        table.to_csv(out / "power.csv", index=False)
+        table.to_csv(out / "power_summary.csv", index=False)
+        per_seed(res).to_csv(out / "power.csv", index=False)
         fig = res.plot()
         fig.text(0.99, 0.01, SYNTHETIC_MARK, ha="right", va="bottom", color="#b00020", fontsize=9)
         fig.savefig(out / "power.png", dpi=96)

@@ -191,11 +191,26 @@ def test_report_out_no_sweep_and_stage_lines(capsys, tiny, tmp_path):
 def test_power_seeds_effects_out(capsys, tiny, tmp_path):
     out = tmp_path / "power"
     code, text, err = run(
-        capsys, "power", "--config", tiny, "--seeds", "1", "--effects", "0,0.002", "--out", str(out)
+        capsys,
+        "power",
+        "--config",
+        tiny,
+        "--seeds",
+        "1",
+        "--effects",
+        "0,0.002",
+        "--first-seed",
+        "7",
+        "--out",
+        str(out),
     )
     assert code == 0 and "SYNTHETIC" in text
-    table = pd.read_csv(out / "power.csv")
+    table = pd.read_csv(out / "power_summary.csv")
     assert table["effect_size"].tolist() == [0.0, 0.002] and (table["n"] == 1).all()
+    per_seed = pd.read_csv(out / "power.csv")
+    assert list(per_seed.columns) == ["effect", "seed", "pvalue", "reject"]
+    assert per_seed["effect"].tolist() == [0.0, 0.002] and per_seed["seed"].tolist() == [7, 7]
+    assert (per_seed["reject"] == (per_seed["pvalue"] <= 0.05)).all()
     assert (out / "power.png").is_file() and (out / "SYNTHETIC.txt").is_file()
     assert "scarcity: power: 2 markets in" in err and "\r" not in err
 
