@@ -50,6 +50,8 @@ from signals.diagnostics import predictive_regression
 
 log = logging.getLogger(__name__)
 
+HEADLINE_TEST = "one-sided IVX Wald test (Kostakis, Magdalinos & Stamatogiannis 2015)"
+
 
 def variant_returns(
     factors: pd.DataFrame,
@@ -127,43 +129,10 @@ def factor_variant_sharpes(
     return np.asarray([sharpe_ratio(rets.iloc[:, i]) for i in range(rets.shape[1])], float)
 
 
-def predictive_rows(pred: Any) -> list[dict[str, Any]]:
-    """Rows ``{horizon, beta, tstat_nw, tstat_hodrick, tstat_nonoverlap, pvalue_ivx, n}``."""
-    if hasattr(pred, "rows"):
-        return pred.rows()
-    out = []
-    for h, r in pred.table.iterrows():
-        out.append(
-            {
-                "horizon": int(h),
-                "beta": float(r["beta"]),
-                "tstat_nw": float(r["tstat_hac"]),
-                "tstat_hodrick": None,
-                "tstat_nonoverlap": None,
-                "pvalue_ivx": None,
-                "n": int(r["n"]),
-            }
-        )
-    return out
-
-
 def predictive_headline(pred: Any, horizon: int) -> tuple[float | None, str]:
-    """Return the headline predictive p-value at ``horizon`` and the name of its test."""
-    if hasattr(pred, "headline_pvalue"):
-        p = pred.headline_pvalue(horizon)
-        test = getattr(
-            pred,
-            "headline_test",
-            "one-sided IVX Wald test (Kostakis, Magdalinos & Stamatogiannis 2015)",
-        )
-        return (None if p is None or not np.isfinite(p) else float(p)), str(test)
-    from scipy.stats import norm
-
-    table = pred.table
-    if horizon not in table.index or not np.isfinite(table.loc[horizon, "tstat_hac"]):
-        return None, ""
-    t = float(table.loc[horizon, "tstat_hac"])
-    return float(norm.sf(t)), "one-sided Newey-West t (not robust to persistence)"
+    """Return the headline predictive p-value at ``horizon`` (None if undefined) and its test."""
+    p = pred.headline_pvalue(horizon)
+    return (None if not np.isfinite(p) else float(p)), HEADLINE_TEST
 
 
 @dataclass

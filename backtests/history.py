@@ -201,13 +201,13 @@ def _placebo(fac: pd.Series, spread: pd.Series, spec: RotationSpec, cfg: Config)
 
 
 def _predictive(spread: pd.Series, fac: pd.Series, cfg: Config, sample) -> dict[str, Any]:
-    from backtests.assess import predictive_headline, predictive_rows
+    from backtests.assess import predictive_headline
 
     horizons = tuple(int(h) for h in cfg.inference.horizons)
     pred = predictive_regression(sample.take(spread), sample.take(fac), horizons=horizons)
     h = int(cfg.inference.get("headline_horizon", 21))
     p, test = predictive_headline(pred, h)
-    rows = predictive_rows(pred)
+    rows = pred.rows()
     head = next((r for r in rows if r["horizon"] == h), {})
     return {
         "rows": rows,

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests.assess import predictive_headline, predictive_rows
+from backtests.assess import predictive_headline
 from backtests.benchmarks import benchmark_label
 from backtests.inference.verdict import decide_verdict
 from backtests.report import tables as T
@@ -99,11 +99,11 @@ def _predictive_block(result: Any, horizon: int) -> dict[str, Any]:
     pred = assessment.predictive_in_sample if assessment is not None else result.predictive
     pvalue, test = predictive_headline(pred, horizon)
     return {
-        "predictive": clean(predictive_rows(pred)),
+        "predictive": clean(pred.rows()),
         "persistence": clean(getattr(pred, "persistence", None)),
         "predictive_pvalue": clean(pvalue),
         "predictive_test": test,
-        "predictive_full": clean(predictive_rows(result.predictive)),
+        "predictive_full": clean(result.predictive.rows()),
     }
 
 
@@ -243,15 +243,17 @@ def pm_tables(result: Any) -> dict[str, Any]:
     abl = extras.get("ablation")
     out["ablation"] = list(abl.rows) if abl is not None else []
     costs = extras.get("costs") or {}
-    out["cost_sensitivity"] = [
-        {
-            "multiple": float(k),
-            "sharpe": float(stat_block(v.stats())["sharpe"] or float("nan")),
-            "total_return": float(stat_block(v.stats())["total_return"] or float("nan")),
-            "active_sharpe": float(sharpe_of(v.returns - bench.reindex(v.returns.index))),
-        }
-        for k, v in sorted(costs.items())
-    ]
+    out["cost_sensitivity"] = []
+    for k, v in sorted(costs.items()):
+        st = stat_block(v.stats())
+        out["cost_sensitivity"].append(
+            {
+                "multiple": float(k),
+                "sharpe": st["sharpe"],
+                "total_return": st["total_return"],
+                "active_sharpe": float(sharpe_of(v.returns - bench.reindex(v.returns.index))),
+            }
+        )
     out["coverage"] = {
         "capex": T.capex_coverage(result.market.capex, list(result.cfg.universe.hyperscalers)),
         "components": T.component_coverage(result.factor.availability),
