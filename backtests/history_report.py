@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from backtests.history import HistoryResult
+from backtests.report.metrics import validate_metrics
 from backtests.report.writer import ReportPaths, atomic_write_text
 
 SAMPLE_LABELS = {
@@ -101,14 +102,49 @@ def sample_rows(m: dict[str, Any]) -> list[list[str]]:
         ("active Sharpe (IR)", lambda b: b["active"].get("sharpe")),
         ("Sharpe difference", lambda b: b["active"].get("sharpe_diff")),
         ("HAC alpha t", lambda b: b["active"].get("hac_alpha_tstat")),
-        ("placebo p", lambda b: b.get("placebo_pvalue")),
     ):
         rows.append([label] + [_n(get(s[k])) for k in keys])
+    rows.append(["placebo p"] + [_n(s[k].get("placebo_pvalue"), ".3f") for k in keys])
     ci = [s[k]["active"].get("sharpe_diff_ci95") for k in keys]
     rows.append(
         ["Sharpe diff CI"] + [("n/a" if c is None else f"{c[0]:+.2f} .. {c[1]:+.2f}") for c in ci]
     )
     return rows
+
+
+def inference_rows(m: dict[str, Any]) -> list[list[str]]:
+    """Rows of the inference table: trials, hurdle, HAC alpha, Sharpe CI, DSR, PBO, SPA, StepM."""
+    inf = m["inference"]
+    t = inf["trials"]
+    ci = inf.get("sharpe_ci95")
+    better = inf.get("stepm_better") or []
+    return [
+        [
+            "trials",
+            f"{t['raw']} raw, {t['distinct']} distinct, {_n(t['effective'], '.1f')} effective",
+            "targets x off positions, plus the ablation variants",
+        ],
+        [
+            "HAC alpha t (full)",
+            _n(inf.get("hac_alpha_tstat")),
+            f"t-hurdle {_n(inf.get('tstat_hurdle'), '.2f')} for {inf.get('hurdle_trials')} "
+            f"effective trials ({_n(inf.get('tstat_hurdle_raw'), '.2f')} for {t['raw']} raw)",
+        ],
+        [
+            "active Sharpe CI (full)",
+            "n/a" if not ci else f"{ci[0]:+.2f} .. {ci[1]:+.2f}",
+            "stationary bootstrap",
+        ],
+        ["deflated Sharpe (pre-2000)", _n(inf.get("deflated_sharpe"), ".3f"), "of the headline"],
+        ["PBO (pre-2000)", _n(inf.get("pbo"), ".3f"), "CSCV over the distinct variants"],
+        ["SPA p (pre-2000)", _n(inf.get("spa_pvalue"), ".3f"), "Hansen, best variant vs static"],
+        [
+            "StepM",
+            ", ".join(better) if better else "none",
+            "variants that beat their static spread (Romano-Wolf, family-wise 5%)",
+        ],
+        ["placebo p (pre-2000)", _n(inf.get("placebo_pvalue"), ".3f"), "circular shifts"],
+    ]
 
 
 def summary_markdown(m: dict[str, Any]) -> str:
@@ -127,6 +163,8 @@ def summary_markdown(m: dict[str, Any]) -> str:
         "|---|" + "---|" * len([k for k in SAMPLE_LABELS if k in m["samples"]]),
     ]
     lines += ["| " + " | ".join(r) + " |" for r in sample_rows(m)]
+    lines += ["", "## Inference", "", "| test | value | reading |", "|---|---|---|"]
+    lines += ["| " + " | ".join(r) + " |" for r in inference_rows(m)]
     lines += ["", "## Episodes (rule: " + m.get("episode_rule", "") + ")", ""]
     lines += ["| start | end | spread | strategy | factor mean |", "|---|---|---|---|---|"]
     for e in m["episodes"]:
@@ -142,13 +180,14 @@ def summary_markdown(m: dict[str, Any]) -> str:
     )
     lines += ["", "## Does capex demand add anything beyond funding price?", ""]
     lines += [
-        "| factor | pre-2000 active Sharpe | pre-2000 predictive t | post-2000 active Sharpe | post-2000 predictive t |",
-        "|---|---|---|---|---|",
+        "| factor | pre-2000 active Sharpe | pre-2000 predictive t | pre-2000 predictive p | pre-2000 placebo p | post-2000 active Sharpe | post-2000 predictive t |",
+        "|---|---|---|---|---|---|---|",
     ]
     for a in m["ablation"]:
         i, h = a["in_sample"], a["held_out"]
         lines.append(
             f"| {a['name']} | {_n(i['active_sharpe'])} | {_n(i['predictive_tstat'])} | "
+            f"{_n(i['predictive_pvalue'], '.3f')} | {_n(a.get('placebo_pvalue'), '.3f')} | "
             f"{_n(h['active_sharpe'])} | {_n(h['predictive_tstat'])} |"
         )
     return "\n".join(lines) + "\n"
@@ -165,6 +204,7 @@ def write_history_report(res: HistoryResult, out_dir: str | Path) -> ReportPaths
         f"{int(t.episode_window_quarters)} quarters, for at least {int(t.episode_min_quarters)} "
         "quarters in a row (ex post, revised data: a description, not a signal)"
     )
+    validate_metrics(m)
     atomic_write_text(out / "metrics.json", json.dumps(m, indent=2, sort_keys=False) + "\n")
     atomic_write_text(out / "returns.csv", returns_frame(res).to_csv(float_format="%.12g"))
     w = res.strategy.weights.copy()
@@ -194,19 +234,20 @@ def write_history_report(res: HistoryResult, out_dir: str | Path) -> ReportPaths
             a["name"],
             _n(a["in_sample"]["active_sharpe"]),
             _n(a["in_sample"]["predictive_tstat"]),
+            _n(a["in_sample"]["predictive_pvalue"], ".3f"),
+            _n(a.get("placebo_pvalue"), ".3f"),
             _n(a["held_out"]["active_sharpe"]),
             _n(a["held_out"]["predictive_tstat"]),
         ]
         for a in m["ablation"]
     ]
-    inf = m["inference"]
     body = f"""<h1>The thesis on sixty years: long history</h1>
 <p class="caveat"><b>Caveat.</b> {html.escape(m["caveat"])}</p>
 <p><b>Verdict: {html.escape(m["verdict"]["label"])}.</b> {html.escape(m["verdict"]["sentence"])}</p>
 <p>Target {html.escape(m["target"])}: +spread when scarcity is high, {html.escape(m["off_position"])}
-otherwise; benchmark: holding the spread. Trials: {inf["trials"]["raw"]} raw, {inf["trials"]["distinct"]}
-distinct, {inf["trials"]["effective"]:.1f} effective; SPA p {_n(inf["spa_pvalue"], ".3f")};
-deflated Sharpe {_n(inf["deflated_sharpe"], ".2f")}; PBO {_n(inf["pbo"], ".2f")}.</p>
+otherwise; benchmark: holding the spread.</p>
+<h2>Inference (benchmark-relative, as in the main report)</h2>
+{_table(inference_rows(m), ["test", "value", "reading"])}
 <h2>Pre-2000 and post-2000 side by side</h2>
 {_table(sample_rows(m), ["", *[SAMPLE_LABELS[k] for k in SAMPLE_LABELS if k in m["samples"]]])}
 <figure><img alt="factor with episodes" src="data:image/png;base64,{figs["factor"]}"></figure>
@@ -215,7 +256,7 @@ deflated Sharpe {_n(inf["deflated_sharpe"], ".2f")}; PBO {_n(inf["pbo"], ".2f")}
 {_table(ep_rows, ["start", "end", "quarters", "spread return", "strategy return", "factor mean"])}
 <figure><img alt="growth of one" src="data:image/png;base64,{figs["equity"]}"></figure>
 <h2>Does capex demand add anything beyond funding price?</h2>
-{_table(ab_rows, ["factor", "pre-2000 active Sharpe", "pre-2000 predictive t", "post-2000 active Sharpe", "post-2000 predictive t"])}
+{_table(ab_rows, ["factor", "pre-2000 active Sharpe", "pre-2000 predictive t", "pre-2000 predictive p", "pre-2000 placebo p", "post-2000 active Sharpe", "post-2000 predictive t"])}
 <p>Predictive test: {html.escape(str(m["factor"].get("predictive_test") or ""))}.</p>
 """
     page = (

@@ -38,6 +38,7 @@ from backtests.rotation import target_weights
 from backtests.spec import RotationSpec
 from backtests.stats import sharpe as sharpe_ratio
 from backtests.sweep import SweepResult, run_sweep
+from backtests.universes import run_universe_grid
 from data.assemble import basket_members
 from data.calendar import fresh_end
 from data.config import Config
@@ -286,6 +287,7 @@ def run_pipeline(
     market: MarketData | None = None,
     with_sweep: bool = True,
     with_ablation: bool = True,
+    with_universes: bool = True,
     stage: Stage = _noop,
     progress: bool = False,
 ) -> PipelineResult:
@@ -305,6 +307,8 @@ def run_pipeline(
         Run the parameter sweep (needed for deflated Sharpe, PBO and walk-forward).
     with_ablation : bool
         Run the ablation variants (:mod:`backtests.ablation`; counted as trials).
+    with_universes : bool
+        Run the universe robustness grid (:mod:`backtests.universes`; counted as trials).
     stage : callable, optional
         Called with the name of each stage as it starts (the CLI drives a progress bar).
     progress : bool
@@ -355,6 +359,11 @@ def run_pipeline(
             ablation = run_ablation(
                 market, cfg, factor, prices, bench.returns, spread, samples, cash
             )
+    universes = None
+    if with_universes:
+        stage("universes")
+        samples = split_samples(prices.index, oos_start, cfg.run.registered)
+        universes = run_universe_grid(cfg, fac, prices, spec, samples, cash, benches)
     stage("inference")
     assessment = assess(
         cfg,
@@ -366,7 +375,8 @@ def run_pipeline(
         spec,
         cash,
         sweep,
-        extra_trials=ablation.n_trials if ablation is not None else 0,
+        extra_trials=(ablation.n_trials if ablation is not None else 0)
+        + (universes.n_trials if universes is not None else 0),
     )
     costs = {1.0: result}
     for mult in COST_MULTIPLES[1:]:
@@ -386,7 +396,7 @@ def run_pipeline(
         inference=assessment.report,
         assessment=assessment,
         start_note=start_note(cfg, factor.factor, prices),
-        extras={"ablation": ablation, "costs": costs, "prices": prices},
+        extras={"ablation": ablation, "universes": universes, "costs": costs, "prices": prices},
     )
 
 

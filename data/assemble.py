@@ -28,7 +28,8 @@ class Requested:
     Attributes
     ----------
     tickers, series : tuple of str
-        Price tickers (``cfg.tickers``) and macro series (keys of ``[macro.series]``).
+        Price tickers (``cfg.tickers``, then ``cfg.robustness_tickers``) and macro series
+        (keys of ``[macro.series]``).
     ciks : tuple of str
         10-digit CIKs of ``[universe.cik]`` (deduplicated).
     optional_ciks : tuple of str
@@ -40,6 +41,9 @@ class Requested:
         Ticker -> that canonical ticker (``{"GOOG": "GOOGL"}``), applied to capex tables.
     start : Timestamp
         ``[data] history_start``.
+    optional_tickers : tuple of str
+        The robustness-basket members among ``tickers``: read when present, an absent one
+        is a data note and does not make the cache incomplete.
     """
 
     tickers: tuple[str, ...]
@@ -49,6 +53,7 @@ class Requested:
     cik_ticker: dict[str, str]
     aliases: dict[str, str]
     start: pd.Timestamp
+    optional_tickers: tuple[str, ...] = ()
 
     def keys(self) -> list[str]:
         """Cache keys of every requested item."""
@@ -86,13 +91,14 @@ def requested(cfg: Config) -> Requested:
                 optional.append(c)
                 cik_ticker[c] = aliases.get(ticker, ticker)
     return Requested(
-        tickers=tuple(cfg.tickers),
+        tickers=tuple(cfg.tickers) + tuple(cfg.robustness_tickers),
         series=tuple(cfg.macro.series.keys()),
         ciks=tuple(by_cik),
         optional_ciks=tuple(optional),
         cik_ticker=cik_ticker,
         aliases=aliases,
         start=pd.Timestamp(cfg.data.history_start),
+        optional_tickers=tuple(cfg.robustness_tickers),
     )
 
 

@@ -77,6 +77,16 @@ def _check_names(d: dict[str, Any], origin: str) -> None:
         for key, names in lists:
             for name in names:
                 check_name("ticker", name, key)
+        rob = u.get("robustness", {})
+        for side in ("near", "long"):
+            for basket, names in rob.get(side, {}).items():
+                if not isinstance(names, list | tuple):
+                    raise ConfigError(
+                        f"`universe.robustness.{side}.{basket}` must be a list of tickers, "
+                        f"got {_show(names)}"
+                    )
+                for name in names:
+                    check_name("ticker", name, f"universe.robustness.{side}.{basket}")
         for ticker, cik in u.get("cik", {}).items():
             check_name("ticker", ticker, "universe.cik")
             check_name("cik", cik, f"universe.cik.{ticker}")
@@ -203,12 +213,32 @@ class Config:
             seen[t] = None
         return list(seen)
 
+    @property
+    def robustness_tickers(self) -> list[str]:
+        """Members of the robustness baskets that :attr:`tickers` does not list already.
+
+        Loaded as optional prices: an absent one is a data note, never an error.
+        """
+        rob = self.universe.get("robustness", {})
+        if not rob or not rob.get("enabled", True):
+            return []
+        have = set(self.tickers)
+        seen: dict[str, None] = {}
+        for side in ("near", "long"):
+            for names in rob.get(side, {}).values():
+                for t in names:
+                    if t not in have:
+                        seen[t] = None
+        return list(seen)
+
 
 #: tables whose keys are names chosen by the user (series, tickers, components)
 FREE_FORM = (
     "macro.series",
     "universe.cik",
     "universe.cik_history",
+    "universe.robustness.near",
+    "universe.robustness.long",
     "factor.weights",
     "factor.macro_components",
 )

@@ -31,7 +31,8 @@ SOURCES: tuple[str, ...] = ("auto", "live", "mirror", "synthetic", "cache")
 
 def _cache_complete(cfg: Config, cache: Cache) -> bool:
     req = requested(cfg)
-    need = [f"prices/{t}" for t in req.tickers] + [f"fred/{s}" for s in req.series]
+    need = [f"prices/{t}" for t in req.tickers if t not in req.optional_tickers]
+    need += [f"fred/{s}" for s in req.series]
     return bool(cache.keys()) and not cache.missing(need)
 
 
@@ -212,7 +213,8 @@ def _auto(
     if has_real:
         req = requested(cfg)
         lost = store.missing(
-            [f"prices/{t}" for t in req.tickers] + [f"fred/{s}" for s in req.series]
+            [f"prices/{t}" for t in req.tickers if t not in req.optional_tickers]
+            + [f"fred/{s}" for s in req.series]
         )
         raise CacheError(
             f"auto: the cache lacks {len(lost)} item(s) ({', '.join(lost[:5])}"

@@ -15,6 +15,7 @@ import pandas as pd
 
 from backtests.benchmarks import benchmark_label
 from backtests.report.metrics import STAT_KEYS
+from backtests.report.robustness import universe_html
 
 THESIS = (
     "AI capital expenditure works like reverse QE: once idle money (a full overnight "
@@ -614,6 +615,9 @@ def render_html(
         "<p>Each variant is traded by the same rotation on the same dates against the same "
         "benchmark; every variant counts as a trial.</p>",
         ablation_table(metrics),
+        "<h2>Does it hold on other baskets? (universe robustness)</h2>",
+        universe_html(metrics)
+        or "<p class='muted'>No robustness baskets declared ([universe.robustness]).</p>",
         "<h2>Calendar years</h2>",
         years_table(metrics),
         pm_section(metrics),

@@ -242,6 +242,8 @@ def pm_tables(result: Any) -> dict[str, Any]:
     extras = getattr(result, "extras", {}) or {}
     abl = extras.get("ablation")
     out["ablation"] = list(abl.rows) if abl is not None else []
+    grid = extras.get("universes")
+    out["universes"] = list(grid.rows) if grid is not None else []
     costs = extras.get("costs") or {}
     out["cost_sensitivity"] = []
     for k, v in sorted(costs.items()):

@@ -27,6 +27,7 @@ from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
 from backtests.report.metrics import build_metrics, validate_metrics
+from backtests.report.robustness import universe_markdown
 
 log = logging.getLogger(__name__)
 
@@ -235,6 +236,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
             f"{W.pval(r['predictive_pvalue'])}, placebo {W.pval(r['placebo_pvalue'])}"
             for r in abl
         ]
+    lines += universe_markdown(metrics)
     lines.append("")
     if figures:
         lines += [f"![{alt}](figures/{name}.png)" for name, alt in figures.items()]

@@ -385,7 +385,9 @@ def write_synthetic_mirror(
         texts[f"fred/{name}.csv"] = _csv(
             f"observation_date,{name}", s.index, [s.to_numpy()], [DECIMALS.get(name, 2)]
         )
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(len(STREAMS))[-1])
+    rng = np.random.default_rng(
+        np.random.SeedSequence(seed).spawn(len(STREAMS))[STREAMS.index("filings")]
+    )
     for t in cfg.universe.hyperscalers:
         cik = str(ciks[t]).zfill(10)
         doc = companyfacts(market.quarters, t, cik, rng, p_restate)

@@ -26,8 +26,9 @@ from data.config import Config
 from data.errors import ConfigError
 from data.pit import available_date, next_business_day
 
-STREAMS = ("capex", "liquidity", "rates", "factors", "idio", "crypto", "filings")
-"""Named random streams, spawned in this order from the seed."""
+STREAMS = ("capex", "liquidity", "rates", "factors", "idio", "crypto", "filings", "extra")
+"""Named random streams, spawned in this order from the seed (a new stream goes last, so
+the earlier ones, and the worlds they draw, do not change)."""
 
 FISCAL_YEAR_END = {"MSFT": 6, "ORCL": 5}
 """Fiscal-year-end month per company (December when absent)."""
@@ -63,6 +64,11 @@ ASSETS = {
     "ARKK": (0.10, 0.40, 1.40, 0.8, 0.0, 1.2, -0.8, 20.0),
     "IGV": (0.11, 0.26, 1.10, 0.9, 0.0, 0.5, -0.5, 90.0),
     "BTC-USD": (0.30, 0.70, 0.50, 0.0, 0.0, 1.0, -0.5, 800.0),
+    # robustness-basket members ([universe.robustness]), drawn from the "extra" stream
+    "VTV": (0.08, 0.15, 0.90, -0.2, 0.0, 0.0, 0.1, 80.0),
+    "XLE": (0.06, 0.27, 0.90, -0.3, 0.0, 0.0, 0.3, 70.0),
+    "ETH-USD": (0.35, 0.90, 0.50, 0.0, 0.0, 1.2, -0.6, 10.0),
+    "WCLD": (0.10, 0.35, 1.20, 1.0, 0.0, 0.8, -0.7, 30.0),
 }
 _ASSET_TEMPLATE = {"near": "STX", "long": "ARKK", "crypto": "BTC-USD", "other": "SPY"}
 
@@ -436,50 +442,62 @@ def simulate_prices(
     sd_i e_it + role_i drift_t / 2`` with ``role`` +1 for the near basket, -1 for the long
     basket, 0 otherwise (clipped at -90%). Crypto trades every calendar day: weekday returns
     carry the business-day factors and drift, weekends only its own shocks, so a business-day
-    sample sees the weekend in Monday's return and the drift exactly once.
+    sample sees the weekend in Monday's return and the drift exactly once. Members of the
+    robustness baskets (``cfg.robustness_tickers``) take the role of their side and draw
+    their shocks from the ``extra`` stream.
     """
     s = cfg.synthetic
     df, alpha, beta = _shock_params(cfg)
     near, long = set(cfg.universe.near), set(cfg.universe.long)
+    rob = cfg.universe.get("robustness", {})
+    rob_near = {t for names in rob.get("near", {}).values() for t in names} - long
+    rob_long = {t for names in rob.get("long", {}).values() for t in names} - near
     crypto = set(cfg.data.crypto)
     late = str(s.get("late_ticker", "SNDK"))
     late_start = _date(cfg, "late_start", "2025-02-24")
-    tickers = cfg.tickers
-    is_crypto = [t in crypto or t.endswith("-USD") for t in tickers]
-    eq = [t for t, c in zip(tickers, is_crypto, strict=True) if not c]
-    cr = [t for t, c in zip(tickers, is_crypto, strict=True) if c]
-    idio_eq, _ = _garch(_t(streams["idio"], (len(days), len(eq)), df), alpha, beta)
-    idio_cr, _ = _garch(_t(streams["crypto"], (len(cal), len(cr)), df), alpha, beta)
     vols = np.array([FACTOR_VOLS[k] for k in ("market", "tech", "semis", "spec", "rate")])
     fac = np.column_stack([factors, rate_z]) * vols  # (T, 5) daily factor returns
     weekday = cal.day_of_week < 5
     bpos = days.searchsorted(cal[weekday])
     out: dict[str, pd.Series] = {}
-    for t in tickers:
-        role = "near" if t in near else "long" if t in long else None
-        crypt = t in cr
-        mu, vol, *load, p0 = _asset_params(t, role or ("crypto" if crypt else "other"))
-        load = np.array(load)
-        sys_var = float(np.sum((load * vols) ** 2))
-        sign = {"near": 0.5, "long": -0.5}.get(role or "", 0.0)
-        if crypt:
-            tot = vol / np.sqrt(365)
-            sd = np.sqrt(max(tot**2 - sys_var * 5 / 7, (0.25 * tot) ** 2))
-            r = mu / 365 + sd * idio_cr[:, cr.index(t)]
-            r[weekday] += fac[bpos] @ load + sign * drift[bpos]
-            index = cal
-        else:
-            tot = vol / np.sqrt(252)
-            sd = np.sqrt(max(tot**2 - sys_var, (0.25 * tot) ** 2))
-            r = mu / 252 + fac @ load + sd * idio_eq[:, eq.index(t)] + sign * drift
-            index = days
-        r = np.maximum(r, -0.9)
-        first = 0
-        if t == late and index[0] < late_start <= index[-1]:
-            first = int(index.searchsorted(late_start))
-        r[first] = 0.0
-        px = np.round(p0 * np.cumprod(1.0 + r[first:]), 6)
-        out[t] = pd.Series(px, index=index[first:], name=t)
+    # the configured tickers from the "idio"/"crypto" streams, then the robustness members
+    # from the "extra" stream (so adding those leaves the others' draws unchanged)
+    groups = [(list(cfg.tickers), streams["idio"], streams["crypto"], near, long)]
+    if cfg.robustness_tickers:
+        groups.append(
+            (list(cfg.robustness_tickers), streams["extra"], streams["extra"], rob_near, rob_long)
+        )
+    for tickers, rng_eq, rng_cr, g_near, g_long in groups:
+        is_crypto = [t in crypto or t.endswith("-USD") for t in tickers]
+        eq = [t for t, c in zip(tickers, is_crypto, strict=True) if not c]
+        cr = [t for t, c in zip(tickers, is_crypto, strict=True) if c]
+        idio_eq, _ = _garch(_t(rng_eq, (len(days), len(eq)), df), alpha, beta)
+        idio_cr, _ = _garch(_t(rng_cr, (len(cal), len(cr)), df), alpha, beta)
+        for t in tickers:
+            role = "near" if t in g_near else "long" if t in g_long else None
+            crypt = t in cr
+            mu, vol, *load, p0 = _asset_params(t, role or ("crypto" if crypt else "other"))
+            load = np.array(load)
+            sys_var = float(np.sum((load * vols) ** 2))
+            sign = {"near": 0.5, "long": -0.5}.get(role or "", 0.0)
+            if crypt:
+                tot = vol / np.sqrt(365)
+                sd = np.sqrt(max(tot**2 - sys_var * 5 / 7, (0.25 * tot) ** 2))
+                r = mu / 365 + sd * idio_cr[:, cr.index(t)]
+                r[weekday] += fac[bpos] @ load + sign * drift[bpos]
+                index = cal
+            else:
+                tot = vol / np.sqrt(252)
+                sd = np.sqrt(max(tot**2 - sys_var, (0.25 * tot) ** 2))
+                r = mu / 252 + fac @ load + sd * idio_eq[:, eq.index(t)] + sign * drift
+                index = days
+            r = np.maximum(r, -0.9)
+            first = 0
+            if t == late and index[0] < late_start <= index[-1]:
+                first = int(index.searchsorted(late_start))
+            r[first] = 0.0
+            px = np.round(p0 * np.cumprod(1.0 + r[first:]), 6)
+            out[t] = pd.Series(px, index=index[first:], name=t)
     return out
 
 

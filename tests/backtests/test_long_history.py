@@ -202,3 +202,48 @@ def test_real_mirror_static_hml_is_the_french_file(mirror_dir):
     common = hml.index.intersection(raw.index)
     assert len(common) == len(raw) > 15000
     np.testing.assert_allclose(hml.loc[common], raw.loc[common, "HML"] / 100, rtol=0, atol=1e-12)
+
+
+def test_history_metrics_follow_the_main_contract(tiny_history, tmp_path):
+    """Schema of the main report; now, calendar years and the ablation against the CSVs."""
+    import json
+
+    from backtests.history import run_history
+    from backtests.history_report import write_history_report
+    from backtests.report.metrics import validate_metrics
+
+    cfg = _small_cfg().replace(
+        inference={"bootstrap_reps": 50, "placebo_reps": 20, "pbo_splits": 4}
+    )
+    res = run_history(cfg, source="mirror", mirror=tiny_history)
+    out = tmp_path / "report"
+    write_history_report(res, out)
+    m = json.loads((out / "metrics.json").read_text())
+    validate_metrics(m)
+    inf = m["inference"]
+    assert isinstance(inf["stepm_better"], list)
+    assert inf["tstat_hurdle"] is not None and inf["tstat_hurdle_raw"] >= inf["tstat_hurdle"]
+    # 4 targets x 2 off positions, plus the ablation variants beyond "all"
+    assert inf["trials"]["raw"] == 8 + len(m["ablation"]) - 1
+    r = pd.read_csv(out / "returns.csv", index_col="date", parse_dates=True)
+    w = pd.read_csv(out / "weights.csv", index_col="date", parse_dates=True)
+    assert m["now"]["date"] == w.index[-1].strftime("%Y-%m-%d")
+    for t, v in m["now"]["holdings"].items():
+        assert v == pytest.approx(float(w.iloc[-1][t]), abs=1e-12)
+    for y, v in m["calendar_years"].items():
+        part = r.loc[y]
+        s = float(np.prod(1 + part["strategy"]) - 1)
+        b = float(np.prod(1 + part["hml"]) - 1)
+        assert v["strategy"] == pytest.approx(s, rel=1e-8, abs=1e-12)
+        assert v["benchmark"] == pytest.approx(b, rel=1e-8, abs=1e-12)
+    # the "all" ablation row is the headline rotation: its active Sharpe from returns.csv
+    act = (r["strategy"] - r["hml"]).loc[: m["samples"]["in_sample"]["end"]]
+    sr = float(act.mean() / act.std(ddof=1) * np.sqrt(252))
+    assert m["ablation"][0]["name"] == "all"
+    assert m["ablation"][0]["in_sample_active_sharpe"] == pytest.approx(sr, rel=1e-6)
+    assert m["ablation"][0]["placebo_pvalue"] == pytest.approx(
+        m["samples"]["in_sample"]["placebo_pvalue"]
+    )
+    text = (out / "summary.md").read_text()
+    assert "StepM" in text and "placebo p" in text
+    assert "placebo p | +" not in text  # p-values print without a sign

@@ -96,6 +96,8 @@ def test_effect_size_changes_only_the_baskets(short_cfg, tmp_path):
     null = write_synthetic_mirror(tmp_path / "n", short_cfg, seed=3, effect_size=0.0)
     eff = write_synthetic_mirror(tmp_path / "e", short_cfg, seed=3, effect_size=0.002)
     basket = {f"prices/{t}.csv" for t in (*short_cfg.universe.near, *short_cfg.universe.long)}
+    # robustness-basket members carry the planted effect of their side too
+    basket |= {f"prices/{t}.csv" for t in short_cfg.robustness_tickers}
     changed = {k for k in null.files if null.files[k] != eff.files[k]}
     assert changed == basket | {"truth/scarcity.csv", "SYNTHETIC.md", "synthetic.json"}
     pd.testing.assert_series_equal(null.scarcity, eff.scarcity)

@@ -1,0 +1,369 @@
+"""``metrics.json`` of the long-history study: the main report's contract for spread targets.
+
+The same benchmark-relative inference as the main report (:mod:`backtests.assess`), with the
+static spread as the benchmark: per-sample blocks (:func:`backtests.evidence.sample_blocks`),
+robust predictive regressions, HAC alpha and a bootstrap Sharpe interval of the active
+return, the trials (every target x off-position variant and the ablation variants) with their
+raw, distinct and effective counts, the deflated Sharpe, PBO, walk-forward, Hansen's SPA and
+Romano-Wolf StepM, the multiple-testing t-hurdle, then the verdict of the ``[verdict]`` rule.
+The PM keys of the main report (``now``, ``calendar_years``, ``ablation``) are filled for
+the spread, so the file validates against the same ``schema.json``.
+
+Timing
+------
+Everything is computed from the returns of :func:`backtests.history.run_history`, whose
+factor at close t uses only FRED-MD/QD values released by t (configured lags).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from backtests.evidence import active_returns, sample_blocks
+from backtests.history import HistoryResult, build_history_factor, episodes
+from backtests.inference import (
+    InferenceReport,
+    count_trials,
+    deflated_sharpe,
+    hac_alpha,
+    held_out,
+    pbo,
+    sharpe_ci,
+    tstat_hurdle,
+    walk_forward,
+)
+from backtests.inference.samples import split_samples
+from backtests.inference.snooping import data_snooping
+from backtests.inference.verdict import decide_verdict
+from backtests.spec import RotationSpec
+from backtests.spreads import run_spread, spread_strategy_returns
+from backtests.stats import sharpe as sharpe_ratio
+from data.config import Config
+from signals.diagnostics import persistence, predictive_regression
+from signals.macro import component_specs
+
+log = logging.getLogger(__name__)
+
+
+def _placebo(
+    fac: pd.Series, spread: pd.Series, spec: RotationSpec, cfg: Config, *, fac_override=False
+):
+    """Sample -> p-value of the active Sharpe against circularly shifted factors.
+
+    With ``fac_override`` the returned function takes ``(sample, factor)``: the placebo of
+    another factor (an ablation variant) on the same spread.
+    """
+    inf = cfg.inference
+    reps = int(inf.placebo_reps)
+    min_shift = int(inf.get("placebo_min_shift", 63))
+    off = str(cfg.targets.off_position)
+    cost = float(cfg.targets.cost_bps)
+
+    def pvalue(smp, other: pd.Series | None = None) -> float | None:
+        f = smp.take(fac if other is None else other)
+        s = smp.take(spread)
+        n = len(f)
+        if n < 2 * min_shift + 2:
+            return None
+        sv = s.fillna(0.0).to_numpy()
+        vals = f.to_numpy(dtype=float)
+
+        def active_sharpe(x: np.ndarray) -> float:
+            r = spread_strategy_returns(sv, x, f.index, spec, off=off, cost_bps=cost)
+            return float(sharpe_ratio(r - sv))
+
+        real = active_sharpe(vals)
+        rng = np.random.default_rng(int(inf.seed))
+        shifts = rng.integers(min_shift, n - min_shift, size=reps)
+        null = np.array([active_sharpe(np.roll(vals, int(sh))) for sh in shifts])
+        return float((1 + np.sum(null >= real)) / (1 + reps))
+
+    if fac_override:
+        return pvalue
+    return lambda smp: pvalue(smp)
+
+
+def _predictive(spread: pd.Series, fac: pd.Series, cfg: Config, sample) -> dict[str, Any]:
+    from backtests.assess import predictive_headline
+
+    horizons = tuple(int(h) for h in cfg.inference.horizons)
+    pred = predictive_regression(sample.take(spread), sample.take(fac), horizons=horizons)
+    h = int(cfg.inference.get("headline_horizon", 21))
+    p, test = predictive_headline(pred, h)
+    rows = pred.rows()
+    head = next((r for r in rows if r["horizon"] == h), {})
+    return {
+        "rows": rows,
+        "pvalue": p,
+        "test": test,
+        "beta": head.get("beta"),
+        "tstat": head.get("tstat_nw"),
+    }
+
+
+def _ablation(res: HistoryResult, spec: RotationSpec, samples) -> list[dict[str, Any]]:
+    """Rebuild the factor per block and without capex demand: does capex add anything.
+
+    Each row has the main report's ablation keys (``name, components,
+    in_sample_active_sharpe, held_out_active_sharpe, predictive_pvalue, placebo_pvalue``,
+    all in-sample but the held-out Sharpe) and, per half, ``{active_sharpe,
+    predictive_tstat, predictive_pvalue}`` under ``in_sample`` and ``held_out``.
+    """
+    cfg = res.cfg
+    recipes = component_specs(cfg)
+    weights = {k: float(v) for k, v in cfg.factor.weights.items()}
+    variants = {
+        "all": set(),
+        "without capex": {n for n, r in recipes.items() if r.block == "capex"},
+        "capex only": {n for n, r in recipes.items() if r.block != "capex"},
+        "funding only": {n for n, r in recipes.items() if r.block != "funding"},
+        "liquidity only": {n for n, r in recipes.items() if r.block != "liquidity"},
+    }
+    spread = res.targets[res.headline]
+    placebo = _placebo(res.fac, spread, spec, cfg, fac_override=True)
+    out = []
+    for name, drop in variants.items():
+        w = {k: (0.0 if k in drop else v) for k, v in weights.items()}
+        alt = cfg.replace(factor={"weights": w})
+        fac = (
+            res.fac
+            if not drop
+            else build_history_factor(res.market, alt).factor.reindex(spread.index)
+        )
+        strat = run_spread(
+            spread,
+            fac,
+            spec,
+            off=str(cfg.targets.off_position),
+            cost_bps=float(cfg.targets.cost_bps),
+        )
+        names = sorted(set(recipes) - drop)
+        blocks = sorted({recipes[n].block for n in names})
+        row: dict[str, Any] = {"name": name, "components": " + ".join(blocks)}
+        row["component_names"] = names
+        for key in ("in_sample", "held_out"):
+            smp = samples[key]
+            act = smp.take(strat.returns) - smp.take(spread)
+            pr = _predictive(spread, fac, cfg, smp)
+            row[key] = {
+                "active_sharpe": _sr(act),
+                "predictive_tstat": pr["tstat"],
+                "predictive_pvalue": pr["pvalue"],
+            }
+        row["in_sample_active_sharpe"] = row["in_sample"]["active_sharpe"]
+        row["held_out_active_sharpe"] = row["held_out"]["active_sharpe"]
+        row["predictive_pvalue"] = row["in_sample"]["predictive_pvalue"]
+        row["placebo_pvalue"] = placebo(samples["in_sample"], fac)
+        out.append(row)
+    return out
+
+
+def _sr(x: pd.Series) -> float | None:
+    x = x.dropna()
+    return float(sharpe_ratio(x)) if len(x) > 1 and x.std() > 0 else None
+
+
+def _trials(res: HistoryResult, ins, spec: RotationSpec, n_ablation: int) -> dict[str, Any]:
+    """Count the variants; DSR (default and best), PBO, walk-forward, SPA and StepM on them.
+
+    The variants are every target spread x off position (their active returns against their
+    own static spread, in-sample); the ablation variants add to the raw count.
+    """
+    inf = res.cfg.inference
+    oos_start = pd.Timestamp(res.cfg.run.oos_start)
+    active = pd.DataFrame(
+        {
+            f"{c}/{o}": ins.take(r.returns) - ins.take(res.targets[c].fillna(0.0))
+            for (c, o), r in res.trials.items()
+        }
+    ).fillna(0.0)
+    counted = count_trials(active)
+    kept = active[list(counted.kept)]
+    effective = float(counted.effective)
+    n_eff = max(1, int(math.ceil(effective)))
+    trial_sr = np.asarray([sharpe_ratio(kept[c]) for c in kept.columns], dtype=float)
+    head = active_returns(ins.take(res.strategy.returns), ins.take(res.benchmark.returns))
+    out: dict[str, Any] = {
+        "trials": {
+            "raw": int(counted.raw) + int(n_ablation),
+            "distinct": int(counted.distinct),
+            "effective": effective,
+        },
+        "n_hurdle": n_eff,
+        "deflated": deflated_sharpe(head, trial_sr, n_trials=n_eff),
+        "deflated_best": deflated_sharpe(
+            kept.iloc[:, int(np.nanargmax(trial_sr))], trial_sr, n_trials=n_eff
+        ),
+        "pbo": None,
+        "walkforward": None,
+    }
+    if kept.shape[1] >= 2:
+        out["pbo"] = pbo(kept, n_splits=int(inf.pbo_splits))
+        out["walkforward"] = walk_forward(
+            kept,
+            train_days=int(inf.walkforward_train_days),
+            test_days=int(inf.walkforward_test_days),
+            metric=str(inf.get("walkforward_metric", "sharpe")),
+            expanding=bool(inf.get("walkforward_expanding", True)),
+            oos_start=oos_start,
+        )
+    block = float(inf.get("bootstrap_block_length", 0.0)) or None
+    out["snoop"] = data_snooping(
+        kept,
+        pd.Series(0.0, index=kept.index),
+        size=float(inf.get("hurdle_alpha", 0.05)),
+        reps=int(inf.bootstrap_reps),
+        block_length=block,
+        seed=int(inf.seed),
+    )
+    return out
+
+
+def _now(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
+    """Today's reading of the long-history factor and the headline position."""
+    from backtests.report.today import now_block
+
+    return now_block(
+        res.factor,
+        res.strategy.weights,
+        near=(res.headline.upper(), res.headline),
+        long=(),
+        rule=spec.rule,
+        threshold=float(spec.threshold),
+        band=float(spec.band),
+    )
+
+
+def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
+    """Build ``metrics.json`` of the long-history report (the main keys plus ``episodes``)."""
+    from backtests.report import tables as T
+    from backtests.report.metrics import clean, spec_hash, stat_block
+
+    cfg, inf = res.cfg, res.cfg.inference
+    idx = res.targets.index
+    oos_start = pd.Timestamp(cfg.run.oos_start)
+    samples = split_samples(idx, cfg.run.oos_start, cfg.run.get("registered", cfg.run.oos_start))
+    spread = res.targets[res.headline]
+    seed = int(inf.seed)
+    lags = int(inf.hac_lags) or None
+    block = float(inf.get("bootstrap_block_length", 0.0)) or None
+    level = float(inf.get("ci_level", 0.95))
+    placebo = _placebo(res.fac, spread, spec, cfg)
+    blocks = sample_blocks(
+        res.strategy,
+        res.benchmark,
+        samples,
+        placebo=placebo,
+        reps=int(inf.bootstrap_reps),
+        level=level,
+        block_length=block,
+        hac_lags=lags,
+        seed=seed,
+    )
+    ins = samples["in_sample"]
+    pred = {
+        k: _predictive(spread, res.fac, cfg, samples[k]) for k in ("in_sample", "held_out", "full")
+    }
+    ablation = _ablation(res, spec, samples)
+    tr = _trials(res, ins, spec, n_ablation=len(ablation) - 1)
+    active = active_returns(res.strategy.returns, res.benchmark.returns)
+    bench = res.benchmark.returns.rename(res.headline).to_frame()
+    hurdle_alpha = float(inf.get("hurdle_alpha", 0.05))
+    method = str(inf.get("hurdle_method", "bonferroni"))
+    report = InferenceReport(
+        alpha=hac_alpha(active, bench, lags=lags),
+        sharpe_ci=sharpe_ci(
+            active, reps=int(inf.bootstrap_reps), seed=seed, level=level, block_length=block
+        ),
+        deflated=tr["deflated"],
+        pbo=tr["pbo"],
+        placebo=None,
+        walkforward=tr["walkforward"],
+        held_out=held_out(res.strategy.returns, oos_start),
+        hurdle=tstat_hurdle(int(tr["n_hurdle"]), alpha=hurdle_alpha, method=method),
+        n_trials=int(tr["trials"]["raw"]),
+        hurdle_trials=int(tr["n_hurdle"]),
+    )
+    spa, stepm = tr["snoop"].spa, tr["snoop"].stepm
+    inference = report.to_metrics()
+    inference.update(
+        {
+            "benchmark": f"static {res.headline}",
+            "placebo_pvalue": blocks["in_sample"].get("placebo_pvalue"),
+            "spa_pvalue": float(spa.pvalue),
+            "spa_pvalue_lower": float(spa.pvalue_lower),
+            "spa_pvalue_upper": float(spa.pvalue_upper),
+            "stepm_better": [str(b) for b in stepm.better],
+            "trials": tr["trials"],
+            "tstat_hurdle_raw": tstat_hurdle(
+                int(tr["trials"]["raw"]), alpha=hurdle_alpha, method=method
+            ),
+            "hurdle_trials": int(tr["n_hurdle"]),
+            "deflated_sharpe_best": float(tr["deflated_best"].dsr),
+            "active": True,
+        }
+    )
+    strat_full = res.strategy.stats()
+    period = {"start": idx[0].strftime("%Y-%m-%d"), "end": idx[-1].strftime("%Y-%m-%d")}
+    bench_stats = {
+        c: stat_block(
+            run_spread(
+                res.targets[c], None, spec, cost_bps=0.0, name=c, position=pd.Series(1.0, index=idx)
+            ).stats()
+        )
+        for c in res.targets.columns
+    }
+    eps = episodes(res.market, cfg, spread, res.strategy.returns, res.fac)
+    persist = persistence(res.fac.dropna())
+    m: dict[str, Any] = {
+        "data_source": res.market.source,
+        "synthetic": False,
+        "long_history": True,
+        "caveat": "FRED-MD and FRED-QD are one vintage of revised history, not real-time data; "
+        "the Ken French rows are built from month-end CRSP data published weeks later and are "
+        "used only as the traded returns of the spreads, never as a signal input.",
+        "target": res.headline,
+        "off_position": str(cfg.targets.off_position),
+        "period": period,
+        "strategy": stat_block(strat_full),
+        "benchmarks": bench_stats,
+        "inference": inference,
+        "samples": blocks,
+        "factor": {
+            "predictive": pred["in_sample"]["rows"],
+            "predictive_pvalue": pred["in_sample"]["pvalue"],
+            "predictive_test": pred["in_sample"]["test"],
+            "predictive_beta": pred["in_sample"]["beta"],
+            "predictive_tstat_hac": pred["in_sample"]["tstat"],
+            "predictive_held_out": pred["held_out"]["rows"],
+            "predictive_full": pred["full"]["rows"],
+            "persistence": float(persist.phi),
+            "first_date": None
+            if res.factor.first_date is None
+            else res.factor.first_date.strftime("%Y-%m-%d"),
+            "availability": res.factor.availability.reset_index().to_dict(orient="records"),
+        },
+        "oos": {
+            "start": str(cfg.run.oos_start),
+            "sharpe": (blocks["held_out"]["strategy"] or {}).get("sharpe"),
+            "total_return": (blocks["held_out"]["strategy"] or {}).get("total_return"),
+        },
+        "episodes": eps,
+        "late_1990s_episode": any(
+            e["start"] <= "1999-12-31" and e["end"] >= "1997-01-01" for e in eps
+        ),
+        "ablation": ablation,
+        "now": _now(res, spec),
+        "calendar_years": T.calendar_years(res.strategy.returns, res.benchmark.returns),
+        "vintages": res.market.vintages,
+        "provenance": dict(res.market.provenance),
+        "spec_hash": spec_hash(cfg),
+    }
+    rule = cfg.verdict.to_dict() if hasattr(cfg, "verdict") else {}
+    m["verdict"] = decide_verdict(m, rule, benchmark_label=f"holding {res.headline} (static)")
+    return clean(m)
