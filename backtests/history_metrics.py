@@ -225,10 +225,15 @@ def _trials(res: HistoryResult, ins, spec: RotationSpec, n_ablation: int) -> dic
 
 
 def _now(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
-    """Today's reading of the long-history factor and the headline position."""
+    """Today's reading of the long-history factor and the headline position.
+
+    The main report's ``now`` block plus ``factor_last_date`` and ``factor_last_value``: the
+    monthly and quarterly inputs end weeks before the last spread date, so the factor may be
+    undefined on the last day (the position is then the one last decided).
+    """
     from backtests.report.today import now_block
 
-    return now_block(
+    out = now_block(
         res.factor,
         res.strategy.weights,
         near=(res.headline.upper(), res.headline),
@@ -237,6 +242,10 @@ def _now(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         threshold=float(spec.threshold),
         band=float(spec.band),
     )
+    last = res.factor.factor.loc[: res.strategy.weights.index[-1]].dropna()
+    out["factor_last_date"] = None if last.empty else last.index[-1].strftime("%Y-%m-%d")
+    out["factor_last_value"] = None if last.empty else float(last.iloc[-1])
+    return out
 
 
 def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:

@@ -112,6 +112,26 @@ def sample_rows(m: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def today_line(m: dict[str, Any]) -> str:
+    """One sentence: the last date, the factor there and its percentile, the position held."""
+    now = m.get("now") or {}
+    if not now:
+        return ""
+    pos = now.get("holdings", {})
+    held = ", ".join(f"{k} {v:+.0%}" for k, v in pos.items() if abs(v) > 1e-12) or "cash"
+    pct = now.get("percentile")
+    if now.get("factor") is None and now.get("factor_last_date"):
+        fac = (
+            f"factor undefined (last defined {now['factor_last_date']}: "
+            f"{_n(now.get('factor_last_value'))})"
+        )
+    else:
+        fac = f"factor {_n(now.get('factor'))}" + (
+            "" if pct is None else f" ({pct:.0%} percentile of its history)"
+        )
+    return f"Today ({now['date']}): {fac}; position {held}."
+
+
 def inference_rows(m: dict[str, Any]) -> list[list[str]]:
     """Rows of the inference table: trials, hurdle, HAC alpha, Sharpe CI, DSR, PBO, SPA, StepM."""
     inf = m["inference"]
@@ -153,6 +173,8 @@ def summary_markdown(m: dict[str, Any]) -> str:
         "# The thesis on sixty years (long history)",
         "",
         f"**Verdict: {m['verdict']['label']}.** {m['verdict']['sentence']}",
+        "",
+        today_line(m),
         "",
         f"> {m['caveat']}",
         "",
@@ -244,6 +266,7 @@ def write_history_report(res: HistoryResult, out_dir: str | Path) -> ReportPaths
     body = f"""<h1>The thesis on sixty years: long history</h1>
 <p class="caveat"><b>Caveat.</b> {html.escape(m["caveat"])}</p>
 <p><b>Verdict: {html.escape(m["verdict"]["label"])}.</b> {html.escape(m["verdict"]["sentence"])}</p>
+<p>{html.escape(today_line(m))}</p>
 <p>Target {html.escape(m["target"])}: +spread when scarcity is high, {html.escape(m["off_position"])}
 otherwise; benchmark: holding the spread.</p>
 <h2>Inference (benchmark-relative, as in the main report)</h2>
