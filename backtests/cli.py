@@ -405,7 +405,7 @@ def _report_history(args: argparse.Namespace, cfg: Config) -> int:
     from backtests.history import run_history
     from backtests.history_report import write_history_report
 
-    source = args.source if args.source in ("auto", "mirror", "live") else "auto"
+    source = args.source if args.source in ("auto", "mirror", "live", "cache") else "auto"
     res = run_history(cfg, source=source, mirror=args.mirror)
     paths = write_history_report(res, args.out)
     _out(res.summary())

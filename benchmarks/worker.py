@@ -2,7 +2,7 @@
 
 ``python benchmarks/worker.py TASK --json-out PATH [options]`` writes one JSON object to
 PATH. Tasks: ``sweep``, ``kernels``, ``compile``, ``peers``, ``pipeline``, ``vectorbt``, ``long``,
-``spa``. Called by
+``history``, ``spa``. Called by
 ``benchmarks/run.py``; not meant to be run by hand.
 """
 
@@ -24,7 +24,17 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="benchmarks/worker.py")
     p.add_argument(
         "task",
-        choices=("sweep", "kernels", "compile", "peers", "pipeline", "vectorbt", "long", "spa"),
+        choices=(
+            "sweep",
+            "kernels",
+            "compile",
+            "peers",
+            "pipeline",
+            "vectorbt",
+            "long",
+            "history",
+            "spa",
+        ),
     )
     p.add_argument("--json-out", required=True)
     p.add_argument("--data", help="pickled BenchData")
@@ -69,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         out = measure_vectorbt(data, n_variants=args.n, repeats=args.repeats)
     elif args.task == "long":
         out = sweeps.measure_long_history(args.bars, args.n, repeats=args.repeats)
+    elif args.task == "history":
+        from benchmarks.long_history import measure_long_history_report
+
+        out = measure_long_history_report(args.mirror, tiny=args.tiny)
     elif args.task == "spa":
         from benchmarks.spa_bench import measure_spa
 

@@ -27,16 +27,36 @@ import numpy as np
 import pandas as pd
 
 from data.assemble import MarketData
+from data.cache import Cache
+from data.collect import online
+from data.collect_history import (
+    HOSTS,
+    LONG_SOURCES,
+    HistoryItems,
+    collect_history_cache,
+    collect_history_live,
+    collect_history_mirror,
+    history_cache_complete,
+    history_keys,
+    history_series,
+    require_complete,
+)
 from data.config import Config
-from data.errors import ConfigError, DataError
-from data.sources.fredmd import fetch_fred_md, fetch_fred_qd
-from data.sources.french import fetch_french
-from data.sources.mirror import Mirror
+from data.errors import CacheError, ConfigError, DataError
+from data.loaders import mirror_root, resolve_cache
 from data.tables import empty_fundamentals, empty_quarters, sha256_bytes
 
 log = logging.getLogger(__name__)
 
-LONG_SOURCES = ("fred-md", "fred-qd")
+HISTORY_SOURCES: tuple[str, ...] = ("auto", "mirror", "live", "cache")
+__all__ = [
+    "HISTORY_SOURCES",
+    "HistoryData",
+    "content_hash",
+    "history_series",
+    "load_history",
+    "total_return_index",
+]
 
 
 @dataclass
@@ -53,16 +73,6 @@ class HistoryData(MarketData):
 
     spreads: pd.DataFrame = field(default_factory=pd.DataFrame)
     vintages: dict[str, str] = field(default_factory=dict)
-
-
-def history_series(cfg: Config) -> dict[str, tuple[str, str]]:
-    """Series id -> (file kind, column) for every long-history macro series of the config."""
-    out = {}
-    for sid, spec in cfg.macro.series.items():
-        src = spec.get("source", "")
-        if src in LONG_SOURCES:
-            out[sid] = (src, str(spec.get("column", sid)))
-    return out
 
 
 def total_return_index(returns: pd.DataFrame) -> pd.DataFrame:
@@ -88,71 +98,138 @@ def _pick_spreads(tables: dict[str, pd.DataFrame], cfg: Config) -> pd.DataFrame:
     return pd.DataFrame(cols).dropna(how="all")
 
 
+def _cached(got: HistoryItems, cfg: Config, store: Cache) -> HistoryItems:
+    require_complete(
+        got,
+        cfg,
+        where="cache",
+        fix=f"fill the cache {store.root} from a mirror (--source mirror --mirror DIR) or "
+        "live (--source live)",
+    )
+    return got
+
+
+def _gather(
+    cfg: Config, source: str, root: Path | None, store: Cache, *, refresh: bool
+) -> HistoryItems:
+    """Gather the files from ``source``; ``auto`` as :func:`data.loaders.load_market`."""
+    has_mirror = root is not None and (root / "french").is_dir()
+    if source == "mirror":
+        if not has_mirror:
+            raise ConfigError(
+                f"long history: no french/ directory in the mirror {str(root)!r} "
+                "(--mirror or SCARCITY_MIRROR)"
+            )
+        return collect_history_mirror(root, cfg, store)
+    if source == "cache":
+        return _cached(collect_history_cache(cfg, store), cfg, store)
+    if source == "live":
+        return collect_history_live(cfg, store, refresh=refresh)
+    # auto: the cache when complete, else the mirror, else live, never around a fault
+    if root is not None and not root.is_dir():
+        raise ConfigError(
+            f"mirror directory not found: {root} (from --mirror or SCARCITY_MIRROR); "
+            "fix the path or unset it"
+        )
+    broken = None
+    try:
+        complete = history_cache_complete(cfg, store)
+        partial = any(store.has(k) for k in history_keys(cfg))
+    except CacheError as exc:  # corrupt manifest
+        complete, partial, broken = False, True, str(exc)
+    if complete and not refresh:
+        try:
+            got = _cached(collect_history_cache(cfg, store), cfg, store)
+            log.info("long history, auto: using the cache at %s", store.root)
+            return got
+        except CacheError as exc:
+            broken = str(exc)
+            log.warning("long history, auto: cache unusable (%s)", exc)
+    if has_mirror:
+        log.info("long history, auto: reading the mirror at %s", root)
+        return collect_history_mirror(root, cfg, store)
+    if broken is not None:
+        raise CacheError(
+            f"long history, auto: the cache is broken ({broken}) and no mirror holds the "
+            "long-history files; repair it (`scarcity cache verify --repair`, then "
+            "`--source live` or `--mirror DIR`)",
+            source=str(store.root),
+        )
+    if online(HOSTS["french"]):
+        return collect_history_live(cfg, store, refresh=refresh)
+    where = "the cache lacks some of them" if partial else "the cache holds none of them"
+    raise CacheError(
+        f"long history, auto: no mirror with french/ ({root or 'none configured'}), no "
+        f"network, and {where} ({', '.join(history_keys(cfg))}); use --mirror DIR or "
+        "--source cache to see what is missing",
+        source=str(store.root),
+    )
+
+
 def load_history(
-    cfg: Config, source: str = "auto", mirror: str | Path | None = None
+    cfg: Config,
+    source: str = "auto",
+    mirror: str | Path | None = None,
+    cache: Cache | str | Path | None = None,
+    refresh: bool = False,
 ) -> HistoryData:
-    """Load the long-history tables from the mirror (or live from the publishers).
+    """Load the long-history tables from the mirror, the cache or live, and fill the cache.
+
+    The same sources, cache and labels as :func:`data.loaders.load_market`: every file is
+    checked (:mod:`data.plausibility`) before the cache is touched, and stored in it in one
+    transaction (:mod:`data.collect_history`).
 
     Parameters
     ----------
     cfg : Config
         ``[targets]`` (spreads, French files) and ``[macro.series]`` (sources and lags).
-    source : {"auto", "mirror", "live"}
-        ``auto``: the mirror when it holds the files, else live.
+    source : {"auto", "mirror", "live", "cache"}
+        ``mirror``: the mirror's ``french/``, ``fred-md/``, ``fred-qd/`` files. ``live``:
+        the publishers' files the cache lacks or holds from an earlier day (all of them
+        with ``refresh``); a failed download keeps the cached copy. ``cache``: the cache
+        alone. ``auto``: the cache when it holds every file, else the mirror when it holds
+        ``french/``, else live when the network answers; a broken cache with nothing to
+        rebuild it from is an error.
     mirror : str or Path, optional
         Mirror directory (``$SCARCITY_MIRROR`` when None).
+    cache : Cache, str or Path, optional
+        The cache (default as :func:`data.loaders.resolve_cache`).
+    refresh : bool
+        ``live`` and ``auto``: download every file again.
 
     Returns
     -------
     HistoryData
+        ``source`` is ``mirror``, ``mirror (cached)``, ``live``, ``live (cached)`` or
+        ``live (cached, N items stale)``.
 
     Raises
     ------
     ConfigError
-        No long-history series in the config, or an unsupported source.
+        No long-history series in the config, an unsupported source, or ``mirror``
+        without ``french/`` in the mirror.
+    CacheError
+        ``cache`` (or ``auto`` without mirror and network) with a file missing or corrupt.
+    PlausibilityError
+        A value no market produces (the message names the file, the series and the rule).
     DataError
         A requested spread or series is missing.
     """
-    import os
-
     wanted = history_series(cfg)
     if not wanted:
         raise ConfigError("no [macro.series] entry has source = 'fred-md' or 'fred-qd'")
-    if source not in ("auto", "mirror", "live"):
-        raise ConfigError(f"long history: `source` must be auto, mirror or live, got {source!r}")
-    root = mirror if mirror is not None else os.environ.get("SCARCITY_MIRROR") or None
-    has_mirror = root is not None and (Path(root) / "french").is_dir()
-    if source == "mirror" and not has_mirror:
-        raise ConfigError(f"long history: no french/ directory in the mirror {root!r}")
-    use_mirror = source == "mirror" or (source == "auto" and has_mirror)
-    files = list(cfg.targets.french_files)
-    french: dict[str, pd.DataFrame] = {}
-    macro_files: dict[str, pd.DataFrame] = {}
-    prov: dict[str, str] = {}
-    gaps: list[str] = []
-    if use_mirror:
-        m = Mirror(root)
-        read = m.read_french(files, warn=False)
-        gaps += read.gaps
-        for it in read.items:
-            french[it.name] = it.table
-            prov[str(it.path)] = it.sha256
-        for kind in sorted({k for k, _ in wanted.values()}):
-            r = m.read_mccracken_ng(kind, warn=False)
-            gaps += r.gaps
-            for it in r.items:
-                macro_files[kind] = it.table
-                prov[str(it.path)] = it.sha256
-        label = "mirror"
-    else:
-        for file in files:
-            french[file] = fetch_french(file)
-            prov[french[file].attrs["request"]] = french[file].attrs["zip_sha256"]
-        for kind in sorted({k for k, _ in wanted.values()}):
-            t = fetch_fred_md() if kind == "fred-md" else fetch_fred_qd()
-            macro_files[kind] = t
-            prov[t.attrs["request"]] = t.attrs["sha256"]
-        label = "live"
+    if source not in HISTORY_SOURCES:
+        raise ConfigError(
+            f"long history: `source` must be one of {HISTORY_SOURCES}, got {source!r}"
+        )
+    store = resolve_cache(cfg, cache)
+    root = mirror_root(mirror)
+    got = _gather(cfg, source, root, store, refresh=refresh)
+    french = {k.split("/", 1)[1]: t for k, t in got.tables.items() if k.startswith("french/")}
+    macro_files = {k.split("/", 1)[0]: t for k, t in got.tables.items() if k not in french}
+    macro_files = {k: t for k, t in macro_files.items() if k in LONG_SOURCES}
+    prov = got.provenance
+    label = got.label
     spreads = _pick_spreads(french, cfg)
     cols = {}
     for sid, (kind, column) in wanted.items():
@@ -188,7 +265,7 @@ def load_history(
         source=label,
         synthetic=False,
         provenance=prov,
-        gaps=gaps,
+        gaps=got.gaps,
         spreads=spreads,
         vintages=vintages,
     )

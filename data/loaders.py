@@ -19,6 +19,7 @@ from typing import Literal
 from data.assemble import Collected, MarketData, assemble, requested, table_lines
 from data.cache import Cache, default_cache_dir
 from data.collect import collect_cache, collect_live, collect_mirror, online
+from data.collect_history import is_history_key
 from data.config import Config
 from data.errors import CacheError, ConfigError
 from data.tables import sha256_bytes
@@ -33,7 +34,12 @@ def _cache_complete(cfg: Config, cache: Cache) -> bool:
     req = requested(cfg)
     need = [f"prices/{t}" for t in req.tickers if t not in req.optional_tickers]
     need += [f"fred/{s}" for s in req.series]
-    return bool(cache.keys()) and not cache.missing(need)
+    return bool(_main_keys(cache)) and not cache.missing(need)
+
+
+def _main_keys(cache: Cache) -> list[str]:
+    """Return the cached keys of the main sources (the long-history files do not count)."""
+    return [k for k in cache.keys() if not is_history_key(k)]
 
 
 def _synthetic_key(cfg: Config) -> str:
@@ -86,7 +92,8 @@ def resolve_cache(cfg: Config, cache: Cache | str | Path | None = None) -> Cache
     return _cache(cfg, cache)
 
 
-def _mirror_root(mirror: str | Path | None) -> Path | None:
+def mirror_root(mirror: str | Path | None) -> Path | None:
+    """Return the mirror directory: ``mirror``, else ``$SCARCITY_MIRROR``, else None."""
     if mirror is None:
         env = os.environ.get("SCARCITY_MIRROR", "").strip()
         mirror = env or None
@@ -143,7 +150,7 @@ def load_market(
     if source not in SOURCES:
         raise ConfigError(f"`source` must be one of {SOURCES}, got {source!r}")
     store = _cache(cfg, cache)
-    root = _mirror_root(mirror)
+    root = mirror_root(mirror)
     if source == "auto":
         return _auto(cfg, root, store, refresh=refresh, progress=progress)
     truth = None
@@ -154,7 +161,7 @@ def load_market(
             )
         got = collect_mirror(root, cfg, store, progress=progress)
     elif source == "cache":
-        if not store.keys():
+        if not _main_keys(store):
             raise CacheError(
                 "the cache is empty; run `scarcity fetch` first", source=str(store.root)
             )
@@ -184,7 +191,7 @@ def _auto(
     broken: str | None = None
     try:
         complete = _cache_complete(cfg, store)
-        has_real = bool(store.keys())
+        has_real = bool(_main_keys(store))
     except CacheError as exc:  # corrupt manifest
         complete, has_real, broken = False, True, str(exc)
     if not refresh and complete:

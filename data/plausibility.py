@@ -22,6 +22,18 @@ Rules
     A capex-table quarter more than ``capex_max_ratio`` times (or less than its inverse)
     the median quarter of the same company in that table is an error, beyond
     ``capex_warn_ratio`` a note.
+``increasing-dates``
+    A long-history table (Ken French, FRED-MD, FRED-QD) whose dates do not increase
+    strictly (the parsers refuse such files; this also guards tables read back from the
+    cache).
+``daily-return``
+    A Ken French daily return (after the percent -> simple conversion) beyond
+    ``+-french_max_return`` is an error, beyond ``+-french_warn_return`` a note. The worst day
+    of any factor since 1926 is below 20%; a value left in percent lands far outside.
+``empty-vintage`` / ``empty-series``
+    A FRED-MD or FRED-QD vintage without a single observation, or a series the
+    configuration reads that has no value in it. Its values are checked against their
+    declared unit with ``unit-range``.
 """
 
 from __future__ import annotations
@@ -45,6 +57,10 @@ DEFAULTS: dict[str, Any] = {
     "edgar_earliest": "1993-01-01",
     "capex_max_ratio": 100.0,
     "capex_warn_ratio": 20.0,
+    "french_max_return": 0.5,
+    "french_warn_return": 0.2,
+    "french_earliest": "1926-07-01",
+    "mccracken_ng_earliest": "1959-01-01",
 }
 UNIT_DEFAULTS: dict[str, tuple[float, float]] = {
     "percent": (-50.0, 100.0),
@@ -233,3 +249,125 @@ def check_capex_table(quarters: pd.DataFrame, rules: Rules, *, source: str) -> l
                 f"= {soft:g}); check it"
             )
     return notes
+
+
+def check_increasing(index: pd.DatetimeIndex, *, source: str) -> None:
+    """Raise unless ``index`` increases strictly (rule ``increasing-dates``)."""
+    if len(index) < 2:
+        return
+    step = np.diff(index.asi8)
+    if (step > 0).all():
+        return
+    i = int(np.argmax(step <= 0)) + 1
+    raise PlausibilityError(
+        f"rule increasing-dates: date {index[i].date()} follows {index[i - 1].date()}; the "
+        "dates of a table must increase strictly (unsorted or duplicate rows)",
+        source=source,
+        row=str(index[i].date()),
+    )
+
+
+def check_daily_returns(frame: pd.DataFrame, rules: Rules, *, source: str) -> list[str]:
+    """Check a Ken French table of simple daily returns; return notes for borderline days.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Dates x factors (``Mkt-RF``, ``HML``, ...), simple daily returns (the file's
+        percent / 100), NaN where missing.
+    rules : Rules
+        ``french_max_return``, ``french_warn_return``, ``french_earliest``, ``future_days``.
+    source : str, keyword-only
+        File named in errors and notes.
+
+    Returns
+    -------
+    list of str
+        One note per factor with days between the warning and the error limit.
+
+    Raises
+    ------
+    PlausibilityError
+        Dates that do not increase, a date out of range, or a return beyond
+        ``+-french_max_return``; the message names the file, the factor, the day and the value.
+
+    Examples
+    --------
+    >>> idx = pd.DatetimeIndex(["1963-07-01", "1963-07-02"], name="date")
+    >>> check_daily_returns(pd.DataFrame({"HML": [0.01, -0.02]}, index=idx),
+    ...                     Rules(DEFAULTS, UNIT_DEFAULTS, frozenset(), {}), source="f.csv")
+    []
+    """
+    check_increasing(frame.index, source=source)
+    check_dates(frame.index, rules, kind="french", source=source)
+    hard = float(rules.values["french_max_return"])
+    soft = float(rules.values["french_warn_return"])
+    notes = []
+    for col in frame.columns:
+        vals = frame[col].to_numpy(dtype="float64")
+        size = np.abs(np.nan_to_num(vals, nan=0.0))
+        bad = np.flatnonzero(size > hard)
+        if bad.size:
+            i = int(bad[0])
+            raise PlausibilityError(
+                f"rule daily-return: {col} = {vals[i]:.6g} ({vals[i]:+.1%} in one day) is "
+                f"beyond +-{hard:g} (data.plausibility.french_max_return) after the percent -> "
+                "simple-return conversion; a value not in percent, or a typo?",
+                source=source,
+                row=str(frame.index[i].date()),
+            )
+        warn = np.flatnonzero(size > soft)
+        if warn.size:
+            days = ", ".join(f"{frame.index[j].date()} ({vals[j]:+.1%})" for j in warn[:3])
+            notes.append(
+                f"{source}: {col} has {warn.size} day(s) beyond +-{soft:g} "
+                f"(data.plausibility.french_warn_return): {days}"
+                f"{', ...' if warn.size > 3 else ''}; check them"
+            )
+    return notes
+
+
+def check_vintage(
+    frame: pd.DataFrame, columns: dict[str, str], rules: Rules, *, source: str
+) -> None:
+    """Check one FRED-MD or FRED-QD vintage and the series read from it.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The parsed ``current.csv``: dates x series, in the series' own units.
+    columns : dict
+        Series id (``[macro.series]``) -> its column in ``frame``; each is checked against
+        the range of its declared unit (``unit-range``). Columns absent from ``frame`` are
+        left to the caller (a missing series is not a plausibility question).
+    rules : Rules
+        Unit ranges, ``mccracken_ng_earliest``, ``future_days``.
+    source : str, keyword-only
+        File named in errors.
+
+    Raises
+    ------
+    PlausibilityError
+        Dates that do not increase or lie out of range, a vintage with no observation
+        (``empty-vintage``), a series without a value (``empty-series``) or outside its
+        unit's range (``unit-range``).
+    """
+    check_increasing(frame.index, source=source)
+    check_dates(frame.index, rules, kind="mccracken_ng", source=source)
+    if frame.empty or not frame.notna().to_numpy().any():
+        raise PlausibilityError(
+            f"rule empty-vintage: the vintage has no observations ({len(frame)} dated rows, "
+            "every value empty); a truncated or failed download?",
+            source=source,
+        )
+    for sid, column in columns.items():
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        if not values.notna().any():
+            raise PlausibilityError(
+                f"rule empty-series: {column} ({sid} in [macro.series]) has no value in this "
+                "vintage",
+                source=source,
+            )
+        check_series(values.dropna(), sid, rules, source=source)

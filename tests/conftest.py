@@ -1,4 +1,4 @@
-"""Shared fixtures: configuration, the real mirror (skipped when absent), the synthetic market."""
+"""Shared fixtures: configuration, the real mirror (or a skip), synthetic and long-history data."""
 
 from __future__ import annotations
 
@@ -50,6 +50,61 @@ def synthetic_dir(tmp_path_factory, cfg) -> Path:
     root = tmp_path_factory.mktemp("synthetic")
     write_synthetic_mirror(root, cfg)
     return root
+
+
+HISTORY_CONFIG = REPO / "configs" / "long_history.toml"
+FRENCH_FIVE = "F-F_Research_Data_5_Factors_2x3_daily"
+_LEVELS = {"percent": 5.0, "billions_usd": 500.0, "billions_usd_signed": 50.0}
+
+
+def write_history_mirror(
+    root: Path, *, start: str = "1962-01-02", end: str = "1966-12-30", seed: int = 3
+) -> Path:
+    """Write a small long-history mirror in the native layouts (made-up numbers).
+
+    ``french/`` holds the five-factor daily file (percent per day, CRLF, preamble, trailing
+    copyright); ``fred-md/current.csv`` and ``fred-qd/current.csv`` one column per series of
+    ``configs/long_history.toml`` that reads them, at levels plausible for its units.
+    """
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    cfg = load_config(HISTORY_CONFIG)
+    (root / "french").mkdir(parents=True)
+    lines = [
+        "This file was created by using the 202601 CRSP database.",
+        "",
+        ",Mkt-RF,SMB,HML,RMW,CMA,RF",
+    ]
+    for d in pd.bdate_range(start, end):
+        v = rng.normal(0, 0.5, 5)
+        lines.append(d.strftime("%Y%m%d") + "," + ",".join(f"{x:8.2f}" for x in v) + ",    0.01")
+    lines += ["", "Copyright 2026 Eugene F. Fama and Kenneth R. French", ""]
+    (root / "french" / f"{FRENCH_FIVE}.csv").write_bytes("\r\n".join(lines).encode())
+    for kind, freq, meta in (
+        ("fred-md", "MS", ["Transform:"]),
+        ("fred-qd", "3MS", ["factors", "transform"]),
+    ):
+        cols = [s for s, spec in cfg.macro.series.items() if spec.get("source") == kind]
+        level = {c: _LEVELS.get(cfg.macro_units(c), 50_000.0) for c in cols}
+        rows = ["sasdate," + ",".join(cols), *(f"{m}," + ",".join("5" for _ in cols) for m in meta)]
+        first = "1959-01-01" if kind == "fred-md" else "1959-03-01"
+        for d in pd.date_range(first, end, freq=freq):
+            cells = []
+            for c in cols:
+                level[c] *= float(np.exp(rng.normal(0.003, 0.01)))
+                cells.append(f"{level[c]:.4f}")
+            rows.append(f"{d.month}/{d.day}/{d.year}," + ",".join(cells))
+        (root / kind).mkdir()
+        (root / kind / "current.csv").write_text("\n".join(rows) + "\n")
+    return root
+
+
+@pytest.fixture(scope="session")
+def history_mirror(tmp_path_factory) -> Path:
+    """A small long-history mirror (:func:`write_history_mirror`); copy it before editing."""
+    return write_history_mirror(tmp_path_factory.mktemp("history_mirror"))
 
 
 @pytest.fixture(scope="session")

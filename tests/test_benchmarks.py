@@ -212,6 +212,61 @@ def test_tiny_script_core_phases(tmp_path):
     _check_sweeps_and_peers(res)
     assert "hardware_limit" not in res and "inference" not in res
     assert res["report_seconds"] == {"cold": None, "warm": None, "skipped": "--skip report"}
+    # a tiny run has no mirror: the long-history report says why it did not run
+    assert res["long_history_report"] == {
+        "skipped": "no mirror: --tiny and --synthetic runs have none"
+    }
+    assert res["targets"]["long_history_report_s"]["target"] == 15.0
+
+
+def _phases(tmp_path: Path, mirror: Path):
+    from benchmarks import run
+
+    args = run._parser().parse_args(["--tiny"])
+    return run._Phases(
+        args=args, s=run._settings(args), workdir=tmp_path, mirror=mirror, data_path=tmp_path
+    )
+
+
+def test_long_history_report_phase_on_a_small_mirror(history_mirror, tmp_path):
+    """The ``history`` phase times the long-history report in a worker; table and target."""
+    from benchmarks import run
+
+    results: dict = {}
+    _phases(tmp_path, history_mirror).history(results)
+    lr = results["long_history_report"]
+    assert lr["source"] == "mirror" and lr["source_cached"] == "mirror (cached)"
+    assert lr["start"] == "1963-07-01" and lr["bars"] > 800 and lr["n_trials"] >= 8
+    t = lr["seconds"]
+    assert set(t) == {"load", "factor", "study", "report", "total", "load_cached"}
+    assert t["total"] == pytest.approx(t["load"] + t["factor"] + t["study"] + t["report"])
+    assert min(t.values()) > 0 and lr["peak_rss_mib"] > 0
+    assert (tmp_path / "history_cache" / "manifest.json").is_file()  # a cache of its own
+    full = {"mode": "full", "long_history_report": lr}
+    row = run._target_rows(full)["long_history_report_s"]
+    assert row["measured"] == t["total"] and row["op"] == "<=" and row["met"] is not None
+    base = {
+        "mode": "full",
+        "generated_at": "now",
+        "machine": {"cpu": "cpu", "cores": 2, "memory_gib": 4},
+        "load_average": {"start": 0.0},
+        "data": {"source": "synthetic", "start": "a", "end": "b", "bars": 1, "assets": 1},
+    }
+    text = run.table({**base, **full, "targets": run._target_rows(full)})
+    assert f"long-history report (mirror, 1963-07-01..{lr['end']}: {lr['bars']} bars" in text
+    assert "long_history_report_s" in text
+
+
+def test_long_history_report_phase_skips_a_mirror_without_the_files(tmp_path):
+    mirror = tmp_path / "mirror"
+    (mirror / "prices").mkdir(parents=True)
+    (mirror / "fred-md").mkdir()
+    (mirror / "fred-md" / "current.csv").write_text("sasdate\n")
+    results: dict = {}
+    _phases(tmp_path, mirror).history(results)
+    why = results["long_history_report"]["skipped"]
+    assert why.startswith(f"the mirror {mirror} lacks fred-qd/current.csv, french/")
+    assert "fred-md" not in why
 
 
 @pytest.mark.slow

@@ -98,7 +98,8 @@ def tiny_history(tmp_path_factory):
     months = pd.date_range("1959-01-01", "1968-12-01", freq="MS")
     (root / "fred-md").mkdir()
     md = ["sasdate," + ",".join(md_cols), "Transform:," + ",".join("5" for _ in md_cols)]
-    level = {c: 100.0 for c in md_cols}
+    # plausible levels (data.plausibility checks them): rates in percent near 5, the rest 100
+    level = {c: 5.0 if cfg.macro_units(c) == "percent" else 100.0 for c in md_cols}
     for m in months:
         cells = []
         for c in md_cols:
