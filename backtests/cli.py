@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from data.config import Config, load_config
-from data.errors import ScarcityError
+from data.errors import ConfigError, ScarcityError
 from data.progress import Stages, showing_progress
 
 log = logging.getLogger("scarcity")
@@ -301,10 +301,50 @@ def _market(args: argparse.Namespace, cfg: Config):
     return market
 
 
+def _is_history(cfg: Config) -> bool:
+    return cfg.targets.get("kind", "baskets") == "spreads"
+
+
+def _history_source(args: argparse.Namespace) -> str:
+    """Return the long history's source; never synthetic (there is no synthetic long history)."""
+    if args.source == "synthetic":
+        raise ConfigError(
+            "the long history (targets.kind = 'spreads') has no synthetic market; use "
+            "--source auto, mirror, live or cache (`make demo` runs the synthetic main report)"
+        )
+    return args.source
+
+
+def _not_for_history(args: argparse.Namespace, cfg: Config) -> None:
+    if _is_history(cfg):
+        raise ConfigError(
+            f"`scarcity {args.command}` runs the basket rotation; for the long history "
+            f"({cfg.path}) use `scarcity report --config {cfg.path}` (or `make history`)"
+        )
+
+
+def _fetch_history(args: argparse.Namespace, cfg: Config) -> int:
+    """``scarcity fetch`` for the long history: fill the cache with its files."""
+    from data.history import load_history
+
+    market = load_history(cfg, source=_history_source(args), mirror=args.mirror)
+    first = market.spreads.index[0].date()
+    last = market.spreads.index[-1].date()
+    _out(
+        f"long history ({market.source}): {market.spreads.shape[1]} spreads {first} .. {last}, "
+        f"{market.macro.shape[1]} FRED-MD/QD series; cached"
+    )
+    for note in market.gaps:
+        _out(f"  note: {note}")
+    return 0
+
+
 def cmd_fetch(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity fetch``: fill the cache and print one line per source."""
     from data.loaders import fetch
 
+    if _is_history(cfg):
+        return _fetch_history(args, cfg)
     report = fetch(cfg, source=args.source, mirror=args.mirror, progress=True)
     text = report.summary()
     if report.market.synthetic:
@@ -318,6 +358,7 @@ def cmd_signal(args: argparse.Namespace, cfg: Config) -> int:
     from backtests.report.writer import atomic_write_text
     from signals import build_factor
 
+    _not_for_history(args, cfg)
     market = _market(args, cfg)
     result = build_factor(market, cfg)
     out = Path(args.out)
@@ -332,6 +373,7 @@ def cmd_backtest(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity backtest``: run the default rotation and print its summary."""
     from backtests.pipeline import run_rotation
 
+    _not_for_history(args, cfg)
     market = _market(args, cfg)
     result = run_rotation(cfg, market, engine=args.engine)
     _out(result.summary())
@@ -344,6 +386,7 @@ def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
     from backtests.inference import tstat_hurdle
     from backtests.pipeline import run_sweep_for, sweep_inference
 
+    _not_for_history(args, cfg)
     market = _market(args, cfg)
     sweep = run_sweep_for(
         cfg,
@@ -405,8 +448,7 @@ def _report_history(args: argparse.Namespace, cfg: Config) -> int:
     from backtests.history import run_history
     from backtests.history_report import write_history_report
 
-    source = args.source if args.source in ("auto", "mirror", "live", "cache") else "auto"
-    res = run_history(cfg, source=source, mirror=args.mirror)
+    res = run_history(cfg, source=_history_source(args), mirror=args.mirror)
     paths = write_history_report(res, args.out)
     _out(res.summary())
     _out(f"report: {paths.html}  (data: {res.market.source}; one vintage of revised history)")

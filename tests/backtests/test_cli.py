@@ -248,3 +248,18 @@ def test_verbose_turns_third_party_info_on(monkeypatch):
     assert logging.getLogger("distributed").level == logging.INFO
     assert logging.getLogger().level == logging.INFO
     assert "DASK_LOGGING__DISTRIBUTED" not in os.environ
+
+
+def test_long_history_config_commands(capsys, history_mirror):
+    """The long history: fetch fills its cache; no synthetic source; rotation commands refuse."""
+    cfg = "configs/long_history.toml"
+    rc = cli.main(["fetch", "--config", cfg, "--mirror", str(history_mirror)])
+    out = capsys.readouterr().out
+    assert rc == 0 and "long history (mirror)" in out and "cached" in out
+    rc = cli.main(["report", "--config", cfg, "--source", "synthetic"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "has no synthetic market" in err
+    for name in ("backtest", "signal", "sweep"):
+        rc = cli.main([name, "--config", cfg])
+        err = capsys.readouterr().err
+        assert rc == 2 and f"scarcity report --config {cfg}" in err, name
