@@ -39,7 +39,14 @@ backtest:  ## the default rotation's summary (prints only)
 sweep:  ## the config's parameter grid -> OUT/sweep.csv (default reports/sweep.csv)
 	$(PY) -m backtests.cli sweep $(DATAARGS) --out $(if $(OUT),$(OUT)/sweep.csv,reports/sweep.csv)
 
+# the main report states the long-history headline: with the long-history files in the mirror
+# (and no OUT, CONFIG or synthetic source), `make report` writes reports/history/ first (a
+# failure there is reported and does not stop the main report)
+WITH_HISTORY := $(if $(and $(MIRROR),$(wildcard $(MIRROR)/french)),$(if $(OUT)$(CONFIG),,$(if $(filter synthetic,$(SOURCE)),,yes)),)
+
 report:  ## the main job: fetch (if needed) -> signal -> backtest -> inference -> report
+	$(if $(WITH_HISTORY),-$(PY) -m backtests.cli report --source $(SOURCE) $(MIRRORARG) \
+	  --config configs/long_history.toml --out reports/history)
 	$(PY) -m backtests.cli report $(DATAARGS) --out $(call out,reports/default)
 
 history:  ## the thesis on sixty years: Ken French spreads, FRED-MD/QD factor -> reports/history/

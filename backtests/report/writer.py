@@ -294,8 +294,9 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
         },
     )
     link = html_paragraph(root)  # the long-history headline, when reports/history exists
-    if link:
-        page = page.replace("</main>", link + "</main>", 1)
+    if link:  # on the first screen, after the verdict and its checks
+        anchor = "<h2>Data coverage</h2>" if "<h2>Data coverage</h2>" in page else "</main>"
+        page = page.replace(anchor, link + anchor, 1)
     atomic_write_text(root / "index.html", page)
     log.info("report written to %s", root)
     return ReportPaths(root, root / "index.html", root / "metrics.json", root / "summary.md")
