@@ -40,6 +40,7 @@ from backtests.inference import (
 from backtests.inference.samples import split_samples
 from backtests.inference.snooping import data_snooping
 from backtests.inference.verdict import decide_verdict
+from backtests.rules import rebalance_mask
 from backtests.spec import RotationSpec
 from backtests.spreads import run_spread, spread_strategy_returns
 from backtests.stats import sharpe as sharpe_ratio
@@ -72,9 +73,10 @@ def _placebo(
             return None
         sv = s.fillna(0.0).to_numpy()
         vals = f.to_numpy(dtype=float)
+        mask = rebalance_mask(pd.DatetimeIndex(f.index), spec.rebalance)
 
         def active_sharpe(x: np.ndarray) -> float:
-            r = spread_strategy_returns(sv, x, f.index, spec, off=off, cost_bps=cost)
+            r = spread_strategy_returns(sv, x, f.index, spec, off=off, cost_bps=cost, mask=mask)
             return float(sharpe_ratio(r - sv))
 
         real = active_sharpe(vals)

@@ -79,13 +79,17 @@ def spread_strategy_returns(
     *,
     off: Off = "short",
     cost_bps: float = 5.0,
+    mask: np.ndarray | None = None,
 ) -> np.ndarray:
     """Daily returns of the spread rotation only (the accounting of :func:`run_spread`).
 
     For loops over many factors (placebos); :func:`run_spread` builds the full result.
+    ``mask`` is :func:`backtests.rules.rebalance_mask` of ``index`` (computed when None;
+    a loop passes it once).
     """
     dec = spread_decisions(factor, spec, off=off)
-    mask = rules.rebalance_mask(pd.DatetimeIndex(index), spec.rebalance)
+    if mask is None:
+        mask = rules.rebalance_mask(pd.DatetimeIndex(index), spec.rebalance)
     sched = rules.on_schedule(dec[:, None], mask)[:, 0]
     lagged = lag_targets(sched[:, None], spec.execution_lag)[:, 0]
     h = pd.Series(lagged).ffill().fillna(0.0).to_numpy()
