@@ -168,6 +168,16 @@ ROBUSTNESS = [
         "res.sweep.table.sort_values('sharpe', ascending=False).head(10)"
     ),
     new_code_cell("print(res.inference.summary())"),
+    new_markdown_cell(
+        "## Other baskets (universe robustness)\n\nThe same rotation on every pair of baskets "
+        "declared in `[universe.robustness]` (in-sample / held-out active Sharpe against each "
+        "pair's own benchmark); every pair that ran is a counted trial."
+    ),
+    new_code_cell(
+        "grid = res.extras['universes']\n"
+        "print(grid.summary())\n"
+        "grid.frame('held_out_active_sharpe').round(2)"
+    ),
     new_markdown_cell("## Size and power (synthetic market; a small illustration of `make power`)"),
     new_code_cell(
         "from backtests import run_power_study\n"
