@@ -76,6 +76,7 @@ class PowerResult:
         x = t["effect_size"].to_numpy(dtype=float)
         y = t["rate"].to_numpy()
         err = np.vstack([y - t["ci_low"].to_numpy(), t["ci_high"].to_numpy() - y])
+        err = np.clip(err, 0.0, None)  # a rate of 0 or 1 sits on its bound up to rounding
         ax.errorbar(x, y, yerr=err, marker="o", capsize=3, label=label or "rejection rate")
         ax.axhline(self.alpha, color="grey", linestyle="--", label=f"alpha = {self.alpha:g}")
         ax.set_xlabel("planted effect size")

@@ -93,3 +93,24 @@ def test_validation_names_the_parameter():
         power_study(_ttest, effect_sizes=[0.1], seeds=[1], alpha=2.0)
     with pytest.raises(ValueError, match="p-value 3.0"):
         power_study(lambda s, e: 3.0, effect_sizes=[0.1], seeds=[1])
+
+
+def test_plot_with_rates_on_their_bounds():
+    """A rate of 0 or 1 whose Wilson bound differs from it by rounding still plots."""
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {
+            "effect_size": [0.0, 0.002],
+            "n": [40, 40],
+            "rejections": [0, 40],
+            "rate": [0.0, 1.0],
+            "ci_low": [1e-17, 0.91],
+            "ci_high": [0.088, 1.0 - 1e-16],
+            "n_failed": [0, 0],
+        }
+    )
+    fig = PowerResult(table=table, pvalues=pd.DataFrame()).plot()
+    assert isinstance(fig, Figure)
+    bars = fig.axes[0].containers[0]
+    assert len(bars.lines[0].get_xdata()) == 2
