@@ -232,7 +232,6 @@ def _trial_inference(
     extra_raw: int,
 ) -> dict[str, Any]:
     """Trials, DSR (default and best), PBO, walk-forward, SPA and StepM on active returns."""
-    inf = cfg.inference
     out: dict[str, Any] = {
         "deflated": None,
         "deflated_best": None,
@@ -270,15 +269,49 @@ def _trial_inference(
         out["deflated_best"] = deflated_sharpe(best, trial_sr, n_trials=n_eff, oos_start=oos_start)
     except DataError as exc:
         log.info("deflated Sharpe not computed: %s", exc)
-    if kept.shape[1] >= 2:
+    out.update(selection_tests(kept, trial_rets[list(counted.kept)], b, cfg, oos_start=oos_start))
+    return out
+
+
+def selection_tests(
+    kept_active: pd.DataFrame,
+    trials: pd.DataFrame,
+    benchmark: pd.Series,
+    cfg: Config,
+    *,
+    oos_start: pd.Timestamp | None = None,
+) -> dict[str, Any]:
+    """Test the selection among trials: PBO, walk-forward, SPA and StepM.
+
+    Parameters
+    ----------
+    kept_active : DataFrame
+        Active returns of the distinct trials (PBO and walk-forward; both need two).
+    trials : DataFrame
+        The same trials' returns for SPA and StepM, judged against ``benchmark``.
+    benchmark : Series
+        Daily benchmark returns (zeros when ``trials`` are active returns already).
+    cfg : Config
+        ``[inference]`` settings.
+    oos_start : Timestamp, keyword-only, optional
+        Nothing at or after it is used.
+
+    Returns
+    -------
+    dict
+        ``{pbo, walkforward, spa, stepm}`` (the first two None with fewer than two trials).
+    """
+    inf = cfg.inference
+    out: dict[str, Any] = {"pbo": None, "walkforward": None}
+    if kept_active.shape[1] >= 2:
         out["pbo"] = pbo(
-            kept,
+            kept_active,
             n_splits=int(inf.pbo_splits),
             metric=str(inf.get("pbo_metric", "sharpe")),
             oos_start=oos_start,
         )
         out["walkforward"] = walk_forward(
-            kept,
+            kept_active,
             train_days=int(inf.walkforward_train_days),
             test_days=int(inf.walkforward_test_days),
             metric=str(inf.get("walkforward_metric", "sharpe")),
@@ -287,8 +320,8 @@ def _trial_inference(
         )
     block = float(inf.get("bootstrap_block_length", 0.0)) or None
     snoop = data_snooping(
-        trial_rets[list(counted.kept)],
-        b,
+        trials,
+        benchmark,
         size=float(inf.get("hurdle_alpha", 0.05)),
         reps=int(inf.bootstrap_reps),
         block_length=block,

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from backtests.assess import selection_tests
 from backtests.evidence import active_returns, sample_blocks
 from backtests.history import HistoryResult, build_history_factor, episodes
 from backtests.inference import (
@@ -32,13 +33,10 @@ from backtests.inference import (
     deflated_sharpe,
     hac_alpha,
     held_out,
-    pbo,
     sharpe_ci,
     tstat_hurdle,
-    walk_forward,
 )
 from backtests.inference.samples import split_samples
-from backtests.inference.snooping import data_snooping
 from backtests.inference.verdict import decide_verdict
 from backtests.rules import rebalance_mask
 from backtests.spec import RotationSpec
@@ -176,7 +174,6 @@ def _trials(res: HistoryResult, ins, spec: RotationSpec, n_ablation: int) -> dic
     The variants are every target spread x off position (their active returns against their
     own static spread, in-sample); the ablation variants add to the raw count.
     """
-    inf = res.cfg.inference
     oos_start = pd.Timestamp(res.cfg.run.oos_start)
     active = pd.DataFrame(
         {
@@ -201,27 +198,9 @@ def _trials(res: HistoryResult, ins, spec: RotationSpec, n_ablation: int) -> dic
         "deflated_best": deflated_sharpe(
             kept.iloc[:, int(np.nanargmax(trial_sr))], trial_sr, n_trials=n_eff
         ),
-        "pbo": None,
-        "walkforward": None,
     }
-    if kept.shape[1] >= 2:
-        out["pbo"] = pbo(kept, n_splits=int(inf.pbo_splits))
-        out["walkforward"] = walk_forward(
-            kept,
-            train_days=int(inf.walkforward_train_days),
-            test_days=int(inf.walkforward_test_days),
-            metric=str(inf.get("walkforward_metric", "sharpe")),
-            expanding=bool(inf.get("walkforward_expanding", True)),
-            oos_start=oos_start,
-        )
-    block = float(inf.get("bootstrap_block_length", 0.0)) or None
-    out["snoop"] = data_snooping(
-        kept,
-        pd.Series(0.0, index=kept.index),
-        size=float(inf.get("hurdle_alpha", 0.05)),
-        reps=int(inf.bootstrap_reps),
-        block_length=block,
-        seed=int(inf.seed),
+    out.update(
+        selection_tests(kept, kept, pd.Series(0.0, index=kept.index), res.cfg, oos_start=oos_start)
     )
     return out
 
@@ -300,7 +279,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         n_trials=int(tr["trials"]["raw"]),
         hurdle_trials=int(tr["n_hurdle"]),
     )
-    spa, stepm = tr["snoop"].spa, tr["snoop"].stepm
+    spa, stepm = tr["spa"], tr["stepm"]
     inference = report.to_metrics()
     inference.update(
         {
