@@ -8,18 +8,17 @@ numba, which take seconds to import), so ``import backtests`` stays cheap:
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from backtests._lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
-    "RotationSpec": "backtests.spec",
-    "target_weights": "backtests.rotation",
-    "run_backtest": "backtests.engine",
-    "BacktestResult": "backtests.result",
+    "RotationSpec": "backtests.rotation.spec",
+    "target_weights": "backtests.rotation.targets",
+    "run_backtest": "backtests.engines.engine",
+    "BacktestResult": "backtests.engines.result",
     "run_benchmarks": "backtests.benchmarks",
-    "SweepResult": "backtests.sweep",
-    "run_sweep": "backtests.sweep",
-    "load_grid": "backtests.sweep",
+    "SweepResult": "backtests.sweep.core",
+    "run_sweep": "backtests.sweep.core",
+    "load_grid": "backtests.sweep.core",
     "PipelineResult": "backtests.pipeline",
     "run_pipeline": "backtests.pipeline",
     "run_sweep_for": "backtests.pipeline",
@@ -29,14 +28,4 @@ _EXPORTS: dict[str, str] = {
     "InferenceReport": "backtests.inference",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'backtests' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from backtests.engines.result import BacktestResult
 from backtests.evidence import active_returns, sample_blocks
 from backtests.inference import (
     InferenceReport,
@@ -39,11 +40,10 @@ from backtests.inference import (
 )
 from backtests.inference.samples import Sample, split_samples
 from backtests.inference.snooping import data_snooping
-from backtests.result import BacktestResult
-from backtests.spec import RotationSpec
+from backtests.rotation.spec import RotationSpec
 from backtests.stats import sharpe as sharpe_ratio
-from backtests.sweep import SweepResult, run_sweep
-from backtests.sweep_grid import expand_grid
+from backtests.sweep.core import SweepResult, run_sweep
+from backtests.sweep.grid import expand_grid
 from data.config import Config
 from data.errors import ConfigError, DataError
 from signals.diagnostics import predictive_regression

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests import rules
-from backtests.engine import Engine, run_backtest
-from backtests.result import BacktestResult
-from backtests.rotation import check_prices, rotation_inputs
-from backtests.spec import RotationSpec
+from backtests.engines.engine import Engine, run_backtest
+from backtests.engines.result import BacktestResult
+from backtests.rotation import rules
+from backtests.rotation.spec import RotationSpec
+from backtests.rotation.targets import check_prices, rotation_inputs
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def run_benchmarks(
     engine: Engine = "vectorbt",
     cash_rate: pd.Series | None = None,
 ) -> dict[str, BacktestResult]:
-    """Run every benchmark through :func:`backtests.engine.run_backtest`.
+    """Run every benchmark through :func:`backtests.engines.engine.run_backtest`.
 
     Parameters
     ----------

@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from backtests.engines.result import BacktestResult
 from backtests.inference import hac_alpha, sharpe_diff_test
 from backtests.inference.samples import Sample
-from backtests.result import BacktestResult
 from backtests.stats import STAT_NAMES, summary_stats
 from backtests.stats import sharpe as sharpe_ratio
 from data.errors import DataError

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests.spec import RotationSpec
+from backtests.rotation.spec import RotationSpec
 from backtests.spreads import run_spread
 from data.config import Config
 from data.history import HistoryData, load_history

@@ -38,8 +38,8 @@ from backtests.inference import (
 )
 from backtests.inference.samples import split_samples
 from backtests.inference.verdict import decide_verdict
-from backtests.rules import rebalance_mask
-from backtests.spec import RotationSpec
+from backtests.rotation.rules import rebalance_mask
+from backtests.rotation.spec import RotationSpec
 from backtests.spreads import run_spread, spread_strategy_returns
 from backtests.stats import sharpe as sharpe_ratio
 from data.config import Config

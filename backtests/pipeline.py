@@ -8,7 +8,7 @@ and ``backtests`` together in the order a researcher would, keeping the held-out
 Timing
 ------
 The factor at close t uses only data public at t (``signals``); target weights decided at
-close t trade at close t + ``execution_lag`` (``backtests.engine``, the one place the lag is
+close t trade at close t + ``execution_lag`` (``backtests.engines.engine``, the one place the lag is
 applied). Sweeps, deflation, PBO and walk-forward see only dates before ``oos_start``.
 """
 
@@ -25,7 +25,8 @@ import pandas as pd
 from backtests.ablation import run_ablation
 from backtests.assess import Assessment, assess, factor_variant_sharpes  # noqa: F401 (public re-export)
 from backtests.benchmarks import run_benchmarks
-from backtests.engine import run_backtest
+from backtests.engines.engine import run_backtest
+from backtests.engines.result import BacktestResult
 from backtests.inference import (
     InferenceReport,
     deflated_sharpe,
@@ -33,11 +34,10 @@ from backtests.inference import (
     walk_forward,
 )
 from backtests.inference.samples import split_samples
-from backtests.result import BacktestResult
-from backtests.rotation import target_weights
-from backtests.spec import RotationSpec
+from backtests.rotation.spec import RotationSpec
+from backtests.rotation.targets import target_weights
 from backtests.stats import sharpe as sharpe_ratio
-from backtests.sweep import SweepResult, run_sweep
+from backtests.sweep.core import SweepResult, run_sweep
 from backtests.universes import run_universe_grid
 from data.assemble import basket_members
 from data.calendar import fresh_end
@@ -256,7 +256,7 @@ def run_sweep_for(
     -------
     SweepResult
     """
-    from backtests.sweep import load_grid
+    from backtests.sweep.core import load_grid
 
     factor_fn = factor_function(market, cfg, default=factor)
     if prices is None:

@@ -21,7 +21,7 @@ from backtests.benchmarks import run_benchmarks
 from backtests.inference import PowerResult, power_study
 from backtests.pipeline import backtest_window, spread_returns
 from backtests.report.figures import SYNTHETIC_MARK
-from backtests.spec import RotationSpec
+from backtests.rotation.spec import RotationSpec
 from data.config import Config
 from data.loaders import load_market
 from data.progress import Progress

@@ -2,8 +2,9 @@
 
 The position is +1 unit of the spread when scarcity is high and -1 unit (``off="short"``) or
 nothing (``off="cash"``) otherwise; the state comes from the same hysteresis switch as the
-basket rotation (:func:`backtests.rules.switch`), decided on the same calendar
-(:func:`backtests.rules.rebalance_mask`) and lagged once (:func:`backtests.engine.lag_targets`).
+basket rotation (:func:`backtests.rotation.rules.switch`), decided on the same calendar
+(:func:`backtests.rotation.rules.rebalance_mask`) and lagged once
+(:func:`backtests.engines.engine.lag_targets`).
 
 Accounting (a self-financing spread): with ``h_t`` the position held after close t,
 ``r_t = h_{t-1} s_t - c |h_t - h_{t-1}|``, where ``s_t`` is the spread's daily return and
@@ -25,10 +26,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from backtests import rules
-from backtests.engine import lag_targets
-from backtests.result import BacktestResult
-from backtests.spec import RotationSpec
+from backtests.engines.engine import lag_targets
+from backtests.engines.result import BacktestResult
+from backtests.rotation import rules
+from backtests.rotation.spec import RotationSpec
 from data.errors import ConfigError
 
 Off = Literal["short", "cash"]
@@ -84,7 +85,7 @@ def spread_strategy_returns(
     """Daily returns of the spread rotation only (the accounting of :func:`run_spread`).
 
     For loops over many factors (placebos); :func:`run_spread` builds the full result.
-    ``mask`` is :func:`backtests.rules.rebalance_mask` of ``index`` (computed when None;
+    ``mask`` is :func:`backtests.rotation.rules.rebalance_mask` of ``index`` (computed when None;
     a loop passes it once).
     """
     dec = spread_decisions(factor, spec, off=off)

@@ -16,7 +16,7 @@ pair that runs is a trial: :attr:`UniverseGrid.n_trials` is added to the raw tri
 Timing
 ------
 The factor is the default run's (public at each close); targets decided at close t trade at
-t + ``execution_lag`` in :func:`backtests.engine.run_backtest`, as for the default rotation.
+t + ``execution_lag`` in :func:`backtests.engines.engine.run_backtest`, as for the default rotation.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ import pandas as pd
 
 from backtests.assess import predictive_headline
 from backtests.benchmarks import run_benchmarks
-from backtests.engine import run_backtest
+from backtests.engines.engine import run_backtest
 from backtests.inference.samples import Sample
-from backtests.rotation import target_weights
-from backtests.spec import RotationSpec
+from backtests.rotation.spec import RotationSpec
+from backtests.rotation.targets import target_weights
 from backtests.stats import sharpe as sharpe_ratio
 from data.config import Config
 from signals.diagnostics import predictive_regression

@@ -60,7 +60,7 @@ class BenchData:
     factor_build_s: dict[str, float] = field(default_factory=dict)
 
     def factor_fn(self) -> Callable[[int, int], pd.Series]:
-        """Return a ``factor_fn`` for :func:`backtests.sweep.run_sweep` over the built factors."""
+        """Return a ``factor_fn`` for :func:`backtests.sweep.core.run_sweep` (built factors)."""
 
         def fn(zscore_window: int, change_window: int) -> pd.Series:
             return self.factors[(int(zscore_window), int(change_window))]
@@ -113,7 +113,7 @@ def prepare(
     BenchData
     """
     from backtests.pipeline import cash_rate_series, factor_function
-    from backtests.spec import RotationSpec
+    from backtests.rotation.spec import RotationSpec
     from data.config import load_config
     from data.loaders import load_market
 

@@ -138,7 +138,7 @@ def measure_pipeline(
     """
     import pandas as pd
 
-    from backtests.engine import run_backtest
+    from backtests.engines.engine import run_backtest
     from backtests.inference import pbo, placebo_test, placebo_test_vectorized, sharpe_ci
     from backtests.pipeline import (
         backtest_window,
@@ -148,7 +148,7 @@ def measure_pipeline(
         sweep_inference,
     )
     from backtests.report import write_report
-    from backtests.rotation import target_weights
+    from backtests.rotation.targets import target_weights
     from backtests.stats import sharpe as sharpe_ratio
     from data.config import load_config
     from data.loaders import load_market

@@ -23,8 +23,8 @@ DEFAULT_FACTOR = (0, 63)
 
 
 def _ours(data: BenchData, spec: Any, factor: pd.Series) -> tuple[pd.Series, float]:
-    from backtests.engine import run_backtest
-    from backtests.rotation import target_weights
+    from backtests.engines.engine import run_backtest
+    from backtests.rotation.targets import target_weights
 
     t0 = time.perf_counter()
     targets = target_weights(factor, data.prices, spec)
@@ -52,7 +52,7 @@ def measure_peers(
         ``{"skipped": reason}``. Key ``reference`` holds our reference engine's per-variant
         seconds.
     """
-    from backtests.spec import RotationSpec
+    from backtests.rotation.spec import RotationSpec
     from data.config import load_config
 
     cfg = load_config()

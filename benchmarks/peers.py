@@ -1,7 +1,7 @@
 """The default rotation in the engines users would pick instead: backtrader and bt.
 
-Both peers run the *same* strategy as :func:`backtests.rotation.target_weights` +
-:func:`backtests.engine.run_backtest`, written natively for each engine from the rule's
+Both peers run the *same* strategy as :func:`backtests.rotation.targets.target_weights` +
+:func:`backtests.engines.engine.run_backtest`, written natively for each engine from the rule's
 definition (not from this package's code), so the comparison checks the rule as well as the
 accounting:
 
@@ -93,7 +93,7 @@ class PeerSpec:
 
     @classmethod
     def from_rotation(cls, spec: Any) -> PeerSpec:
-        """Build from a :class:`backtests.spec.RotationSpec` (switch, weekly only)."""
+        """Build from a :class:`backtests.rotation.spec.RotationSpec` (switch, weekly only)."""
         if spec.rule != "switch" or spec.rebalance != "weekly" or spec.drift_band > 0:
             raise ValueError(
                 "the peers implement the switch rule with weekly rebalancing and no drift "

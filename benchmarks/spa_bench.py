@@ -27,7 +27,7 @@ def measure_spa(data: BenchData, n_variants: int, *, reps: int, axes: dict) -> d
     if importlib.util.find_spec("backtests.inference.snooping") is None:
         return {"skipped": "backtests.inference.snooping is not in this tree yet"}
     from backtests.inference import snooping
-    from backtests.sweep import run_sweep
+    from backtests.sweep.core import run_sweep
     from benchmarks.sweeps import _cfg, sweep_grid
 
     runner = getattr(snooping, "snooping_tests", None)
@@ -47,7 +47,7 @@ def measure_spa(data: BenchData, n_variants: int, *, reps: int, axes: dict) -> d
     rets = res.returns.loc[start:]
     rets = rets.dropna(how="all").fillna(0.0)
     # benchmark: the 50/50 mix of the two equal-weighted baskets, rebalanced daily
-    from backtests.spec import RotationSpec
+    from backtests.rotation.spec import RotationSpec
 
     spec = RotationSpec.from_config(cfg)
     member = data.prices.ffill().pct_change(fill_method=None)

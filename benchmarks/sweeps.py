@@ -2,7 +2,7 @@
 
 :func:`sweep_grid` varies the default rotation over factor windows x rules x rebalance
 calendars x thresholds, with as many thresholds as it takes to reach a requested number of
-variants. :func:`measure_sweep` times :func:`backtests.sweep.run_sweep` (engine ``numba``,
+variants. :func:`measure_sweep` times :func:`backtests.sweep.core.run_sweep` (engine ``numba``,
 chunked as configured) on the benchmark data. :func:`measure_kernels` compares, on the very
 same cells (trials x bars x assets of real lagged targets), the engine's kernel with two
 floors written here: a pass that only reads every cell, and one that does only the
@@ -79,7 +79,7 @@ def measure_sweep(
     the data, before the first sweep), ``returns_matrix_mib`` (the result's dates x trials
     matrix, which grows with the variants by design) and every timing.
     """
-    from backtests.sweep import run_sweep
+    from backtests.sweep.core import run_sweep
 
     cfg = _cfg()
     grid = sweep_grid(n_variants, axes)
@@ -173,11 +173,11 @@ def chunk_targets(data: BenchData, grid: dict[str, list[Any]], n_trials: int) ->
     Built with the package's own public steps (``rotation_inputs``, ``decide``,
     ``lag_targets``), as the sweep builds them.
     """
-    from backtests.engine import lag_targets
-    from backtests.rotation import decide, rotation_inputs
-    from backtests.rules import rebalance_mask
-    from backtests.spec import FIELD_NAMES, RotationSpec
-    from backtests.sweep import expand_grid
+    from backtests.engines.engine import lag_targets
+    from backtests.rotation.rules import rebalance_mask
+    from backtests.rotation.spec import FIELD_NAMES, RotationSpec
+    from backtests.rotation.targets import decide, rotation_inputs
+    from backtests.sweep.core import expand_grid
 
     cfg = _cfg()
     base = RotationSpec.from_config(cfg)
@@ -224,12 +224,12 @@ def measure_kernels(
 
     One chunk of ``chunk_size`` real trials is simulated ``repeats`` times (after a warm-up)
     by each kernel; seconds are scaled to ``n_variants``. ``engine_kernel_s`` is
-    ``backtests.engine_nb.simulate_many`` (with its per-call price filling),
+    ``backtests.engines.nb.simulate_many`` (with its per-call price filling),
     ``engine_kernel_nb_s`` the numba function alone.
     """
-    from backtests.engine_nb import simulate_many, simulate_many_nb
-    from backtests.engine_reference import filled_close_ffill
-    from backtests.simulation import filled_close
+    from backtests.engines.nb import simulate_many, simulate_many_nb
+    from backtests.engines.reference import filled_close_ffill
+    from backtests.engines.simulation import filled_close
 
     grid = sweep_grid(n_variants, axes)
     chunk = chunk_targets(data, grid, chunk_size)
@@ -277,15 +277,15 @@ def sweep_parts(
 ) -> dict[str, Any]:
     """Seconds of the compiled sweep's parts for the whole grid (no returns matrix).
 
-    ``sweep_plan_s``: :func:`backtests.sweep_plan.build_plan` (validation, shared inputs);
-    ``sweep_kernel_s``: every chunk of :func:`backtests.sweep_plan.run_plan_chunk`
+    ``sweep_plan_s``: :func:`backtests.sweep.plan.build_plan` (validation, shared inputs);
+    ``sweep_kernel_s``: every chunk of :func:`backtests.sweep.plan.run_plan_chunk`
     (decisions, simulation, returns, statistics, moments in compiled code);
     ``sweep_kernel_returns_s``: the same writing the returns into one preallocated matrix.
     """
-    from backtests.costs import carry_accruals, day_fractions
-    from backtests.spec import RotationSpec
-    from backtests.sweep_grid import expand_grid
-    from backtests.sweep_plan import build_plan, run_plan_chunk
+    from backtests.rotation.costs import carry_accruals, day_fractions
+    from backtests.rotation.spec import RotationSpec
+    from backtests.sweep.grid import expand_grid
+    from backtests.sweep.plan import build_plan, run_plan_chunk
 
     cfg = _cfg()
     base = RotationSpec.from_config(cfg)
@@ -332,7 +332,9 @@ def measure_compile() -> dict[str, Any]:
     signatures numba had to compile rather than load.
     """
     t0 = time.perf_counter()
-    from backtests import engine_nb, rules, sweep_nb
+    from backtests.engines import nb as engine_nb
+    from backtests.rotation import rules
+    from backtests.sweep import kernels as sweep_nb
 
     t_import = time.perf_counter() - t0
     close = np.array([[1.0, 2.0], [1.1, 2.1], [1.2, 1.9]])
@@ -376,7 +378,7 @@ def measure_compile() -> dict[str, Any]:
 
 def _tiny_sweep() -> None:
     """Run a 3-trial sweep on 30 synthetic bars (compiles or loads the sweep kernel)."""
-    from backtests.sweep import run_sweep
+    from backtests.sweep.core import run_sweep
 
     px, factor_fn = synthetic_market(30, seed=0)
     run_sweep(px, factor_fn, {"rule": ["switch", "tilt", "longshort"]}, None, engine="numba")
@@ -390,7 +392,7 @@ def synthetic_market(n_bars: int, *, seed: int = 0):
     """
     import pandas as pd
 
-    from backtests.spec import RotationSpec
+    from backtests.rotation.spec import RotationSpec
 
     rng = np.random.default_rng(seed)
     cols = list(RotationSpec().tickers)
@@ -417,7 +419,7 @@ def measure_long_history(n_bars: int, n_variants: int, *, repeats: int) -> dict[
 
     The grid is rules x calendars x thresholds (one factor), the returns matrix kept.
     """
-    from backtests.sweep import run_sweep
+    from backtests.sweep.core import run_sweep
 
     px, factor_fn = synthetic_market(n_bars, seed=1)
     axes = {"rule": ["switch", "tilt", "longshort"], "rebalance": ["weekly", "monthly"]}

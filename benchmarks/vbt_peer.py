@@ -9,7 +9,7 @@ threshold with cash sharing inside a group (``size_type="targetpercent"``,
 ``call_seq="auto"``), and ``pf.returns()`` for the daily returns of every variant.
 
 Every ``from_orders`` setting that has a global default is passed (as
-:mod:`backtests.engine_vbt` does), so the result does not depend on ``vbt.settings``.
+:mod:`backtests.engines.vbt` does), so the result does not depend on ``vbt.settings``.
 
 Timing
 ------
@@ -123,9 +123,9 @@ def measure_vectorbt(
 
     import vectorbt as vbt
 
-    from backtests.engine import run_backtest
-    from backtests.rotation import target_weights
-    from backtests.spec import RotationSpec
+    from backtests.engines.engine import run_backtest
+    from backtests.rotation.spec import RotationSpec
+    from backtests.rotation.targets import target_weights
     from benchmarks.peer_bench import DEFAULT_FACTOR
     from data.config import load_config
 

@@ -27,7 +27,7 @@ Timing
 ------
 Every component value at t is known at the close of t (``signals.capex``,
 ``signals.liquidity``, ``signals.funding``); z-scores use only the past; so the factor at t
-is known at the close of t. Trading on it happens at the next bar (``backtests.engine``).
+is known at the close of t. Trading on it happens at the next bar (``backtests.engines.engine``).
 """
 
 from __future__ import annotations

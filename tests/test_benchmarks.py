@@ -18,10 +18,10 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from backtests.engine import run_backtest  # noqa: E402
-from backtests.rotation import target_weights  # noqa: E402
-from backtests.spec import RotationSpec  # noqa: E402
-from backtests.sweep import expand_grid  # noqa: E402
+from backtests.engines.engine import run_backtest  # noqa: E402
+from backtests.rotation.spec import RotationSpec  # noqa: E402
+from backtests.rotation.targets import target_weights  # noqa: E402
+from backtests.sweep.core import expand_grid  # noqa: E402
 from benchmarks import peers, sweeps  # noqa: E402
 from benchmarks.peers import PeerSpec, SwitchDecider  # noqa: E402
 
@@ -135,8 +135,8 @@ def test_sweep_grid_sizes():
 
 def test_arithmetic_floor_is_the_engines_arithmetic():
     """Without costs and with long-only targets the floor and the engine agree."""
-    from backtests.engine_nb import simulate_many
-    from backtests.simulation import filled_close
+    from backtests.engines.nb import simulate_many
+    from backtests.engines.simulation import filled_close
 
     rng = np.random.default_rng(1)
     k, n, m = 4, 60, 3

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from backtests.benchmarks import basket_mix_targets, run_benchmarks, single_ticker_targets
-from backtests.engine import run_backtest
-from backtests.rules import rebalance_mask
-from backtests.spec import RotationSpec
+from backtests.engines.engine import run_backtest
+from backtests.rotation.rules import rebalance_mask
+from backtests.rotation.spec import RotationSpec
 
 
 def _market(n: int = 80, seed: int = 0) -> pd.DataFrame:

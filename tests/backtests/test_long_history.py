@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.spec import RotationSpec
+from backtests.rotation.spec import RotationSpec
 from backtests.spreads import run_spread, spread_decisions
 from data.config import load_config
 from data.history import load_history

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.engine import run_backtest
+from backtests.engines.engine import run_backtest
 from backtests.pipeline import backtest_window, cash_rate_series, factor_variant_sharpes
-from backtests.rotation import target_weights
-from backtests.spec import RotationSpec
+from backtests.rotation.spec import RotationSpec
+from backtests.rotation.targets import target_weights
 from backtests.stats import sharpe
 from data.loaders import load_market
 from signals import build_factor

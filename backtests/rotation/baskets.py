@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from backtests.spec import Weighting
+from backtests.rotation.spec import Weighting
 from data.errors import DataError
 
 

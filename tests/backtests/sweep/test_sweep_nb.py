@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.engine import run_backtest
-from backtests.rotation import target_weights
-from backtests.spec import FIELD_NAMES, RotationSpec
+from backtests.engines.engine import run_backtest
+from backtests.rotation.spec import FIELD_NAMES, RotationSpec
+from backtests.rotation.targets import target_weights
 from backtests.stats import STAT_NAMES, summary_stats
-from backtests.sweep import run_sweep
-from backtests.sweep_nb import pairwise_sum
+from backtests.sweep.core import run_sweep
+from backtests.sweep.kernels import pairwise_sum
 
 COLS = ["MU", "WDC", "STX", "SNDK", "BTC-USD", "ARKK", "IGV"]
 

@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.engine import run_backtest
-from backtests.rotation import target_weights
-from backtests.spec import RotationSpec
+from backtests.engines.engine import run_backtest
+from backtests.rotation.spec import RotationSpec
+from backtests.rotation.targets import target_weights
 from backtests.stats import STAT_NAMES
-from backtests.sweep import expand_grid, load_grid, run_sweep
+from backtests.sweep.core import expand_grid, load_grid, run_sweep
 from data.errors import ConfigError, DataError
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 COLS = ["MU", "WDC", "STX", "SNDK", "BTC-USD", "ARKK", "IGV"]
 
 
@@ -203,7 +203,7 @@ def test_default_config_grid_runs(market, cfg):
 
 
 def test_vectorbt_blocks_do_not_change_results():
-    from backtests.engine_vbt import simulate_many
+    from backtests.engines.vbt import simulate_many
 
     rng = np.random.default_rng(9)
     close = 20 * np.exp(np.cumsum(rng.normal(0, 0.02, (60, 3)), axis=0))

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.sweep import run_sweep
+from backtests.sweep.core import run_sweep
 
 pytest.importorskip("distributed")
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.baskets import active_members, basket_weights, trailing_returns
+from backtests.rotation.baskets import active_members, basket_weights, trailing_returns
 from data.errors import DataError
 
 

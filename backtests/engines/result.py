@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from backtests import stats as st
-from backtests.spec import RotationSpec
+from backtests.rotation.spec import RotationSpec
 
 
 @dataclass(frozen=True)

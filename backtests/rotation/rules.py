@@ -1,6 +1,6 @@
 """Rotation rules as small composable steps over arrays.
 
-Each step says what it reads and what it writes; :func:`backtests.rotation.target_weights`
+Each step says what it reads and what it writes; :func:`backtests.rotation.targets.target_weights`
 chains them (rule -> basket mix -> calendar -> drift band) and the sweep reuses the very
 same steps, so a sweep trial and a single backtest decide identical targets.
 
@@ -15,7 +15,7 @@ all-in one basket once the factor exists.
 Timing
 ------
 Every value at row t is computed from inputs at rows <= t (decisions at close t). No step
-shifts anything forward: the execution lag is applied once, in :mod:`backtests.engine`.
+shifts anything forward: the execution lag is applied once, in :mod:`backtests.engines.engine`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from backtests.spec import Rebalance
+from backtests.rotation.spec import Rebalance
 from data.errors import DataError
 
 PERIODS_PER_YEAR = 252

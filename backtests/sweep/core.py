@@ -3,21 +3,21 @@
 A grid maps parameter names to lists of values; every combination is a trial. Names are
 ``zscore_window`` and ``change_window`` (passed to the caller's ``factor_fn``, which builds
 the factor: this module never imports ``signals``) and any field of
-:class:`backtests.spec.RotationSpec` (``threshold``, ``rule``, ``rebalance``, ``band``,
+:class:`backtests.rotation.spec.RotationSpec` (``threshold``, ``rule``, ``rebalance``, ``band``,
 ``weighting``, ``near``/``long`` basket variants as lists of ticker lists, costs, ...).
 
 With ``engine="numba"`` (the fast path) no Python runs per trial: the grid becomes
-parameter arrays (:mod:`backtests.sweep_plan`) and one compiled call per chunk decides,
-simulates and summarizes every trial of the chunk (:mod:`backtests.sweep_nb`, the arithmetic
-of :mod:`backtests.rules` and :mod:`backtests.engine_nb` operation for operation); the
+parameter arrays (:mod:`backtests.sweep.plan`) and one compiled call per chunk decides,
+simulates and summarizes every trial of the chunk (:mod:`backtests.sweep.kernels`, the arithmetic
+of :mod:`backtests.rotation.rules` and :mod:`backtests.engines.nb` operation for operation); the
 returns matrix is optional (kept by default, streamed to a ``.npy`` file, or dropped) and
-per-block return moments are kept for every trial (:mod:`backtests.sweep_run`). With
+per-block return moments are kept for every trial (:mod:`backtests.sweep.chunks`). With
 ``"vectorbt"`` and ``"reference"`` trials are decided with the same functions as a single
-backtest (:func:`backtests.rotation.decide`), lagged by :func:`backtests.engine.lag_targets`
-and simulated as a dense target tensor: one ``Portfolio.from_orders`` call per chunk with
-trials as column groups, or the reference engine trial by trial. Chunks bound memory
-(``chunk_size`` trials at a time) and are independent tasks, so chunked, unchunked and Dask
-runs give identical tables.
+backtest (:func:`backtests.rotation.targets.decide`), lagged by
+:func:`backtests.engines.engine.lag_targets` and simulated as a dense target tensor: one
+``Portfolio.from_orders`` call per chunk with trials as column groups, or the reference engine
+trial by trial. Chunks bound memory (``chunk_size`` trials at a time) and are independent
+tasks, so chunked, unchunked and Dask runs give identical tables.
 
 Timing
 ------
@@ -35,16 +35,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from backtests import rules
-from backtests.costs import carry_accruals, day_fractions
-from backtests.engine import lag_targets
-from backtests.rotation import RotationInputs, check_prices, decide, rotation_inputs
-from backtests.simulation import net_returns
-from backtests.spec import FIELD_NAMES, RotationSpec
+from backtests.engines.engine import lag_targets
+from backtests.engines.simulation import net_returns
+from backtests.rotation import rules
+from backtests.rotation.costs import carry_accruals, day_fractions
+from backtests.rotation.spec import FIELD_NAMES, RotationSpec
+from backtests.rotation.targets import RotationInputs, check_prices, decide, rotation_inputs
 from backtests.stats import STAT_NAMES, summary_stats
-from backtests.sweep_grid import FACTOR_KEYS, SweepResult, expand_grid, load_grid
-from backtests.sweep_plan import build_plan, validated_values
-from backtests.sweep_run import client_for, run_plan
+from backtests.sweep.chunks import client_for, run_plan
+from backtests.sweep.grid import FACTOR_KEYS, SweepResult, expand_grid, load_grid
+from backtests.sweep.plan import build_plan, validated_values
 from data.errors import ConfigError, DataError
 
 __all__ = ["SweepResult", "expand_grid", "load_grid", "run_sweep"]
@@ -151,11 +151,11 @@ def _run_chunk(
 
 def _simulate(engine, close, size, fees, slip, cash0) -> dict[str, np.ndarray]:
     if engine == "numba":
-        from backtests.engine_nb import simulate_many
+        from backtests.engines.nb import simulate_many
 
         return simulate_many(close, size, fees, slip, cash0)
     if engine == "vectorbt":
-        from backtests.engine_vbt import simulate_many
+        from backtests.engines.vbt import simulate_many
 
         if np.unique(cash0).size != 1:
             raise ConfigError("engine='vectorbt' sweeps need one `init_cash` for every trial")
@@ -166,8 +166,8 @@ def _simulate(engine, close, size, fees, slip, cash0) -> dict[str, np.ndarray]:
 
 
 def _simulate_reference(close, size, fees, slip, cash0) -> dict[str, np.ndarray]:
-    from backtests.engine_reference import simulate
-    from backtests.simulation import position_values
+    from backtests.engines.reference import simulate
+    from backtests.engines.simulation import position_values
 
     k, n_rows = size.shape[0], size.shape[1]
     out = {n: np.zeros((k, n_rows)) for n in ("value", "cash", "short", "gross", "traded")}
@@ -221,7 +221,7 @@ def run_sweep(
         ``grid["chunk_size"]``, else ``cfg.sweep.chunk_size``, else 500.
     engine : {"vectorbt", "numba", "reference"}, keyword-only
         ``numba`` is the fast path for large grids (decisions, simulation and statistics
-        in compiled code, see :mod:`backtests.sweep_nb`); all three agree to 1e-10.
+        in compiled code, see :mod:`backtests.sweep.kernels`); all three agree to 1e-10.
     scheduler : str or distributed.Client, optional, keyword-only
         Run chunks as Dask tasks: ``"local"`` (a 2-worker LocalCluster), a scheduler address,
         or a Client. Dask is imported only then.
@@ -229,7 +229,7 @@ def run_sweep(
         Show progress over chunks (a bar on a terminal, a closing log line elsewhere, see
         :mod:`data.progress`); a string names it (default ``"sweep"``).
     cash_rate : Series, optional, keyword-only
-        Annual percent paid on cash (as for :func:`backtests.engine.run_backtest`).
+        Annual percent paid on cash (as for :func:`backtests.engines.engine.run_backtest`).
 
     keep_returns : bool, keyword-only
         Keep the dates x trials returns matrix in memory (``SweepResult.returns``; the

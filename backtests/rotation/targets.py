@@ -1,15 +1,16 @@
 """Target weights of the rotation: factor + prices + spec -> per-ticker weights per day.
 
-The chain is rule (:func:`backtests.rules.switch`, ``tilt`` or ``longshort``) -> basket mix
-(:mod:`backtests.baskets`) -> calendar (:func:`backtests.rules.rebalance_mask`) -> drift band
-(:func:`backtests.rules.drift_filter`). :class:`RotationInputs` holds the pieces that depend
-on prices only, so the sweep computes them once and reuses them across trials through
+The chain is rule (:func:`backtests.rotation.rules.switch`, ``tilt`` or ``longshort``) ->
+basket mix (:mod:`backtests.rotation.baskets`) -> calendar
+(:func:`backtests.rotation.rules.rebalance_mask`) -> drift band
+(:func:`backtests.rotation.rules.drift_filter`). :class:`RotationInputs` holds the pieces that
+depend on prices only, so the sweep computes them once and reuses them across trials through
 :func:`decide`, the very function :func:`target_weights` calls.
 
 Timing
 ------
 Row t of the targets is decided at close t from the factor and prices up to t. The targets
-are **not** lagged: :func:`backtests.engine.run_backtest` trades them ``execution_lag`` bars
+are **not** lagged: :func:`backtests.engines.engine.run_backtest` trades them ``execution_lag`` bars
 later, the one place the lag is applied.
 """
 
@@ -20,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from backtests import rules
-from backtests.baskets import basket_weights, trailing_returns
-from backtests.spec import RotationSpec, Weighting
+from backtests.rotation import rules
+from backtests.rotation.baskets import basket_weights, trailing_returns
+from backtests.rotation.spec import RotationSpec, Weighting
 from data.errors import DataError
 from data.tables import validate_wide
 

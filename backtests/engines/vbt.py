@@ -2,7 +2,7 @@
 
 Nothing here reads or writes ``vbt.settings``: each argument that has a global default is
 given, so results do not depend on the machine or on another module's settings. The
-accounting is described in :mod:`backtests.simulation`; :mod:`backtests.engine_reference`
+accounting is described in :mod:`backtests.engines.simulation`; :mod:`backtests.engines.reference`
 reimplements it independently and the tests hold the two to 1e-10 on daily returns.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests.simulation import ORDER_DTYPE, SimOutput
+from backtests.engines.simulation import ORDER_DTYPE, SimOutput
 
 
 def _explicit_kwargs(init_cash: float) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 A grid maps parameter names to lists of values; every combination is a trial. Names are
 ``zscore_window`` and ``change_window`` (the factor's windows, handed to the caller's factor
-builder) and any field of :class:`backtests.spec.RotationSpec`. :func:`backtests.sweep.run_sweep`
-runs the trials.
+builder) and any field of :class:`backtests.rotation.spec.RotationSpec`.
+:func:`backtests.sweep.core.run_sweep` runs the trials.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests.spec import FIELD_NAMES
+from backtests.rotation.spec import FIELD_NAMES
 from data.errors import ConfigError
 
 FACTOR_KEYS: tuple[str, ...] = ("zscore_window", "change_window")

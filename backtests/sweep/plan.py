@@ -1,7 +1,7 @@
 """A sweep as arrays: trial parameters as columns, shared inputs computed once per sweep.
 
 :func:`build_plan` turns the expanded grid (one row per trial) into what the compiled
-sweep (:mod:`backtests.sweep_nb`) reads: one array per parameter (rule code, threshold,
+sweep (:mod:`backtests.sweep.kernels`) reads: one array per parameter (rule code, threshold,
 band, ..., fees per column) and, computed once for the whole sweep and shared by every
 chunk, the factors, tilt shares, spread volatilities, rebalancing calendars, basket weights
 and member returns of every distinct basket group, and the valuation prices. No Python
@@ -20,13 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests import rules
-from backtests.engine_reference import filled_close_ffill
-from backtests.rotation import rotation_inputs
-from backtests.simulation import filled_close
-from backtests.spec import FIELD_NAMES, RotationSpec
+from backtests.engines.reference import filled_close_ffill
+from backtests.engines.simulation import filled_close
+from backtests.rotation import rules
+from backtests.rotation.spec import FIELD_NAMES, RotationSpec
+from backtests.rotation.targets import rotation_inputs
 from backtests.stats import STAT_NAMES
-from backtests.sweep_nb import N_STATS, RULE_CODES, sweep_chunk_nb
+from backtests.sweep.kernels import N_STATS, RULE_CODES, sweep_chunk_nb
 from data.errors import DataError
 
 _GROUP_FIELDS = ("near", "long", "weighting", "basket_vol_window")
@@ -116,7 +116,7 @@ def build_plan(
     n_blocks: int = 16,
     block_edges: list[int] | None = None,
 ) -> SweepPlan:
-    """Arrays of every trial of ``table`` (from :func:`backtests.sweep_grid.expand_grid`).
+    """Arrays of every trial of ``table`` (from :func:`backtests.sweep.grid.expand_grid`).
 
     Parameters
     ----------

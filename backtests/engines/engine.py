@@ -2,9 +2,9 @@
 
 :func:`run_backtest` is the single entry point for one portfolio; :func:`lag_targets` is the
 only function in the package that moves a decision to its execution bar (the sweep calls it
-too). Engines: ``"vectorbt"`` (:mod:`backtests.engine_vbt`) and ``"reference"``
-(:mod:`backtests.engine_reference`), which implement the accounting of
-:mod:`backtests.simulation` and agree to 1e-10 on daily returns.
+too). Engines: ``"vectorbt"`` (:mod:`backtests.engines.vbt`) and ``"reference"``
+(:mod:`backtests.engines.reference`), which implement the accounting of
+:mod:`backtests.engines.simulation` and agree to 1e-10 on daily returns.
 
 Timing
 ------
@@ -21,12 +21,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from backtests import engine_reference
-from backtests.costs import carry_accruals, fee_rates, slippage_rates
-from backtests.result import BacktestResult
-from backtests.rotation import check_prices
-from backtests.simulation import SimOutput, net_returns, order_turnover, position_values
-from backtests.spec import RotationSpec
+from backtests.engines import reference as engine_reference
+from backtests.engines.result import BacktestResult
+from backtests.engines.simulation import SimOutput, net_returns, order_turnover, position_values
+from backtests.rotation.costs import carry_accruals, fee_rates, slippage_rates
+from backtests.rotation.spec import RotationSpec
+from backtests.rotation.targets import check_prices
 from data.errors import DataError
 
 Engine = Literal["vectorbt", "reference"]
@@ -92,7 +92,7 @@ def simulate(
 ) -> SimOutput:
     """Dispatch one simulation to an engine (arguments as in the engines' ``simulate``)."""
     if engine == "vectorbt":
-        from backtests import engine_vbt
+        from backtests.engines import vbt as engine_vbt
 
         return engine_vbt.simulate(close, size, fees, slippage, init_cash)
     if engine == "reference":
@@ -116,7 +116,7 @@ def run_backtest(
         Wide adjusted closes, DatetimeIndex ``date``, a column for every target ticker.
     targets : DataFrame
         Target fractions of equity decided at each close (from
-        :func:`backtests.rotation.target_weights`), NaN rows = hold. Not lagged.
+        :func:`backtests.rotation.targets.target_weights`), NaN rows = hold. Not lagged.
     spec : RotationSpec
         Execution lag, costs (fees by asset class, slippage, borrow), initial cash.
     engine : {"vectorbt", "reference"}, keyword-only

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.engine import run_backtest
-from backtests.rotation import target_weights
-from backtests.spec import RotationSpec
+from backtests.engines.engine import run_backtest
+from backtests.rotation.spec import RotationSpec
+from backtests.rotation.targets import target_weights
 
 TOL = 1e-10
 NEAR = ("N1", "N2", "N3")
@@ -115,9 +115,9 @@ def test_engines_agree_on_the_real_mirror(mirror_dir, cfg):
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_sweep_kernel_agrees_with_the_reference(seed):
-    from backtests.engine_nb import simulate_many
-    from backtests.engine_reference import simulate
-    from backtests.simulation import position_values
+    from backtests.engines.nb import simulate_many
+    from backtests.engines.reference import simulate
+    from backtests.engines.simulation import position_values
 
     rng = np.random.default_rng(seed)
     px, _ = _market(seed, n=120)

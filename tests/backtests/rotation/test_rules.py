@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backtests import rules
-from backtests.rotation import target_weights
-from backtests.spec import RotationSpec
+from backtests.rotation import rules
+from backtests.rotation.spec import RotationSpec
+from backtests.rotation.targets import target_weights
 from data.errors import DataError
 
 NAN = np.nan

@@ -10,17 +10,17 @@ member returns per basket group, valuation prices). For each trial, in parallel,
    the drift band and the execution lag, and stores the accepted decisions as **sparse
    rebalancing events** (row, weights): no dates x trials x assets tensor exists;
 2. simulates the portfolio on those events with the accounting of
-   :mod:`backtests.engine_nb` (itself checked against the reference engine);
+   :mod:`backtests.engines.nb` (itself checked against the reference engine);
 3. computes the daily net returns (carry included, as
-   :func:`backtests.simulation.net_returns`), the statistics row of
+   :func:`backtests.engines.simulation.net_returns`), the statistics row of
    :func:`backtests.stats.summary_stats` (sums are numpy's pairwise sums, so the numbers
    are those of the numpy statistics) and per-block return moments (count, sum, sum of
    squares) from which in-sample/held-out and CSCV Sharpe ratios follow without the
    returns matrix.
 
 The arithmetic of every step repeats, operation for operation, the array code of
-:mod:`backtests.rules` and :mod:`backtests.rotation`, so a sweep trial and a single backtest
-decide identical targets; the tests hold the two to 1e-10.
+:mod:`backtests.rotation.rules` and :mod:`backtests.rotation.targets`, so a sweep trial and a
+single backtest decide identical targets; the tests hold the two to 1e-10.
 
 Timing
 ------
@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from backtests.engine_nb import _add, _argsort, _is_close, _snap
+from backtests.engines.nb import _add, _argsort, _is_close, _snap
 
 N_STATS = 9
 """Statistics per trial, in the order of ``backtests.stats.STAT_NAMES`` minus n_rebalances."""
@@ -393,7 +393,7 @@ def sweep_chunk_nb(
                     gross += abs(pv)
                     if pv < 0:
                         short -= pv
-            # net return of the day (backtests.simulation.net_returns, operation for operation)
+            # net return of the day (engines.simulation.net_returns, operation for operation)
             if prev_value == 0:
                 r = 0.0 if total_value == 0 else np.inf * np.sign(total_value)
             else:

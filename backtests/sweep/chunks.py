@@ -1,7 +1,7 @@
-"""Run a :class:`backtests.sweep_plan.SweepPlan` chunk by chunk, here or on Dask.
+"""Run a :class:`backtests.sweep.plan.SweepPlan` chunk by chunk, here or on Dask.
 
 The plan (shared inputs and per-trial parameter arrays) is built once; each chunk is the
-compiled call :func:`backtests.sweep_plan.run_plan_chunk` on a range of trials, so chunks
+compiled call :func:`backtests.sweep.plan.run_plan_chunk` on a range of trials, so chunks
 are independent and the results do not depend on the chunking or on where chunks run.
 What is kept is chosen here:
 
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests.sweep_plan import SweepPlan, run_plan_chunk, stats_frame
+from backtests.sweep.plan import SweepPlan, run_plan_chunk, stats_frame
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.engine import lag_targets, run_backtest
-from backtests.spec import RotationSpec
+from backtests.engines.engine import lag_targets, run_backtest
+from backtests.rotation.spec import RotationSpec
 from data.errors import DataError
 
 matplotlib.use("Agg")

@@ -1,6 +1,6 @@
 """A numba kernel simulating many portfolios at once (the sweep's fast path).
 
-Same accounting as :mod:`backtests.simulation` (and the reference engine, against which the
+Same accounting as :mod:`backtests.engines.simulation` (and the reference engine, against which the
 tests check it), but it keeps only what the sweep needs per trial and bar: equity, cash,
 short and gross position value, traded notional, and whether the bar traded. Trials run in
 parallel (``prange``); each trial's arithmetic is independent of the others, so results do
@@ -191,8 +191,8 @@ def simulate_many(
     init_cash: np.ndarray | float,
 ) -> dict[str, np.ndarray]:
     """Run :func:`simulate_many_nb` (arguments as in ``engine_vbt.simulate_many``)."""
-    from backtests.engine_reference import filled_close_ffill
-    from backtests.simulation import filled_close
+    from backtests.engines.reference import filled_close_ffill
+    from backtests.engines.simulation import filled_close
 
     close = np.ascontiguousarray(close, dtype=float)
     size = np.ascontiguousarray(size, dtype=float)

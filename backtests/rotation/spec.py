@@ -49,7 +49,7 @@ class RotationSpec:
     Attributes
     ----------
     rule : {"switch", "tilt", "longshort"}
-        How the factor becomes basket weights (see :mod:`backtests.rules`).
+        How the factor becomes basket weights (see :mod:`backtests.rotation.rules`).
     threshold, band : float
         Switch/long-short hysteresis: near when factor > threshold + band/2, long when
         factor < threshold - band/2, otherwise the previous state.
@@ -72,7 +72,7 @@ class RotationSpec:
         Inverse-volatility weighting: trailing business days of returns; >= 2.
     execution_lag : int
         Bars between the signal's close and the trade; >= 1 (applied in
-        :func:`backtests.engine.run_backtest` only).
+        :func:`backtests.engines.engine.run_backtest` only).
     init_cash : float
         Starting equity; > 0.
     near, long : tuple of str

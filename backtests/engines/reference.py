@@ -1,9 +1,9 @@
-"""The reference engine: the accounting of :mod:`backtests.simulation` in plain Python/numpy.
+"""The reference engine: the accounting of :mod:`backtests.engines.simulation`, plain numpy.
 
-Written from the specification in :mod:`backtests.simulation` (itself read from vectorbt
+Written from the specification in :mod:`backtests.engines.simulation` (itself read from vectorbt
 1.2's ``portfolio/nb.py``: ``simulate_from_orders_nb``, ``execute_order_nb``, ``buy_nb``,
 ``sell_nb`` and the post-simulation ``asset_flow_nb`` / ``cash_flow_nb``), with no vectorbt
-import, so that :mod:`backtests.engine_vbt` is checked against an independent implementation.
+import, so that :mod:`backtests.engines.vbt` is checked against an independent implementation.
 Bars whose targets are all NaN trade nothing and are skipped, except that vectorbt still
 rounds near-zero cash and positions to zero on them, which is reproduced.
 """
@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from backtests.simulation import ABS_TOL, ORDER_DTYPE, REL_TOL, SimOutput, filled_close
+from backtests.engines.simulation import ABS_TOL, ORDER_DTYPE, REL_TOL, SimOutput, filled_close
 
 
 def _is_close(a: float, b: float) -> bool:

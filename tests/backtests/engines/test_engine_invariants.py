@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backtests.benchmarks import run_benchmarks
-from backtests.engine import run_backtest
-from backtests.rotation import target_weights
-from backtests.spec import RotationSpec
+from backtests.engines.engine import run_backtest
+from backtests.rotation.spec import RotationSpec
+from backtests.rotation.targets import target_weights
 
 NEAR = ("N1", "N2")
 LONG = ("C1", "L1")

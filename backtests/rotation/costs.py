@@ -3,7 +3,7 @@
 Fees and slippage act inside the simulation (per-column fee rates on traded notional, fill
 prices moved against the trade). Borrow and cash interest are a documented post-step on
 daily returns, applied identically for every engine by
-:func:`backtests.simulation.net_returns`:
+:func:`backtests.engines.simulation.net_returns`:
 
 - **interest on cash**: ``cash_rate`` is an annual percent (e.g. the effective fed funds
   rate, as known at each date); the return of day t gets ``cash[t-1] / equity[t-1] x
@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from backtests.spec import RotationSpec
+from backtests.rotation.spec import RotationSpec
 from data.errors import DataError
 
 DAY_COUNT = 360.0

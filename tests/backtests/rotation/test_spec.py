@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from backtests.spec import FIELD_NAMES, RotationSpec
+from backtests.rotation.spec import FIELD_NAMES, RotationSpec
 from data.errors import ConfigError
 
 

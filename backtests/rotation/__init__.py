@@ -1,0 +1,20 @@
+"""The rotation: spec, baskets, rules, costs and the target weights they decide.
+
+``spec`` (:class:`RotationSpec`), ``baskets`` (members and within-basket weights), ``rules``
+(switch, tilt, long-short, calendar, drift band), ``costs`` (fees and slippage by asset
+class) and ``targets`` (:func:`target_weights`: factor + prices + spec -> weights).
+"""
+
+from backtests._lazy import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "RotationSpec": "backtests.rotation.spec",
+        "RotationInputs": "backtests.rotation.targets",
+        "check_prices": "backtests.rotation.targets",
+        "decide": "backtests.rotation.targets",
+        "rotation_inputs": "backtests.rotation.targets",
+        "target_weights": "backtests.rotation.targets",
+    },
+)
