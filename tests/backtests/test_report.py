@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.report.html import fmt_value, render_html
+from backtests.report.html import render_html
+from backtests.report.html_base import fmt_value
 from backtests.report.metrics import validate_metrics
 
 REQUIRED = (
