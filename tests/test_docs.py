@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backtests import cli
+from backtests import cli_args
 from data.config import load_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -20,7 +20,7 @@ MAKEFILE = (REPO / "Makefile").read_text()
 def _power_parser():
     import argparse
 
-    parser = cli.build_parser()
+    parser = cli_args.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return sub.choices["power"]
 
@@ -75,7 +75,7 @@ def test_readme_lists_every_environment_variable():
 def test_readme_names_every_subcommand():
     import argparse
 
-    parser = cli.build_parser()
+    parser = cli_args.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     missing = [name for name in sub.choices if f"scarcity {name}" not in README]
     assert not missing, f"README's command line section lacks {missing}"

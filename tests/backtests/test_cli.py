@@ -13,7 +13,7 @@ import logging
 import pandas as pd
 import pytest
 
-from backtests import cli
+from backtests import cli, cli_args
 
 TINY = """
 [run]
@@ -64,7 +64,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:
-    parser = cli.build_parser()
+    parser = cli_args.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return dict(sub.choices)
 
