@@ -21,7 +21,7 @@ _EXPORTS: dict[str, str] = {
     "load_grid": "backtests.sweep.core",
     "PipelineResult": "backtests.pipeline",
     "run_pipeline": "backtests.pipeline",
-    "run_sweep_for": "backtests.pipeline",
+    "run_sweep_for": "backtests.study_sweep",
     "write_report": "backtests.report",
     "build_metrics": "backtests.report",
     "run_power_study": "backtests.power_study",

@@ -181,7 +181,7 @@ def cmd_backtest(args: argparse.Namespace, cfg: Config) -> int:
 def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity sweep``: run a grid and write one row per trial."""
     from backtests.inference import tstat_hurdle
-    from backtests.pipeline import run_sweep_for, sweep_inference
+    from backtests.study_sweep import run_sweep_for, sweep_inference
 
     _not_for_history(args, cfg)
     market = _market(args, cfg)

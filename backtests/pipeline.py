@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
 from backtests.ablation import run_ablation
@@ -29,20 +28,15 @@ from backtests.engines.engine import run_backtest
 from backtests.engines.result import BacktestResult
 from backtests.inference import (
     InferenceReport,
-    deflated_sharpe,
-    pbo,
-    walk_forward,
 )
 from backtests.inference.samples import split_samples
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import target_weights
-from backtests.stats import sharpe as sharpe_ratio
-from backtests.sweep.core import SweepResult, run_sweep
+from backtests.study_sweep import run_sweep_for
+from backtests.sweep.core import SweepResult
 from backtests.universes import run_universe_grid
-from data.assemble import basket_members
-from data.calendar import fresh_end
+from backtests.window import backtest_window, cash_rate_series, spread_returns, start_note
 from data.config import Config
-from data.errors import DataError
 from data.loaders import MarketData, load_market
 from signals import build_factor
 from signals.diagnostics import event_study, predictive_regression
@@ -137,146 +131,6 @@ class PipelineResult:
 
 def _noop(_: str) -> None:
     return None
-
-
-def backtest_window(
-    prices: pd.DataFrame, cfg: Config, factor: pd.Series | None = None
-) -> pd.DataFrame:
-    """Prices restricted to ``[run.start, run.end]`` (end empty: the last date).
-
-    When ``factor`` is given the window starts no earlier than its first defined date, so a
-    strategy is never scored over days on which it had no signal.
-    """
-    start = pd.Timestamp(cfg.run.start)
-    if factor is not None:
-        first = factor.first_valid_index()
-        if first is None:
-            raise DataError("the factor is not defined on any date", source="signals")
-        start = max(start, pd.Timestamp(first))
-    end = pd.Timestamp(cfg.run.end) if cfg.run.end else prices.index[-1]
-    fresh = fresh_end(prices, basket_members(cfg))[0]  # stale tails end the period
-    end = min(end, fresh) if fresh is not None else end
-    out = prices.loc[start:end]
-    if len(out) < 30:
-        raise DataError(
-            f"only {len(out)} business days of prices between {start.date()} and {end.date()}",
-            source="run.start/run.end",
-        )
-    return out
-
-
-def start_note(cfg: Config, factor: pd.Series, prices: pd.DataFrame) -> str:
-    """Say why the backtest starts on its first date (``run.start`` or a later one)."""
-    asked = pd.Timestamp(cfg.run.start)
-    first = prices.index[0]
-    fac_first = factor.first_valid_index()
-    if fac_first is not None and pd.Timestamp(fac_first) >= first and first > asked:
-        return (
-            f"backtest starts on {first.date()}, not run.start = {asked.date()}: the factor "
-            f"is first defined then (each component needs factor.min_periods of history)"
-        )
-    if first - asked <= pd.Timedelta(days=7):
-        return f"backtest starts on {first.date()}, the first trading day from run.start"
-    return f"backtest starts on {first.date()}, not run.start = {asked.date()}: no prices earlier"
-
-
-def cash_rate_series(market: MarketData, cfg: Config, index: pd.DatetimeIndex) -> pd.Series | None:
-    """Return the configured cash rate (annual percent) known at each date, or None."""
-    from data.pit import cash_rate_known_at  # DFF, then EFFR or IORB when it is stale
-
-    return cash_rate_known_at(market.macro, cfg, index)[0]
-
-
-def spread_returns(benchmarks: dict[str, BacktestResult]) -> pd.Series:
-    """Near-minus-long basket daily return from the always-near and always-long benchmarks."""
-    return (benchmarks["always_near"].returns - benchmarks["always_long"].returns).rename("spread")
-
-
-def factor_function(
-    market: MarketData, cfg: Config, *, default: pd.Series | None = None
-) -> Callable[[int, int], pd.Series]:
-    """Return a cached ``(zscore_window, change_window) -> factor`` callable for sweeps.
-
-    ``default``, when given, is the factor already built with ``cfg``'s own windows; it
-    seeds the cache so that factor is not built again.
-    """
-    cache: dict[tuple[int, int], pd.Series] = {}
-    if default is not None:
-        cache[(int(cfg.factor.zscore_window), int(cfg.factor.change_window))] = default
-
-    def factor_fn(zscore_window: int, change_window: int) -> pd.Series:
-        key = (int(zscore_window), int(change_window))
-        if key not in cache:
-            alt = cfg.replace(factor={"zscore_window": key[0], "change_window": key[1]})
-            cache[key] = build_factor(market, alt).factor
-        return cache[key]
-
-    return factor_fn
-
-
-def run_sweep_for(
-    cfg: Config,
-    market: MarketData,
-    *,
-    prices: pd.DataFrame | None = None,
-    cash_rate: pd.Series | None = None,
-    grid_path: str | None = None,
-    chunk_size: int | None = None,
-    scheduler: str | None = None,
-    progress: bool = False,
-    factor: pd.Series | None = None,
-    returns_path: str | None = None,
-) -> SweepResult:
-    """Run the configured (or a TOML file's) grid on the in-sample window, before ``oos_start``.
-
-    Parameters
-    ----------
-    cfg : Config
-        Configuration; ``[sweep]`` is the default grid.
-    market : MarketData
-        Loaded tables.
-    prices : DataFrame, optional
-        Prices to sweep over (default: the backtest window before ``run.oos_start``).
-    cash_rate : Series, optional
-        Cash rate (annual percent) known at each date.
-    grid_path : str, optional
-        A TOML grid file with a ``[sweep]`` table.
-    chunk_size : int, optional
-        Trials per chunk (default ``sweep.chunk_size``).
-    scheduler : str, optional
-        Dask scheduler address or ``"local"``.
-    progress : bool
-        Show a progress bar over chunks.
-    factor : Series, optional
-        The factor already built with ``cfg``'s windows (reused, not rebuilt).
-    returns_path : str, optional
-        Stream the returns to this ``.npy`` file and map it (numba engine only).
-
-    Returns
-    -------
-    SweepResult
-    """
-    from backtests.sweep.core import load_grid
-
-    factor_fn = factor_function(market, cfg, default=factor)
-    if prices is None:
-        default = factor_fn(int(cfg.factor.zscore_window), int(cfg.factor.change_window))
-        window = backtest_window(market.prices, cfg, default)
-        prices = window.loc[: pd.Timestamp(cfg.run.oos_start) - pd.Timedelta(days=1)]
-        cash_rate = cash_rate_series(market, cfg, prices.index)
-    grid = load_grid(grid_path) if grid_path else cfg.sweep.to_dict()
-    return run_sweep(
-        prices,
-        factor_fn,
-        grid,
-        cfg,
-        chunk_size=int(chunk_size or cfg.sweep.chunk_size),
-        engine=str(cfg.sweep.get("engine", "numba")),
-        scheduler=scheduler,
-        progress=progress,
-        cash_rate=cash_rate,
-        returns_path=returns_path,
-    )
 
 
 def run_pipeline(
@@ -429,49 +283,3 @@ def run_rotation(
     return run_backtest(
         prices, target_weights(fac, prices, spec), spec, engine=engine, cash_rate=cash
     )
-
-
-def sweep_inference(
-    sweep: SweepResult | None, cfg: Config, *, observed: pd.Series | None = None
-) -> tuple[Any, Any, Any, int]:
-    """Deflated Sharpe, PBO and walk-forward over a sweep's in-sample trials.
-
-    Parameters
-    ----------
-    sweep : SweepResult or None
-        The sweep (its return matrix must end before ``run.oos_start``).
-    cfg : Config
-        ``[inference]`` settings and ``run.oos_start``.
-    observed : Series, optional
-        Returns whose Sharpe is deflated (default: the best trial of the sweep).
-
-    Returns
-    -------
-    tuple
-        ``(deflated, pbo, walk_forward, n_trials)``; the first three are None when the
-        sweep has fewer than two trials.
-    """
-    if sweep is None or sweep.n_trials < 2:
-        return None, None, None, 1
-    inf = cfg.inference
-    oos_start = pd.Timestamp(cfg.run.oos_start)
-    trial_rets = sweep.returns.dropna(how="all").fillna(0.0)
-    trial_sr = np.asarray([sharpe_ratio(trial_rets[c]) for c in trial_rets.columns])
-    if observed is None:
-        observed = trial_rets.iloc[:, int(np.nanargmax(trial_sr))]
-    deflated = deflated_sharpe(observed, trial_sr, oos_start=oos_start)
-    pbo_res = pbo(
-        trial_rets,
-        n_splits=int(inf.pbo_splits),
-        metric=str(inf.get("pbo_metric", "sharpe")),
-        oos_start=oos_start,
-    )
-    wf = walk_forward(
-        trial_rets,
-        train_days=int(inf.walkforward_train_days),
-        test_days=int(inf.walkforward_test_days),
-        metric=str(inf.get("walkforward_metric", "sharpe")),
-        expanding=bool(inf.get("walkforward_expanding", True)),
-        oos_start=oos_start,
-    )
-    return deflated, pbo_res, wf, int(sweep.n_trials)

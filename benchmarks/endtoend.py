@@ -140,16 +140,12 @@ def measure_pipeline(
 
     from backtests.engines.engine import run_backtest
     from backtests.inference import pbo, placebo_test, placebo_test_vectorized, sharpe_ci
-    from backtests.pipeline import (
-        backtest_window,
-        cash_rate_series,
-        factor_variant_sharpes,
-        run_pipeline,
-        sweep_inference,
-    )
+    from backtests.pipeline import factor_variant_sharpes, run_pipeline
     from backtests.report import write_report
     from backtests.rotation.targets import target_weights
     from backtests.stats import sharpe as sharpe_ratio
+    from backtests.study_sweep import sweep_inference
+    from backtests.window import backtest_window, cash_rate_series
     from data.config import load_config
     from data.loaders import load_market
 
