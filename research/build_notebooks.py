@@ -102,6 +102,12 @@ THESIS = [
     ),
     new_code_cell("pd.DataFrame(m['ablation']).set_index('name').round(3)"),
     new_code_cell(
+        "# does a block add to funding price? nested regressions per sample\n"
+        "pd.DataFrame({k: {s: (m[k][s] or {}).get('tstat_extra_nw') for s in "
+        "('in_sample', 'held_out')} for k in ('capex_beyond_funding', "
+        "'liquidity_beyond_funding')}).T"
+    ),
+    new_code_cell(
         "print(m['verdict']['sentence'])\n"
         "pd.DataFrame(m['calendar_years']).T.style.format('{:+.2%}')"
     ),
@@ -112,6 +118,9 @@ THESIS = [
         "if hist.is_file():\n"
         "    h = json.loads(hist.read_text())\n"
         "    print(h['verdict']['sentence'])\n"
+        "    cb = h['capex_beyond_funding']\n"
+        "    print('capex beyond funding, Newey-West t:', "
+        "{s: (cb[s] or {}).get('tstat_extra_nw') for s in ('in_sample', 'held_out')})\n"
         "else:\n"
         "    print('no long-history report yet: run `make history`')"
     ),
