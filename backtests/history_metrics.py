@@ -44,6 +44,7 @@ from backtests.spreads import run_spread, spread_strategy_returns
 from backtests.stats import sharpe as sharpe_ratio
 from data.config import Config
 from signals.diagnostics import persistence, predictive_regression
+from signals.encompassing import nested_regression
 from signals.macro import component_specs
 
 log = logging.getLogger(__name__)
@@ -106,13 +107,16 @@ def _predictive(spread: pd.Series, fac: pd.Series, cfg: Config, sample) -> dict[
     }
 
 
-def _ablation(res: HistoryResult, spec: RotationSpec, samples) -> list[dict[str, Any]]:
+def _ablation(
+    res: HistoryResult, spec: RotationSpec, samples
+) -> tuple[list[dict[str, Any]], dict[str, pd.Series]]:
     """Rebuild the factor per block and without capex demand: does capex add anything.
 
     Each row has the main report's ablation keys (``name, components,
     in_sample_active_sharpe, held_out_active_sharpe, predictive_pvalue, placebo_pvalue``,
     all in-sample but the held-out Sharpe) and, per half, ``{active_sharpe,
-    predictive_tstat, predictive_pvalue}`` under ``in_sample`` and ``held_out``.
+    predictive_tstat, predictive_pvalue}`` under ``in_sample`` and ``held_out``. Also returns
+    each variant's factor (name -> series on the spread's dates).
     """
     cfg = res.cfg
     recipes = component_specs(cfg)
@@ -127,6 +131,7 @@ def _ablation(res: HistoryResult, spec: RotationSpec, samples) -> list[dict[str,
     spread = res.targets[res.headline]
     placebo = _placebo(res.fac, spread, spec, cfg, fac_override=True)
     out = []
+    factors: dict[str, pd.Series] = {}
     for name, drop in variants.items():
         w = {k: (0.0 if k in drop else v) for k, v in weights.items()}
         alt = cfg.replace(factor={"weights": w})
@@ -160,6 +165,25 @@ def _ablation(res: HistoryResult, spec: RotationSpec, samples) -> list[dict[str,
         row["predictive_pvalue"] = row["in_sample"]["predictive_pvalue"]
         row["placebo_pvalue"] = placebo(samples["in_sample"], fac)
         out.append(row)
+        factors[name] = fac
+    return out, factors
+
+
+def _capex_beyond_funding(
+    spread: pd.Series, factors: dict[str, pd.Series], samples, cfg: Config
+) -> dict[str, Any]:
+    """Nested regression per half: the capex-only factor's slope given the funding-only one."""
+    h = int(cfg.inference.get("headline_horizon", 21))
+    base, extra = factors.get("funding only"), factors.get("capex only")
+    out: dict[str, Any] = {"base": "funding only", "extra": "capex only", "horizon": h}
+    for key in ("in_sample", "held_out"):
+        smp = samples[key]
+        if base is None or extra is None or smp.n_days < 3 * h:
+            out[key] = None
+            continue
+        out[key] = nested_regression(
+            smp.take(spread), smp.take(base), smp.take(extra), horizon=h
+        ).to_dict()
     return out
 
 
@@ -259,7 +283,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
     pred = {
         k: _predictive(spread, res.fac, cfg, samples[k]) for k in ("in_sample", "held_out", "full")
     }
-    ablation = _ablation(res, spec, samples)
+    ablation, variant_factors = _ablation(res, spec, samples)
     tr = _trials(res, ins, spec, n_ablation=len(ablation) - 1)
     active = active_returns(res.strategy.returns, res.benchmark.returns)
     bench = res.benchmark.returns.rename(res.headline).to_frame()
@@ -348,6 +372,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
             e["start"] <= "1999-12-31" and e["end"] >= "1997-01-01" for e in eps
         ),
         "ablation": ablation,
+        "capex_beyond_funding": _capex_beyond_funding(spread, variant_factors, samples, cfg),
         "now": _now(res, spec),
         "calendar_years": T.calendar_years(res.strategy.returns, res.benchmark.returns),
         "vintages": res.market.vintages,

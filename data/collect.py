@@ -251,7 +251,7 @@ def collect_live(
     for k, why in reach.items():
         if why:
             notes.append(f"live: {HOSTS[k]} unreachable ({why}); its items were not fetched")
-    staged: list[tuple[str, object, str, str, str]] = []
+    staged: list[tuple[str, object, str, str, str, dict]] = []
     failed: set[str] = {f"prices/{t}" for t in tickers} | {f"fred/{s}" for s in series}
     if tickers and not reach.get("yahoo"):
         try:
@@ -274,6 +274,7 @@ def collect_live(
                         "live:yahoo",
                         dl.prices.attrs["request"],
                         sha256_bytes(raw),
+                        {},
                     )
                 )
         except FetchError as exc:
@@ -305,32 +306,54 @@ def collect_live(
             notes.append(f"live: {kind} {name} failed: {exc}")
             continue
         staged.append(
-            (f"{kind}/{name}", table, f"live:{kind}", table.attrs["request"], table.attrs["sha256"])
+            (
+                f"{kind}/{name}",
+                table,
+                f"live:{kind}",
+                table.attrs["request"],
+                table.attrs["sha256"],
+                {},
+            )
         )
-    if staged:
-        with cache.transaction() as tx:
-            for key, table, source, request, sha in staged:
-                tx.put(
-                    key,
-                    table,
-                    source=source,
-                    request=request,
-                    raw_sha256=sha,
-                    request_end=str(end.date()),
-                )
+    store_staged(cache, staged, request_end=str(end.date()))
     failed -= {key for key, *_ in staged}
     got = collect_cache(cfg, cache)
     stale = sorted(k for k in failed if cache.has(k))
-    got.label = f"live (cached, {len(stale)} items stale)" if stale else "live"
-    if stale:
-        notes.append(
-            f"live: {len(stale)} item(s) not refreshed, older cached copies used: "
-            + ", ".join(stale[:10])
-            + (", ..." if len(stale) > 10 else "")
-        )
+    got.label = live_label(stale, notes, "item(s)", limit=10)
     got.gaps = notes + got.gaps
     if not got.prices:
         raise FetchError(
             "live: no price data could be downloaded or found in the cache", source="live"
         )
     return got
+
+
+def store_staged(cache: Cache, staged: list[tuple], *, request_end: str) -> None:
+    """Put every downloaded ``(key, table, source, request, sha, extra)`` in one transaction."""
+    if not staged:
+        return
+    with cache.transaction() as tx:
+        for key, table, source, request, sha, extra in staged:
+            tx.put(
+                key,
+                table,
+                source=source,
+                request=request,
+                raw_sha256=sha,
+                request_end=request_end,
+                **extra,
+            )
+
+
+def live_label(stale: list[str], notes: list[str], what: str, *, limit: int | None = None) -> str:
+    """Return the label of a live load; note the items whose older cached copy was used."""
+    if not stale:
+        return "live"
+    shown = stale if limit is None else stale[:limit]
+    more = ", ..." if limit is not None and len(stale) > limit else ""
+    notes.append(
+        f"live: {len(stale)} {what} not refreshed, older cached copies used: "
+        + ", ".join(shown)
+        + more
+    )
+    return f"live (cached, {len(stale)} items stale)"

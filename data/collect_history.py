@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from data.cache import Cache
-from data.collect import _put, cache_label, probe
+from data.collect import _put, cache_label, live_label, probe, store_staged
 from data.config import Config
 from data.errors import CacheError, DataError, FetchError, NetworkError
 from data.plausibility import Rules, check_daily_returns, check_vintage
@@ -281,26 +281,10 @@ def collect_history_live(cfg: Config, cache: Cache, *, refresh: bool = False) ->
             failed.append(key)
             continue
         staged.append((key, table, f"live:{kind}", request, sha, _extra(kind, table)))
-    if staged:
-        with cache.transaction() as tx:
-            for key, table, source, request, sha, extra in staged:
-                tx.put(
-                    key,
-                    table,
-                    source=source,
-                    request=request,
-                    raw_sha256=sha,
-                    request_end=str(end.date()),
-                    **extra,
-                )
+    store_staged(cache, staged, request_end=str(end.date()))
     got = collect_history_cache(cfg, cache)
     stale = sorted(k for k in failed if k in got.tables)
-    got.label = f"live (cached, {len(stale)} items stale)" if stale else "live"
-    if stale:
-        notes.append(
-            f"live: {len(stale)} long-history file(s) not refreshed, older cached copies used: "
-            + ", ".join(stale)
-        )
+    got.label = live_label(stale, notes, "long-history file(s)")
     got.gaps = notes + [g for g in got.gaps if not g.endswith(f"({cache.root})")]
     require_complete(
         got,

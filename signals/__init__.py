@@ -22,6 +22,7 @@ from signals.diagnostics import (
     persistence,
     predictive_regression,
 )
+from signals.encompassing import NestedResult, nested_regression
 from signals.funding import funding_price
 from signals.liquidity import exhausted_regime, idle_liquidity, to_billions
 from signals.transforms import trailing_change, zscore
@@ -31,6 +32,7 @@ __all__ = [
     "SIGNS",
     "EventStudyResult",
     "FactorResult",
+    "NestedResult",
     "PredictiveResult",
     "build_factor",
     "build_factor_from_market",
@@ -44,6 +46,7 @@ __all__ = [
     "exhausted_regime",
     "funding_price",
     "idle_liquidity",
+    "nested_regression",
     "persistence",
     "predictive_regression",
     "to_billions",

@@ -215,6 +215,16 @@ def _result(
     )
 
 
+def _setup(factor, reps, method, block, min_shift, seed, alternative):
+    """Return the checked alternative, the checked factor and its placebos (both tests)."""
+    alternative = check_choice(alternative, "alternative", ("greater", "less"))
+    f = _check_factor(factor)
+    frames = placebo_factors(
+        f, reps=reps, method=method, block=block, min_shift=min_shift, seed=seed
+    )
+    return alternative, f, frames
+
+
 def placebo_test(
     run: Callable[[pd.Series], float],
     factor: pd.Series,
@@ -262,11 +272,7 @@ def placebo_test(
     >>> res = placebo_test(lambda f: sharpe(run_backtest(f)), factor, reps=500, seed=1)
     ... # doctest: +SKIP
     """
-    alternative = check_choice(alternative, "alternative", ("greater", "less"))
-    f = _check_factor(factor)
-    frames = placebo_factors(
-        f, reps=reps, method=method, block=block, min_shift=min_shift, seed=seed
-    )
+    alternative, f, frames = _setup(factor, reps, method, block, min_shift, seed, alternative)
     real = float(run(f))
     if not math.isfinite(real):
         raise DataError(f"`run` returned {real} for the real factor", source="run")
@@ -297,11 +303,7 @@ def placebo_test_vectorized(
     same ``seed`` the placebos are identical to :func:`placebo_test`'s, so both give the same
     result for equivalent ``run`` and ``run_many``.
     """
-    alternative = check_choice(alternative, "alternative", ("greater", "less"))
-    f = _check_factor(factor)
-    frames = placebo_factors(
-        f, reps=reps, method=method, block=block, min_shift=min_shift, seed=seed
-    )
+    alternative, f, frames = _setup(factor, reps, method, block, min_shift, seed, alternative)
     real_arr = np.asarray(run_many(f.to_frame(f.name if f.name is not None else 0)), dtype=float)
     if real_arr.size != 1 or not math.isfinite(float(real_arr.ravel()[0])):
         raise DataError(f"`run_many` returned {real_arr!r} for the real factor", source="run_many")

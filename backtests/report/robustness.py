@@ -41,9 +41,9 @@ def cell_text(r: dict[str, Any] | None) -> str:
 
 def _members(rows: list[dict[str, Any]]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for r in rows:
-        out.setdefault(f"near: {r['near']}", ", ".join(r["near_members"]) or "none")
-        out.setdefault(f"long: {r['long']}", ", ".join(r["long_members"]) or "none")
+    for side in ("near", "long"):
+        for r in rows:
+            out.setdefault(f"{side}: {r[side]}", ", ".join(r[f"{side}_members"]) or "none")
     return out
 
 
@@ -54,7 +54,8 @@ def _intro(metrics: dict[str, Any]) -> str:
         "The same factor, rule and costs on every pair of baskets declared in "
         "[universe.robustness] before any result was seen; each cell is the active Sharpe "
         f"against {bench} of that pair (in-sample / held-out) and the robust in-sample "
-        f"predictive p-value for the pair's spread. The {n} pairs that ran count as trials."
+        f"predictive p-value for the pair's spread. "
+        + (f"The {n} pairs that ran count as trials." if n != 1 else "The pair counts as a trial.")
     )
 
 

@@ -245,6 +245,10 @@ def test_history_metrics_follow_the_main_contract(tiny_history, tmp_path):
     assert m["ablation"][0]["placebo_pvalue"] == pytest.approx(
         m["samples"]["in_sample"]["placebo_pvalue"]
     )
+    cb = m["capex_beyond_funding"]
+    assert cb["base"] == "funding only" and cb["extra"] == "capex only"
+    assert cb["in_sample"]["n"] > 100 and "tstat_extra_nw" in cb["in_sample"]
     text = (out / "summary.md").read_text()
     assert "StepM" in text and "placebo p" in text
+    assert "capex slope given funding" in text
     assert "placebo p | +" not in text  # p-values print without a sign

@@ -126,3 +126,27 @@ def test_report_grid_counts_as_trials(golden_report):
     html = (out / "index.html").read_text()
     assert 'id="universe-grid"' in html
     assert "Universe robustness" in (out / "summary.md").read_text()
+
+
+def test_grid_rendering_by_hand():
+    from backtests.report.robustness import cell_text, universe_html, universe_markdown
+
+    base = {"near_members": ["MU"], "long_members": ["BTC-USD"], "start": None, "end": None}
+    rows = [
+        {**base, "near": "memory", "long": "crypto", "run": True, "note": "",
+         "in_sample_active_sharpe": 0.123, "held_out_active_sharpe": -0.3,
+         "full_active_sharpe": 0.0, "predictive_pvalue": 0.0412},
+        {**base, "near": "value", "long": "crypto", "run": False, "near_members": [],
+         "note": "absent from the data: VTV", "in_sample_active_sharpe": None,
+         "held_out_active_sharpe": None, "full_active_sharpe": None, "predictive_pvalue": None},
+    ]  # fmt: skip
+    assert cell_text(rows[0]) == "+0.12 / -0.30 (p 0.041)"
+    assert cell_text(rows[1]) == "not run (absent from the data: VTV)"
+    md = universe_markdown({"universes": rows, "inference": {"benchmark": "fifty_fifty"}})
+    assert md[-2:] == [
+        "| memory | +0.12 / -0.30 (p 0.041) |",
+        "| value | not run (absent from the data: VTV) |",
+    ]
+    page = universe_html({"universes": rows, "inference": {"benchmark": "fifty_fifty"}})
+    assert "The pair counts as a trial." in page and "near: value (none)" in page
+    assert universe_html({"universes": []}) == "" and universe_markdown({}) == []
