@@ -24,7 +24,7 @@ weights; ON RRP through its own release lag), traded at the next bar.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,7 @@ from data.errors import DataError
 from signals import build_factor
 from signals.composite import BLOCKS
 from signals.diagnostics import predictive_regression
+from signals.encompassing import nested_regression
 from signals.liquidity import exhausted_regime
 
 log = logging.getLogger(__name__)
@@ -61,10 +62,14 @@ class AblationResult:
         predictive_pvalue, placebo_pvalue}`` per variant.
     n_trials : int
         Variants beyond the default spec (added to the raw trial count).
+    nested : dict
+        ``{"capex_beyond_funding": ..., "liquidity_beyond_funding": ...}``: the
+        :func:`nested_block` of each block given the funding block.
     """
 
     rows: list[dict[str, Any]]
     n_trials: int
+    nested: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> str:
         """One line per variant."""
@@ -83,6 +88,51 @@ class AblationResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def nested_block(
+    spread: pd.Series,
+    factors: dict[str, pd.Series],
+    samples: dict[str, Sample],
+    cfg: Config,
+    *,
+    base: str = "funding only",
+    extra: str = "capex only",
+) -> dict[str, Any]:
+    """Test whether one block adds to another: :func:`signals.nested_regression` per sample.
+
+    Parameters
+    ----------
+    spread : Series
+        Near-minus-long (or target spread) daily returns.
+    factors : dict of str to Series
+        Variant name -> its factor (``"funding only"``, ``"capex only"``, ...).
+    samples : dict of str to Sample
+        ``in_sample`` and ``held_out`` are used.
+    cfg : Config
+        ``inference.headline_horizon``.
+    base, extra : str, keyword-only
+        The variants whose factors are the base and the extra signal.
+
+    Returns
+    -------
+    dict
+        ``{base, extra, horizon, in_sample, held_out}``; a sample is None when a factor is
+        missing or the sample is shorter than three horizons, else the
+        :meth:`signals.encompassing.NestedResult.to_dict` of the regression.
+    """
+    h = int(cfg.inference.get("headline_horizon", 21))
+    b, e = factors.get(base), factors.get(extra)
+    out: dict[str, Any] = {"base": base, "extra": extra, "horizon": h}
+    for key in ("in_sample", "held_out"):
+        smp = samples[key]
+        if b is None or e is None or smp.n_days < 3 * h:
+            out[key] = None
+            continue
+        out[key] = nested_regression(
+            smp.take(spread), smp.take(b), smp.take(e), horizon=h
+        ).to_dict()
+    return out
 
 
 def block_weights(weights: dict[str, float], keep: set[str]) -> dict[str, float]:
@@ -200,7 +250,12 @@ def run_ablation(
                 "placebo_pvalue": None if placebo is None else float(placebo),
             }
         )
-    return AblationResult(rows=rows, n_trials=max(0, len(names) - 1))
+    factors = {n: frame[n] for n in names}
+    nested = {
+        f"{x}_beyond_funding": nested_block(spread, factors, samples, cfg, extra=f"{x} only")
+        for x in ("capex", "liquidity")
+    }
+    return AblationResult(rows=rows, n_trials=max(0, len(names) - 1), nested=nested)
 
 
 def _sr(x: pd.Series) -> float | None:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from backtests.ablation import nested_block
 from backtests.assess import selection_tests
 from backtests.evidence import active_returns, sample_blocks
 from backtests.history import HistoryResult, build_history_factor, episodes
@@ -44,7 +45,6 @@ from backtests.spreads import run_spread, spread_strategy_returns
 from backtests.stats import sharpe as sharpe_ratio
 from data.config import Config
 from signals.diagnostics import persistence, predictive_regression
-from signals.encompassing import nested_regression
 from signals.macro import component_specs
 
 log = logging.getLogger(__name__)
@@ -167,24 +167,6 @@ def _ablation(
         out.append(row)
         factors[name] = fac
     return out, factors
-
-
-def _capex_beyond_funding(
-    spread: pd.Series, factors: dict[str, pd.Series], samples, cfg: Config
-) -> dict[str, Any]:
-    """Nested regression per half: the capex-only factor's slope given the funding-only one."""
-    h = int(cfg.inference.get("headline_horizon", 21))
-    base, extra = factors.get("funding only"), factors.get("capex only")
-    out: dict[str, Any] = {"base": "funding only", "extra": "capex only", "horizon": h}
-    for key in ("in_sample", "held_out"):
-        smp = samples[key]
-        if base is None or extra is None or smp.n_days < 3 * h:
-            out[key] = None
-            continue
-        out[key] = nested_regression(
-            smp.take(spread), smp.take(base), smp.take(extra), horizon=h
-        ).to_dict()
-    return out
 
 
 def _sr(x: pd.Series) -> float | None:
@@ -372,7 +354,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
             e["start"] <= "1999-12-31" and e["end"] >= "1997-01-01" for e in eps
         ),
         "ablation": ablation,
-        "capex_beyond_funding": _capex_beyond_funding(spread, variant_factors, samples, cfg),
+        "capex_beyond_funding": nested_block(spread, variant_factors, samples, cfg),
         "now": _now(res, spec),
         "calendar_years": T.calendar_years(res.strategy.returns, res.benchmark.returns),
         "vintages": res.market.vintages,

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from backtests.history import HistoryResult
+from backtests.report import words as W
 from backtests.report.metrics import validate_metrics
 from backtests.report.writer import ReportPaths, atomic_write_text
 
@@ -114,26 +115,10 @@ def sample_rows(m: dict[str, Any]) -> list[list[str]]:
 
 def capex_increment_line(m: dict[str, Any]) -> str:
     """One sentence: the capex-only factor's slope given the funding-only one, per half."""
-    cb = m.get("capex_beyond_funding") or {}
-    parts = []
-    for key, label in (("in_sample", "pre-2000"), ("held_out", "post-2000")):
-        r = cb.get(key)
-        if not r:
-            continue
-        parts.append(
-            f"{label} t {_n(r.get('tstat_extra_nw'))} (Newey-West) / "
-            f"{_n(r.get('tstat_extra_nonoverlap'))} (non-overlapping), corr "
-            f"{_n(r.get('correlation'))}"
-        )
-    if not parts:
-        return ""
-    return (
-        f"Nested regression of the {cb.get('horizon')}-day spread return on the funding-only "
-        "and the capex-only factors (standardized): the capex slope given funding has "
-        + "; ".join(parts)
-        + ". Both t-statistics over-reject with persistent signals, so |t| < 2 is "
-        "conservative evidence that capex demand adds nothing beyond funding price."
+    text = W.nested_sentence(
+        m.get("capex_beyond_funding"), {"in_sample": "pre-2000", "held_out": "post-2000"}
     )
+    return f"Does capex demand add to funding price? {text} {W.NESTED_CAVEAT}" if text else ""
 
 
 def today_line(m: dict[str, Any]) -> str:

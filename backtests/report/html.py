@@ -17,6 +17,7 @@ from backtests.report.html_base import SAMPLE_TITLES, esc, figure, num, table
 from backtests.report.html_pm import (
     ablation_table,
     coverage_section,
+    nested_paragraph,
     pm_section,
     today_section,
     years_table,
@@ -337,6 +338,7 @@ def render_html(
         "<p>Each variant is traded by the same rotation on the same dates against the same "
         "benchmark; every variant counts as a trial.</p>",
         ablation_table(metrics),
+        nested_paragraph(metrics),
         "<h2>Does it hold on other baskets? (universe robustness)</h2>",
         universe_html(metrics)
         or "<p class='muted'>No robustness baskets declared ([universe.robustness]).</p>",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from backtests.benchmarks import benchmark_label
+from backtests.report import words as W
 from backtests.report.html_base import SAMPLE_TITLES, esc, num, table
 
 
@@ -155,6 +156,19 @@ def ablation_table(metrics: dict[str, Any]) -> str:
         ],
         rows,
     )
+
+
+def nested_paragraph(metrics: dict[str, Any]) -> str:
+    """Whether capex demand and idle liquidity each add to funding price (nested regressions)."""
+    labels = {"in_sample": "in-sample", "held_out": "held-out"}
+    texts = [
+        W.nested_sentence(metrics.get(k), labels)
+        for k in ("capex_beyond_funding", "liquidity_beyond_funding")
+    ]
+    texts = [t for t in texts if t]
+    if not texts:
+        return ""
+    return f"<p>{esc(' '.join(texts))} <span class='muted'>{esc(W.NESTED_CAVEAT)}</span></p>"
 
 
 def years_table(metrics: dict[str, Any]) -> str:

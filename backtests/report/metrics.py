@@ -242,6 +242,8 @@ def pm_tables(result: Any) -> dict[str, Any]:
     extras = getattr(result, "extras", {}) or {}
     abl = extras.get("ablation")
     out["ablation"] = list(abl.rows) if abl is not None else []
+    if abl is not None:
+        out.update(abl.nested)  # capex_beyond_funding, liquidity_beyond_funding
     grid = extras.get("universes")
     out["universes"] = list(grid.rows) if grid is not None else []
     costs = extras.get("costs") or {}

@@ -60,3 +60,54 @@ def events_in_window(events: Any, index: Any) -> str:
     sur = inside["surprise"]
     pos, neg = int((sur > 0).sum()), int((sur < 0).sum())
     return f"{n} filings ({pos} positive and {neg} negative surprises)"
+
+
+def nested_sentence(block: dict[str, Any] | None, labels: dict[str, str]) -> str:
+    """Say whether one block adds to another (a :func:`backtests.ablation.nested_block`).
+
+    Parameters
+    ----------
+    block : dict or None
+        ``{base, extra, horizon, in_sample, held_out}``.
+    labels : dict of str to str
+        Sample key -> its name in the sentence (``{"in_sample": "in-sample"}``).
+
+    Returns
+    -------
+    str
+        '' when no sample has a regression.
+
+    Examples
+    --------
+    >>> b = {"base": "funding only", "extra": "capex only", "horizon": 21,
+    ...      "in_sample": {"tstat_extra_nw": 0.1, "tstat_extra_nonoverlap": -0.3,
+    ...                    "correlation": 0.21}, "held_out": None}
+    >>> nested_sentence(b, {"in_sample": "pre-2000"})  # doctest: +NORMALIZE_WHITESPACE
+    'The capex only factor given the funding only factor (21-day spread return, both
+     standardized): pre-2000 t +0.10 (Newey-West) / -0.30 (non-overlapping), correlation
+     +0.21.'
+    """
+    if not block:
+        return ""
+    parts = []
+    for key, label in labels.items():
+        r = block.get(key)
+        if not r:
+            continue
+        parts.append(
+            f"{label} t {dec(r.get('tstat_extra_nw'), sign=True)} (Newey-West) / "
+            f"{dec(r.get('tstat_extra_nonoverlap'), sign=True)} (non-overlapping), correlation "
+            f"{dec(r.get('correlation'), sign=True)}"
+        )
+    if not parts:
+        return ""
+    return (
+        f"The {block['extra']} factor given the {block['base']} factor "
+        f"({block['horizon']}-day spread return, both standardized): " + "; ".join(parts) + "."
+    )
+
+
+NESTED_CAVEAT = (
+    "Both t-statistics over-reject with persistent signals, so |t| < 2 is conservative "
+    "evidence that the block adds nothing beyond funding price."
+)

@@ -250,5 +250,5 @@ def test_history_metrics_follow_the_main_contract(tiny_history, tmp_path):
     assert cb["in_sample"]["n"] > 100 and "tstat_extra_nw" in cb["in_sample"]
     text = (out / "summary.md").read_text()
     assert "StepM" in text and "placebo p" in text
-    assert "capex slope given funding" in text
+    assert "capex only factor given the funding only factor" in text
     assert "placebo p | +" not in text  # p-values print without a sign

@@ -93,3 +93,17 @@ def test_flip_distance_follows_the_switch_band():
     assert f == {"level": -0.25, "distance": pytest.approx(-0.58), "direction": "down"}
     g = flip_distance(-0.1, 0.0, "switch", 0.0, 0.5)
     assert g["level"] == 0.25 and g["distance"] == pytest.approx(0.35) and g["direction"] == "up"
+
+
+def test_nested_blocks_in_the_report(report):
+    """capex and liquidity given funding: one regression per sample, on the sample's days."""
+    out, m = report
+    for key in ("capex_beyond_funding", "liquidity_beyond_funding"):
+        blk = m[key]
+        assert blk["base"] == "funding only" and blk["extra"] == key.split("_")[0] + " only"
+        ins = blk["in_sample"]
+        # the factors start after their warm-up: at most the sample's days less the horizon
+        assert 0 < ins["n"] <= m["samples"]["in_sample"]["n_days"] - blk["horizon"]
+        assert -1.0 <= ins["correlation"] <= 1.0
+    assert "factor given the funding only factor" in (out / "summary.md").read_text()
+    assert "factor given the funding only factor" in (out / "index.html").read_text()
