@@ -12,6 +12,7 @@ from backtests._lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "RotationSpec": "backtests.rotation.spec",
+    "Prices": "backtests.rotation.prices",
     "target_weights": "backtests.rotation.targets",
     "run_backtest": "backtests.engines.engine",
     "BacktestResult": "backtests.engines.result",

@@ -33,6 +33,7 @@ import pandas as pd
 from backtests.assess import factor_variant_sharpes, predictive_headline, variant_returns
 from backtests.inference import placebo_test_vectorized
 from backtests.inference.samples import Sample
+from backtests.rotation.prices import Prices, as_prices
 from backtests.stats import sharpe as sharpe_ratio
 from data.config import Config
 from data.errors import DataError
@@ -174,7 +175,7 @@ def run_ablation(
     market: Any,
     cfg: Config,
     composite: Any,
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Prices,
     benchmark: pd.Series,
     spread: pd.Series,
     samples: dict[str, Sample],
@@ -190,8 +191,9 @@ def run_ablation(
         Configuration of the run.
     composite : FactorResult
         The configured factor.
-    prices : DataFrame
-        Backtest prices.
+    prices : DataFrame or Prices
+        Backtest prices (a DataFrame is checked once here, a
+        :class:`~backtests.rotation.prices.Prices` is trusted; every variant reuses it).
     benchmark : Series
         Daily returns of the declared benchmark on ``prices.index``.
     spread : Series
@@ -205,6 +207,7 @@ def run_ablation(
     -------
     AblationResult
     """
+    prices = as_prices(prices)
     variants = variant_factors(market, cfg, composite)
     names = list(variants)
     frame = pd.DataFrame({n: variants[n][0].reindex(prices.index) for n in names})
@@ -221,7 +224,7 @@ def run_ablation(
             ins.take(spread), ins.take(fac), horizons=(h,), lags=int(inf.hac_lags) or None
         )
         try:
-            p_ins, p_fac, p_b = ins.take(prices), ins.take(fac), ins.take(benchmark)
+            p_ins, p_fac, p_b = prices.take(ins), ins.take(fac), ins.take(benchmark)
             c = None if cash is None else ins.take(cash)
             placebo = placebo_test_vectorized(
                 lambda frames, p=p_ins, c=c, b=p_b: factor_variant_sharpes(

@@ -40,6 +40,7 @@ from backtests.inference import (
 )
 from backtests.inference.samples import Sample, split_samples
 from backtests.inference.snooping import data_snooping
+from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import RotationSpec
 from backtests.stats import sharpe as sharpe_ratio
 from backtests.sweep.core import SweepResult, run_sweep
@@ -55,7 +56,7 @@ HEADLINE_TEST = "one-sided IVX Wald test (Kostakis, Magdalinos & Stamatogiannis 
 
 def variant_returns(
     factors: pd.DataFrame,
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Prices,
     cfg: Config,
     cash_rate: pd.Series | None,
 ) -> pd.DataFrame:
@@ -70,8 +71,8 @@ def variant_returns(
     ----------
     factors : DataFrame
         Dates x k factors on ``prices.index``.
-    prices : DataFrame
-        Backtest prices.
+    prices : DataFrame or Prices
+        Backtest prices (a :class:`~backtests.rotation.prices.Prices` is not checked again).
     cfg : Config
         The rotation's configuration.
     cash_rate : Series or None
@@ -107,7 +108,7 @@ def variant_returns(
 
 def factor_variant_sharpes(
     factors: pd.DataFrame,
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Prices,
     cfg: Config,
     cash_rate: pd.Series | None,
     *,
@@ -192,7 +193,7 @@ def grid_trial_count(cfg: Config) -> int:
 def _placebo_for(
     cfg: Config,
     fac: pd.Series,
-    prices: pd.DataFrame,
+    prices: Prices,
     cash: pd.Series | None,
     bench: pd.Series,
     store: dict[str, Any],
@@ -200,7 +201,7 @@ def _placebo_for(
     inf = cfg.inference
 
     def run(smp: Sample) -> float | None:
-        p = smp.take(prices)
+        p = prices.take(smp)
         f = smp.take(fac)
         b = smp.take(bench)
         c = None if cash is None else smp.take(cash)
@@ -338,7 +339,7 @@ def assess(
     benches: dict[str, BacktestResult],
     fac: pd.Series,
     spread: pd.Series,
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Prices,
     spec: RotationSpec,
     cash: pd.Series | None,
     sweep: SweepResult | None,
@@ -359,8 +360,8 @@ def assess(
         The factor on the backtest dates.
     spread : Series
         Near-minus-long daily spread return (the predictive regressions' target).
-    prices : DataFrame
-        Backtest prices.
+    prices : DataFrame or Prices
+        Backtest prices (a DataFrame is checked once here; the placebos reuse the check).
     spec : RotationSpec
         The default rotation.
     cash : Series or None
@@ -387,7 +388,7 @@ def assess(
             f"[inference] benchmark = {name!r} is not a benchmark of this run; "
             f"choose one of {sorted(benches)}"
         )
-    bench = benches[name]
+    bench, prices = benches[name], as_prices(prices)
     oos_start = pd.Timestamp(cfg.run.oos_start)
     samples = split_samples(prices.index, oos_start, cfg.run.registered)
     lags = int(inf.hac_lags) or None

@@ -26,8 +26,9 @@ import pandas as pd
 from backtests.engines.engine import Engine, run_backtest
 from backtests.engines.result import BacktestResult
 from backtests.rotation import rules
+from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import RotationSpec
-from backtests.rotation.targets import check_prices, rotation_inputs
+from backtests.rotation.targets import rotation_inputs
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def single_ticker_targets(prices: pd.DataFrame, ticker: str, spec: RotationSpec)
 
 
 def run_benchmarks(
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Prices,
     spec: RotationSpec,
     cfg: Any = None,
     *,
@@ -92,8 +93,11 @@ def run_benchmarks(
 
     Parameters
     ----------
-    prices : DataFrame
-        Wide adjusted closes (basket members and benchmark tickers as columns).
+    prices : DataFrame or Prices
+        Wide adjusted closes (basket members and benchmark tickers as columns). A DataFrame
+        is checked once here (:func:`backtests.rotation.prices.check_prices`), a
+        :class:`~backtests.rotation.prices.Prices` is trusted; every benchmark's backtest
+        gets the checked table.
     spec : RotationSpec
         Baskets, calendar, costs, lag of the strategy.
     cfg : Config, optional
@@ -110,17 +114,18 @@ def run_benchmarks(
         Keys ``always_near``, ``always_long``, ``fifty_fifty`` and each single ticker with a
         price column.
     """
-    prices = check_prices(prices)
+    checked = as_prices(prices)
+    frame = checked.frame
     if tickers is None:
         tickers = tuple(cfg.universe.benchmarks) if cfg is not None else ("SPY", "QQQ")
     out: dict[str, BacktestResult] = {}
     for name, share in NEAR_SHARES.items():
-        targets = basket_mix_targets(prices, spec, share)
-        out[name] = run_backtest(prices, targets, spec, engine=engine, cash_rate=cash_rate)
+        targets = basket_mix_targets(frame, spec, share)
+        out[name] = run_backtest(checked, targets, spec, engine=engine, cash_rate=cash_rate)
     for ticker in tickers:
-        if ticker not in prices.columns or prices[ticker].isna().all():
+        if ticker not in frame.columns or frame[ticker].isna().all():
             log.info("benchmark %s skipped: no prices", ticker)
             continue
-        targets = single_ticker_targets(prices, ticker, spec)
-        out[ticker] = run_backtest(prices, targets, spec, engine=engine, cash_rate=cash_rate)
+        targets = single_ticker_targets(frame, ticker, spec)
+        out[ticker] = run_backtest(checked, targets, spec, engine=engine, cash_rate=cash_rate)
     return out

@@ -30,6 +30,7 @@ from backtests.inference import (
     InferenceReport,
 )
 from backtests.inference.samples import split_samples
+from backtests.rotation.prices import Prices
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import target_weights
 from backtests.study_sweep import run_sweep_for
@@ -180,14 +181,15 @@ def run_pipeline(
     stage("signal")
     factor = build_factor(market, cfg)
     prices = backtest_window(market.prices, cfg, factor.factor)
+    checked = Prices(prices)  # the one price check of the run: every step below trusts it
     fac = factor.factor.reindex(prices.index)
     spec = RotationSpec.from_config(cfg)
     cash = cash_rate_series(market, cfg, prices.index)
 
     stage("backtest")
-    targets = target_weights(fac, prices, spec)
-    result = run_backtest(prices, targets, spec, engine="vectorbt", cash_rate=cash)
-    benches = run_benchmarks(prices, spec, cfg, cash_rate=cash)
+    targets = target_weights(fac, checked, spec)
+    result = run_backtest(checked, targets, spec, engine="vectorbt", cash_rate=cash)
+    benches = run_benchmarks(checked, spec, cfg, cash_rate=cash)
     spread = spread_returns(benches)
     inf = cfg.inference
     predictive = predictive_regression(
@@ -196,7 +198,7 @@ def run_pipeline(
     events = event_study(spread, factor.events, window=tuple(inf.event_window))
 
     oos_start = pd.Timestamp(cfg.run.oos_start)
-    is_prices = prices.loc[: oos_start - pd.Timedelta(days=1)]
+    is_prices = checked.between(end=oos_start - pd.Timedelta(days=1))
     sweep: SweepResult | None = None
     if with_sweep:
         stage("sweep")
@@ -211,13 +213,13 @@ def run_pipeline(
         if bench is not None:
             samples = split_samples(prices.index, oos_start, cfg.run.registered)
             ablation = run_ablation(
-                market, cfg, factor, prices, bench.returns, spread, samples, cash
+                market, cfg, factor, checked, bench.returns, spread, samples, cash
             )
     universes = None
     if with_universes:
         stage("universes")
         samples = split_samples(prices.index, oos_start, cfg.run.registered)
-        universes = run_universe_grid(cfg, fac, prices, spec, samples, cash, benches)
+        universes = run_universe_grid(cfg, fac, checked, spec, samples, cash, benches)
     stage("inference")
     assessment = assess(
         cfg,
@@ -225,7 +227,7 @@ def run_pipeline(
         benches,
         fac,
         spread,
-        prices,
+        checked,
         spec,
         cash,
         sweep,
@@ -235,7 +237,7 @@ def run_pipeline(
     costs = {1.0: result}
     for mult in COST_MULTIPLES[1:]:
         costly = spec.replace(**{k: getattr(spec, k) * mult for k in COST_FIELDS})
-        costs[mult] = run_backtest(prices, targets, costly, engine="vectorbt", cash_rate=cash)
+        costs[mult] = run_backtest(checked, targets, costly, engine="vectorbt", cash_rate=cash)
     return PipelineResult(
         cfg=cfg,
         market=market,
@@ -276,7 +278,7 @@ def run_rotation(
     BacktestResult
     """
     factor = build_factor(market, cfg)
-    prices = backtest_window(market.prices, cfg, factor.factor)
+    prices = Prices(backtest_window(market.prices, cfg, factor.factor))
     fac = factor.factor.reindex(prices.index)
     spec = RotationSpec.from_config(cfg)
     cash = cash_rate_series(market, cfg, prices.index)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from backtests.inference import deflated_sharpe, pbo, walk_forward
+from backtests.rotation.prices import Prices
 from backtests.stats import sharpe as sharpe_ratio
 from backtests.sweep.core import SweepResult, run_sweep
 from backtests.window import backtest_window, cash_rate_series
@@ -53,7 +54,7 @@ def run_sweep_for(
     cfg: Config,
     market: MarketData,
     *,
-    prices: pd.DataFrame | None = None,
+    prices: pd.DataFrame | Prices | None = None,
     cash_rate: pd.Series | None = None,
     grid_path: str | None = None,
     chunk_size: int | None = None,
@@ -70,8 +71,9 @@ def run_sweep_for(
         Configuration; ``[sweep]`` is the default grid.
     market : MarketData
         Loaded tables.
-    prices : DataFrame, optional
-        Prices to sweep over (default: the backtest window before ``run.oos_start``).
+    prices : DataFrame or Prices, optional
+        Prices to sweep over (default: the backtest window before ``run.oos_start``); a
+        :class:`~backtests.rotation.prices.Prices` is not checked again.
     cash_rate : Series, optional
         Cash rate (annual percent) known at each date.
     grid_path : str, optional

@@ -32,6 +32,7 @@ from backtests.assess import predictive_headline
 from backtests.benchmarks import run_benchmarks
 from backtests.engines.engine import run_backtest
 from backtests.inference.samples import Sample
+from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import target_weights
 from backtests.stats import sharpe as sharpe_ratio
@@ -124,7 +125,7 @@ def _sr(x: pd.Series) -> float | None:
 def run_universe_grid(
     cfg: Config,
     factor: pd.Series,
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Prices,
     spec: RotationSpec,
     samples: dict[str, Sample],
     cash: pd.Series | None,
@@ -138,8 +139,9 @@ def run_universe_grid(
         ``[universe.robustness]``, ``inference.benchmark`` and the predictive settings.
     factor : Series
         The default run's factor on ``prices.index``.
-    prices : DataFrame
-        Backtest prices of the default run (every loaded ticker as a column).
+    prices : DataFrame or Prices
+        Backtest prices of the default run (every loaded ticker as a column); a DataFrame
+        is checked once here, a :class:`~backtests.rotation.prices.Prices` is trusted.
     spec : RotationSpec
         The default rotation's spec (its baskets are replaced per pair).
     samples : dict of str to Sample
@@ -156,9 +158,10 @@ def run_universe_grid(
     inf = cfg.inference
     bname = str(inf.get("benchmark", "fifty_fifty"))
     h = int(inf.get("headline_horizon", 21))
+    checked = as_prices(prices)
     rows: list[dict[str, Any]] = []
     for near_name, near, long_name, long in declared_pairs(cfg):
-        n_have, l_have = _present(prices, near), _present(prices, long)
+        n_have, l_have = _present(checked.frame, near), _present(checked.frame, long)
         absent = [t for t in (*near, *long) if t not in (*n_have, *l_have)]
         row: dict[str, Any] = {
             "near": near_name,
@@ -179,11 +182,16 @@ def run_universe_grid(
             rows.append(row)
             continue
         pair_spec = spec.replace(near=n_have, long=l_have)
-        px = prices[list(pair_spec.tickers)]
+        pair = checked.select(pair_spec.tickers)
+        px = pair.frame
         strat = run_backtest(
-            px, target_weights(factor, px, pair_spec), pair_spec, engine="vectorbt", cash_rate=cash
+            pair,
+            target_weights(factor, pair, pair_spec),
+            pair_spec,
+            engine="vectorbt",
+            cash_rate=cash,
         )
-        benches = run_benchmarks(px, pair_spec, tickers=(), cash_rate=cash)
+        benches = run_benchmarks(pair, pair_spec, tickers=(), cash_rate=cash)
         if bname in BASKET_BENCHMARKS:
             bench = benches[bname].returns
         elif benchmarks is not None and bname in benchmarks:

@@ -25,8 +25,8 @@ from backtests.engines import reference as engine_reference
 from backtests.engines.result import BacktestResult
 from backtests.engines.simulation import SimOutput, net_returns, order_turnover, position_values
 from backtests.rotation.costs import carry_accruals, fee_rates, slippage_rates
+from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import RotationSpec
-from backtests.rotation.targets import check_prices
 from data.errors import DataError
 
 Engine = Literal["vectorbt", "reference"]
@@ -101,7 +101,7 @@ def simulate(
 
 
 def run_backtest(
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Prices,
     targets: pd.DataFrame,
     spec: RotationSpec,
     *,
@@ -112,8 +112,10 @@ def run_backtest(
 
     Parameters
     ----------
-    prices : DataFrame
-        Wide adjusted closes, DatetimeIndex ``date``, a column for every target ticker.
+    prices : DataFrame or Prices
+        Wide adjusted closes, DatetimeIndex ``date``, a column for every target ticker. A
+        DataFrame is checked (:func:`backtests.rotation.prices.check_prices`), a
+        :class:`~backtests.rotation.prices.Prices` is trusted.
     targets : DataFrame
         Target fractions of equity decided at each close (from
         :func:`backtests.rotation.targets.target_weights`), NaN rows = hold. Not lagged.
@@ -142,7 +144,7 @@ def run_backtest(
     >>> run_backtest(px, t, spec, engine="reference").returns.round(6).tolist()
     [0.0, 0.0, 0.1]
     """
-    prices = check_prices(prices)
+    prices = as_prices(prices).frame
     targets = _check_targets(prices, targets)
     columns = list(targets.columns)
     close = prices[columns].to_numpy(dtype=float)

@@ -23,9 +23,10 @@ import pandas as pd
 
 from backtests.rotation import rules
 from backtests.rotation.baskets import basket_weights, trailing_returns
+from backtests.rotation.prices import Prices, as_prices
+from backtests.rotation.prices import check_prices as check_prices  # re-exported (old home)
 from backtests.rotation.spec import RotationSpec, Weighting
 from data.errors import DataError
-from data.tables import validate_wide
 
 
 @dataclass(frozen=True)
@@ -54,21 +55,6 @@ class RotationInputs:
         """Annualized trailing volatility of the near-minus-long spread (see ``rules``)."""
         spread = rules.spread_returns(self.near_w, self.long_w, self.returns)
         return rules.spread_vol(spread, window=window)
-
-
-def check_prices(prices: pd.DataFrame) -> pd.DataFrame:
-    """Validate a wide price table (canonical shape, positive prices); return it as float."""
-    prices = validate_wide(prices, "prices")
-    values = prices.to_numpy()
-    bad = np.argwhere(~np.isnan(values) & ~(values > 0))
-    if len(bad):
-        i, j = bad[0]
-        raise DataError(
-            f"price must be positive, got {values[i, j]!r} for {prices.columns[j]}",
-            source="prices",
-            row=str(prices.index[i].date()),
-        )
-    return prices
 
 
 def rotation_inputs(
@@ -162,7 +148,9 @@ def decide(
     )
 
 
-def target_weights(factor: pd.Series, prices: pd.DataFrame, spec: RotationSpec) -> pd.DataFrame:
+def target_weights(
+    factor: pd.Series, prices: pd.DataFrame | Prices, spec: RotationSpec
+) -> pd.DataFrame:
     """Per-ticker target weights decided at each close (NaN rows: no rebalance, hold).
 
     Parameters
@@ -170,8 +158,10 @@ def target_weights(factor: pd.Series, prices: pd.DataFrame, spec: RotationSpec) 
     factor : Series
         The capital-scarcity factor on exactly ``prices.index`` (NaN during warm-up); use
         ``factor.reindex(prices.index)`` first when it lives on a longer calendar.
-    prices : DataFrame
-        Wide adjusted closes, DatetimeIndex ``date``, every basket member a column.
+    prices : DataFrame or Prices
+        Wide adjusted closes, DatetimeIndex ``date``, every basket member a column. A
+        DataFrame is checked (:func:`backtests.rotation.prices.check_prices`), a
+        :class:`~backtests.rotation.prices.Prices` is trusted.
     spec : RotationSpec
         Rule, baskets, calendar, drift band.
 
@@ -196,7 +186,7 @@ def target_weights(factor: pd.Series, prices: pd.DataFrame, spec: RotationSpec) 
     >>> target_weights(pd.Series([np.nan, 1.0, -1.0], index=idx), px, spec)["N"].tolist()
     [0.0, 1.0, 0.0]
     """
-    prices = check_prices(prices)
+    prices = as_prices(prices).frame
     if not isinstance(factor, pd.Series):
         raise DataError(f"`factor` must be a pandas Series, got {type(factor).__name__}")
     if not factor.index.equals(prices.index):

@@ -39,8 +39,9 @@ from backtests.engines.engine import lag_targets
 from backtests.engines.simulation import net_returns
 from backtests.rotation import rules
 from backtests.rotation.costs import carry_accruals, day_fractions
+from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import FIELD_NAMES, RotationSpec
-from backtests.rotation.targets import RotationInputs, check_prices, decide, rotation_inputs
+from backtests.rotation.targets import RotationInputs, decide, rotation_inputs
 from backtests.stats import STAT_NAMES, summary_stats
 from backtests.sweep.chunks import client_for, run_plan
 from backtests.sweep.grid import FACTOR_KEYS, SweepResult, expand_grid, load_grid
@@ -186,7 +187,7 @@ def _simulate_reference(close, size, fees, slip, cash0) -> dict[str, np.ndarray]
 
 
 def run_sweep(
-    prices: pd.DataFrame,
+    prices: pd.DataFrame | Prices,
     factor_fn: FactorFn,
     grid: Mapping[str, Any],
     cfg: Any,
@@ -205,8 +206,10 @@ def run_sweep(
 
     Parameters
     ----------
-    prices : DataFrame
-        Wide adjusted closes (basket members of every trial as columns).
+    prices : DataFrame or Prices
+        Wide adjusted closes (basket members of every trial as columns). A DataFrame is
+        checked (:func:`backtests.rotation.prices.check_prices`), a
+        :class:`~backtests.rotation.prices.Prices` is trusted.
     factor_fn : callable
         ``factor_fn(zscore_window, change_window) -> Series`` (the caller builds the factor,
         e.g. with ``signals.build_factor``); called once per distinct pair and reindexed to
@@ -255,7 +258,7 @@ def run_sweep(
     Each trial's targets are decided at close t from the factor and prices up to t and
     traded at close t + ``execution_lag``.
     """
-    prices = check_prices(prices)
+    prices = as_prices(prices).frame
     if chunk_size is None:
         chunk_size = grid.get("chunk_size") if isinstance(grid, Mapping) else None
     if chunk_size is None and cfg is not None:
