@@ -30,11 +30,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests.assess import factor_variant_sharpes, predictive_headline, variant_returns
+from backtests.assess import predictive_headline
 from backtests.inference import placebo_test_vectorized
 from backtests.inference.samples import Sample
 from backtests.rotation.prices import Prices, as_prices
 from backtests.stats import sharpe as sharpe_ratio
+from backtests.variants import factor_variant_sharpes, variant_returns
 from data.config import Config
 from data.errors import DataError
 from signals import build_factor

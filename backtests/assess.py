@@ -43,8 +43,9 @@ from backtests.inference.snooping import data_snooping
 from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import RotationSpec
 from backtests.stats import sharpe as sharpe_ratio
-from backtests.sweep.core import SweepResult, run_sweep
+from backtests.sweep.core import SweepResult
 from backtests.sweep.grid import expand_grid
+from backtests.variants import factor_variant_sharpes
 from data.config import Config
 from data.errors import ConfigError, DataError
 from signals.diagnostics import predictive_regression
@@ -52,82 +53,6 @@ from signals.diagnostics import predictive_regression
 log = logging.getLogger(__name__)
 
 HEADLINE_TEST = "one-sided IVX Wald test (Kostakis, Magdalinos & Stamatogiannis 2015)"
-
-
-def variant_returns(
-    factors: pd.DataFrame,
-    prices: pd.DataFrame | Prices,
-    cfg: Config,
-    cash_rate: pd.Series | None,
-) -> pd.DataFrame:
-    """Daily net returns of the configured rotation driven by each column of ``factors``.
-
-    The columns (placebo factors, ablation variants) are simulated together by the sweep
-    machinery with ``[sweep] engine`` (numba by default, checked against the reference
-    engine in the tests): each column is the factor of one trial, every other parameter
-    from ``cfg``.
-
-    Parameters
-    ----------
-    factors : DataFrame
-        Dates x k factors on ``prices.index``.
-    prices : DataFrame or Prices
-        Backtest prices (a :class:`~backtests.rotation.prices.Prices` is not checked again).
-    cfg : Config
-        The rotation's configuration.
-    cash_rate : Series or None
-        Cash rate known at each date.
-
-    Returns
-    -------
-    DataFrame
-        Dates x k returns, columns as in ``factors``.
-    """
-    cols = [factors.iloc[:, i] for i in range(factors.shape[1])]
-    grid = {
-        "zscore_window": [int(cfg.factor.zscore_window)],
-        "change_window": list(range(len(cols))),
-    }
-
-    def column(_zscore_window: int, i: int) -> pd.Series:
-        return cols[int(i)]
-
-    res = run_sweep(
-        prices,
-        column,
-        grid,
-        cfg,
-        engine=str(cfg.sweep.get("engine", "numba")),
-        chunk_size=int(cfg.sweep.chunk_size),
-        cash_rate=cash_rate,
-    )
-    out = res.returns.copy()
-    out.columns = list(factors.columns)
-    return out
-
-
-def factor_variant_sharpes(
-    factors: pd.DataFrame,
-    prices: pd.DataFrame | Prices,
-    cfg: Config,
-    cash_rate: pd.Series | None,
-    *,
-    benchmark: pd.Series | None = None,
-) -> np.ndarray:
-    """Sharpe ratio of the configured rotation driven by each column of ``factors``.
-
-    See :func:`variant_returns`; with ``benchmark`` (daily returns on ``prices.index``) the
-    Sharpe ratio is of the active return (rotation minus benchmark).
-
-    Returns
-    -------
-    ndarray
-        k annualized Sharpe ratios in column order.
-    """
-    rets = variant_returns(factors, prices, cfg, cash_rate)
-    if benchmark is not None:
-        rets = rets.sub(benchmark.reindex(rets.index), axis=0)
-    return np.asarray([sharpe_ratio(rets.iloc[:, i]) for i in range(rets.shape[1])], float)
 
 
 def predictive_headline(pred: Any, horizon: int) -> tuple[float | None, str]:

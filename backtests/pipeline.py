@@ -22,7 +22,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from backtests.ablation import run_ablation
-from backtests.assess import Assessment, assess, factor_variant_sharpes  # noqa: F401 (public re-export)
+from backtests.assess import Assessment, assess
 from backtests.benchmarks import run_benchmarks
 from backtests.engines.engine import run_backtest
 from backtests.engines.result import BacktestResult
@@ -36,6 +36,7 @@ from backtests.rotation.targets import target_weights
 from backtests.study_sweep import run_sweep_for
 from backtests.sweep.core import SweepResult
 from backtests.universes import run_universe_grid
+from backtests.variants import factor_variant_sharpes  # noqa: F401 (public re-export)
 from backtests.window import backtest_window, cash_rate_series, spread_returns, start_note
 from data.config import Config
 from data.loaders import MarketData, load_market

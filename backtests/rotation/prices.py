@@ -72,7 +72,7 @@ def check_prices(prices: pd.DataFrame | Prices) -> pd.DataFrame:
     if len(bad):
         i, j = bad[0]
         raise DataError(
-            f"price must be positive, got {values[i, j]!r} for {prices.columns[j]}",
+            f"price must be positive, got {float(values[i, j])!r} for {prices.columns[j]}",
             source="prices",
             row=str(prices.index[i].date()),
         )
