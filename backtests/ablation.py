@@ -38,8 +38,7 @@ from backtests.stats import sharpe as sharpe_ratio
 from backtests.variants import factor_variant_sharpes, variant_returns
 from data.config import Config
 from data.errors import DataError
-from signals import build_factor
-from signals.composite import BLOCKS
+from signals.composite import BLOCKS, reweight
 from signals.diagnostics import predictive_regression
 from signals.encompassing import nested_regression
 from signals.liquidity import exhausted_regime
@@ -152,7 +151,11 @@ def naive_rrp_factor(rrp_bn: pd.Series) -> pd.Series:
 
 
 def variant_factors(market: Any, cfg: Config, composite: Any) -> dict[str, tuple[pd.Series, str]]:
-    """Name -> (factor on the market's business days, components used) for every variant."""
+    """Name -> (factor on the market's business days, components used) for every variant.
+
+    The variants recombine the composite's z-scores with other weights
+    (:func:`signals.composite.reweight`, equal to a full build); ``market`` is not read.
+    """
     weights = {k: float(v) for k, v in cfg.factor.weights.items()}
     out: dict[str, tuple[pd.Series, str]] = {"composite": (composite.factor, "all blocks")}
     blocks = list(BLOCKS)
@@ -160,11 +163,10 @@ def variant_factors(market: Any, cfg: Config, composite: Any) -> dict[str, tuple
         w = block_weights(weights, {b})
         if not any(v > 0 for v in w.values()):
             continue
-        fac = build_factor(market, cfg.replace(factor={"weights": w})).factor
-        out[f"{BLOCK_WORDS[b]} only"] = (fac, b)
+        out[f"{BLOCK_WORDS[b]} only"] = (reweight(composite, cfg, w), b)
     for b in blocks:
         w = block_weights(weights, set(blocks) - {b})
-        fac = build_factor(market, cfg.replace(factor={"weights": w})).factor
+        fac = reweight(composite, cfg, w)
         out[f"without {BLOCK_WORDS[b]}"] = (fac, " + ".join(x for x in blocks if x != b))
     rrp = composite.components["rrp_level"] if "rrp_level" in composite.components else None
     if rrp is not None:

@@ -27,7 +27,7 @@ import pandas as pd
 from backtests.ablation import nested_block
 from backtests.assess import selection_tests
 from backtests.evidence import active_returns, sample_blocks
-from backtests.history import HistoryResult, build_history_factor, episodes
+from backtests.history import HistoryResult, episodes
 from backtests.inference import (
     InferenceReport,
     count_trials,
@@ -44,6 +44,7 @@ from backtests.rotation.spec import RotationSpec
 from backtests.spreads import run_spread, spread_strategy_returns
 from backtests.stats import sharpe as sharpe_ratio
 from data.config import Config
+from signals.composite import reweight
 from signals.diagnostics import persistence, predictive_regression
 from signals.macro import component_specs
 
@@ -134,12 +135,7 @@ def _ablation(
     factors: dict[str, pd.Series] = {}
     for name, drop in variants.items():
         w = {k: (0.0 if k in drop else v) for k, v in weights.items()}
-        alt = cfg.replace(factor={"weights": w})
-        fac = (
-            res.fac
-            if not drop
-            else build_history_factor(res.market, alt).factor.reindex(spread.index)
-        )
+        fac = res.fac if not drop else reweight(res.factor, cfg, w).reindex(spread.index)
         strat = run_spread(
             spread,
             fac,

@@ -43,7 +43,7 @@ from data.errors import ConfigError
 from signals.capex import capex_demand
 from signals.funding import funding_price
 from signals.liquidity import idle_liquidity
-from signals.macro import macro_components
+from signals.macro import component_specs, macro_components
 from signals.result import FactorResult, availability_table
 from signals.transforms import fresh, zscore
 
@@ -252,7 +252,7 @@ def build_factor_tables(
     ages = pd.concat([cap_age, liq_age, fun_age, mac_age], axis=1)
     freq = {**FREQUENCY, **{n: r.frequency for n, r in recipes.items()}}
     signs = {**SIGNS, **{n: r.sign for n, r in recipes.items()}}
-    blocks = {b: (*BLOCKS[b], *(n for n, r in recipes.items() if r.block == b)) for b in BLOCKS}
+    blocks = _blocks(recipes)
     limits = pd.Series({c: float(stale[freq.get(c, "daily")]) for c in raw.columns}, dtype=float)
     active = pd.DataFrame(
         {c: fresh(ages[c], limits[c]) & raw[c].notna() for c in raw.columns}, index=idx
@@ -286,6 +286,56 @@ def build_factor_tables(
         availability=availability_table(zactive),
         method=method,
         weights={c: weights[c] for c in names},
+    )
+
+
+def _blocks(recipes: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Block name -> its components: :data:`BLOCKS` plus the configured macro components."""
+    return {b: (*BLOCKS[b], *(n for n, r in recipes.items() if r.block == b)) for b in BLOCKS}
+
+
+def reweight(result: FactorResult, cfg: Config, weights: dict[str, float]) -> pd.Series:
+    """Return the factor of ``result`` recombined with other weights, without a rebuild.
+
+    Every component's z-score depends only on its own history and the windows of
+    ``[factor]``, so the factor of ``cfg.replace(factor={"weights": weights})`` is
+    :func:`combine` of the same z-scores with the new weights (the tests check it equals a
+    full build). Only components of ``result`` (weight > 0 there) may carry weight.
+
+    Parameters
+    ----------
+    result : FactorResult
+        A factor built with ``cfg``.
+    cfg : Config
+        Its configuration (method, ``min_periods``, ``min_components``, macro components).
+    weights : dict of str to float
+        The new weights.
+
+    Returns
+    -------
+    Series
+        The recombined factor on ``result``'s dates.
+
+    Raises
+    ------
+    ConfigError
+        A weighted component that ``result`` did not build.
+    """
+    extra = sorted(c for c, w in weights.items() if float(w) > 0 and c not in result.zscores)
+    if extra:
+        raise ConfigError(
+            f"reweight: components {extra} have weight but were not built (weight 0 in the "
+            "configuration the factor was built with); build the factor again"
+        )
+    f = cfg.factor
+    return combine(
+        result.zscores,
+        result.active,
+        {k: float(v) for k, v in weights.items()},
+        method=str(f.method),
+        min_periods=int(f.min_periods),
+        min_components=int(f.get("min_components", 1)),
+        blocks=_blocks(component_specs(cfg)),
     )
 
 

@@ -252,3 +252,22 @@ def test_history_metrics_follow_the_main_contract(tiny_history, tmp_path):
     assert "StepM" in text and "placebo p" in text
     assert "capex only factor given the funding only factor" in text
     assert "placebo p | +" not in text  # p-values print without a sign
+
+
+def test_history_reweight_equals_a_full_build(tiny_history):
+    """The block ablation recombines z-scores; it equals a rebuild with macro components."""
+    from backtests.history import build_history_factor
+    from signals.composite import reweight
+    from signals.macro import component_specs
+
+    cfg = _small_cfg()
+    market = load_history(cfg, source="mirror", mirror=tiny_history)
+    full = build_history_factor(market, cfg)
+    recipes = component_specs(cfg)
+    for block in ("capex", "funding", "liquidity"):
+        w = {
+            k: (0.0 if k in recipes and recipes[k].block == block else float(v))
+            for k, v in cfg.factor.weights.items()
+        }
+        rebuilt = build_history_factor(market, cfg.replace(factor={"weights": w})).factor
+        pd.testing.assert_series_equal(reweight(full, cfg, w), rebuilt)

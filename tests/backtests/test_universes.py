@@ -84,11 +84,9 @@ def test_pair_with_the_default_baskets_matches_a_second_engine(world):
     row = grid.rows[0]
     assert row["run"] and row["note"] == ""
     px = prices[list(spec.tickers)]
-    strat = run_backtest(
-        px, target_weights(fac, px, spec), spec, engine="reference", cash_rate=cash
-    )
+    strat = run_backtest(px, target_weights(fac, px, spec), spec, engine="vectorbt", cash_rate=cash)
     mix = run_backtest(
-        px, basket_mix_targets(px, spec, 0.5), spec, engine="reference", cash_rate=cash
+        px, basket_mix_targets(px, spec, 0.5), spec, engine="vectorbt", cash_rate=cash
     )
     act = strat.returns - mix.returns
     for key, smp in (("in_sample", samples["in_sample"]), ("held_out", samples["held_out"])):

@@ -281,3 +281,44 @@ def test_build_factor_call_forms_and_validation(cfg):
     pd.testing.assert_series_equal(tables.factor, market.factor)
     with pytest.raises(TypeError, match="needs"):
         build_factor(hand_macro(), empty_quarters(), OBS)
+
+
+def test_reweight_equals_a_full_build(synthetic_market_for_reweight):
+    """Recombining the composite's z-scores equals building the factor with those weights."""
+    from signals.composite import BLOCKS, reweight
+
+    market, cfg = synthetic_market_for_reweight
+    full = build_factor(market, cfg)
+    weights = {k: float(v) for k, v in cfg.factor.weights.items()}
+    for keep in (("capex",), ("funding",), ("capex", "liquidity"), ("liquidity", "funding")):
+        members = {c for b in keep for c in BLOCKS[b]}
+        w = {c: (v if c in members else 0.0) for c, v in weights.items()}
+        rebuilt = build_factor(market, cfg.replace(factor={"weights": w})).factor
+        pd.testing.assert_series_equal(reweight(full, cfg, w), rebuilt)
+    for method in ("interaction", "pca"):
+        c2 = cfg.replace(factor={"method": method})
+        f2 = build_factor(market, c2)
+        w = {c: (v if c not in BLOCKS["funding"] else 0.0) for c, v in weights.items()}
+        rebuilt = build_factor(market, c2.replace(factor={"weights": w})).factor
+        pd.testing.assert_series_equal(reweight(f2, c2, w), rebuilt)
+
+
+def test_reweight_refuses_components_it_did_not_build(synthetic_market_for_reweight):
+    from data.errors import ConfigError
+    from signals.composite import reweight
+
+    market, cfg = synthetic_market_for_reweight
+    w = {k: float(v) for k, v in cfg.factor.weights.items()}
+    w["capex_growth"] = 0.0
+    part = build_factor(market, cfg.replace(factor={"weights": w}))
+    with pytest.raises(ConfigError, match="capex_growth"):
+        reweight(part, cfg, {**w, "capex_growth": 1.0})
+
+
+@pytest.fixture(scope="module")
+def synthetic_market_for_reweight():
+    from data.config import load_config
+    from data.loaders import load_market
+
+    cfg = load_config()
+    return load_market(cfg, source="synthetic"), cfg
