@@ -165,8 +165,24 @@ def factor_regime(
             annotation_text="threshold",
             annotation_position="top left",
         )
-    for a, b in _spans(regime.reindex(factor.index).astype("boolean").fillna(False)):
-        fig.add_vrect(x0=a, x1=b, fillcolor=SHADE, line_width=0, layer="below", row=1, col=1)
+    # one layout update for every shaded span (add_vrect re-validates all shapes per call)
+    shade = [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "y domain",
+            "x0": a,
+            "x1": b,
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": SHADE,
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for a, b in _spans(regime.reindex(factor.index).astype("boolean").fillna(False))
+    ]
+    if shade:
+        fig.update_layout(shapes=[*fig.layout.shapes, *shade])
     share = near_share.reindex(factor.index).ffill()
     fig.add_trace(
         go.Scatter(
