@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from signals.predictive import (
     PredictiveResult,
@@ -134,7 +135,7 @@ def persistence(factor: pd.Series) -> Persistence:
     d = pd.concat([x, x.shift(1)], axis=1).dropna()
     if len(d) < 3:
         return Persistence(np.nan, np.nan, len(d))
-    res = sm.OLS(d.iloc[:, 0].to_numpy(), sm.add_constant(d.iloc[:, 1].to_numpy())).fit()
+    res = OLS(d.iloc[:, 0].to_numpy(), add_constant(d.iloc[:, 1].to_numpy())).fit()
     phi = float(res.params[1])
     hl = float(np.log(0.5) / np.log(phi)) if 0 < phi < 1 else np.inf
     return Persistence(phi, hl, len(d))

@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from signals._predictive_stats import forward_sums
 from signals.predictive import newey_west_lags
@@ -123,13 +124,13 @@ def nested_regression(
         return NestedResult(h, max(m, 0), 0, nan, nan, nan, nan, nan, nan)
     z = (frame[["x", "e"]] - frame[["x", "e"]].mean()) / frame[["x", "e"]].std()
     y = forward_sums(frame["r"].to_numpy(dtype=float), h)
-    X = sm.add_constant(z.to_numpy(dtype=float)[:m], has_constant="add")
+    X = add_constant(z.to_numpy(dtype=float)[:m], has_constant="add")
     L = max(h, int(lags) if lags is not None else newey_west_lags(m))
-    res = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": L})
+    res = OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": L})
     idx = np.arange(0, m, h)
     t_no = nan
     if len(idx) >= 8:
-        res_no = sm.OLS(y[idx], X[idx]).fit(
+        res_no = OLS(y[idx], X[idx]).fit(
             cov_type="HAC", cov_kwds={"maxlags": newey_west_lags(len(idx))}
         )
         t_no = float(res_no.tvalues[2])

@@ -33,8 +33,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats as sps
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from signals._predictive_stats import ar1, forward_sums, hodrick_1b, ivx_wald
 
@@ -154,16 +155,16 @@ def _one_horizon(x: np.ndarray, r: np.ndarray, h: int, lags: int | None) -> dict
     if not np.ptp(x[:m]) > 0:  # a constant factor has no slope
         return _empty_row(h, m)
     y = forward_sums(r, h)
-    X = sm.add_constant(x[:m], has_constant="add")
+    X = add_constant(x[:m], has_constant="add")
     L = int(lags) if lags is not None else max(h, newey_west_lags(m))
     L = max(L, h)
-    res = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": L})
+    res = OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": L})
     _, t_hod = hodrick_1b(x, r, h)
     idx = np.arange(0, m, h)
     t_no = np.nan
     if len(idx) >= 5 and np.ptp(x[idx]) > 0:
-        Xn = sm.add_constant(x[idx], has_constant="add")
-        res_no = sm.OLS(y[idx], Xn).fit(
+        Xn = add_constant(x[idx], has_constant="add")
+        res_no = OLS(y[idx], Xn).fit(
             cov_type="HAC", cov_kwds={"maxlags": newey_west_lags(len(idx))}
         )
         t_no = float(res_no.tvalues[1])

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from backtests.inference._common import PERIODS_PER_YEAR, as_returns, check_positive_int, fmt
 from data.errors import DataError
@@ -168,8 +169,8 @@ def hac_alpha(
         lag = check_positive_int(lags, "lags", minimum=0)
         if lag >= n:
             raise ValueError(f"`lags` must be < the number of observations {n}, got {lag}")
-    X = sm.add_constant(frame[list(bench.columns)].to_numpy(), has_constant="add")
-    fit = sm.OLS(frame["__strategy__"].to_numpy(), X).fit(cov_type="HAC", cov_kwds={"maxlags": lag})
+    X = add_constant(frame[list(bench.columns)].to_numpy(), has_constant="add")
+    fit = OLS(frame["__strategy__"].to_numpy(), X).fit(cov_type="HAC", cov_kwds={"maxlags": lag})
     params = np.asarray(fit.params)
     bse = np.asarray(fit.bse)
     tvalues = np.asarray(fit.tvalues)
