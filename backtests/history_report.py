@@ -298,7 +298,7 @@ otherwise; benchmark: holding the spread.</p>
     page = (
         "<!doctype html><html><head><meta charset='utf-8'><title>capital-scarcity: long history</title>"
         "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}.caveat{background:#fff3cd;padding:6px}"
+        "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}.caveat{background:#fff3cd;padding:6px}"
         "img{max-width:100%}</style></head><body>" + body + "</body></html>\n"
     )
     atomic_write_text(out / "index.html", page)
