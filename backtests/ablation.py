@@ -150,11 +150,11 @@ def naive_rrp_factor(rrp_bn: pd.Series) -> pd.Series:
     return out.where(rrp_bn.notna()).ffill().rename("naive_rrp")
 
 
-def variant_factors(market: Any, cfg: Config, composite: Any) -> dict[str, tuple[pd.Series, str]]:
-    """Name -> (factor on the market's business days, components used) for every variant.
+def variant_factors(cfg: Config, composite: Any) -> dict[str, tuple[pd.Series, str]]:
+    """Name -> (factor on the composite's dates, components used) for every variant.
 
     The variants recombine the composite's z-scores with other weights
-    (:func:`signals.composite.reweight`, equal to a full build); ``market`` is not read.
+    (:func:`signals.composite.reweight`, equal to a full build).
     """
     weights = {k: float(v) for k, v in cfg.factor.weights.items()}
     out: dict[str, tuple[pd.Series, str]] = {"composite": (composite.factor, "all blocks")}
@@ -175,7 +175,6 @@ def variant_factors(market: Any, cfg: Config, composite: Any) -> dict[str, tuple
 
 
 def run_ablation(
-    market: Any,
     cfg: Config,
     composite: Any,
     prices: pd.DataFrame | Prices,
@@ -188,8 +187,6 @@ def run_ablation(
 
     Parameters
     ----------
-    market : MarketData
-        The loaded tables (the variants' factors are built from them).
     cfg : Config
         Configuration of the run.
     composite : FactorResult
@@ -211,7 +208,7 @@ def run_ablation(
     AblationResult
     """
     prices = as_prices(prices)
-    variants = variant_factors(market, cfg, composite)
+    variants = variant_factors(cfg, composite)
     names = list(variants)
     frame = pd.DataFrame({n: variants[n][0].reindex(prices.index) for n in names})
     rets = variant_returns(frame, prices, cfg, cash)

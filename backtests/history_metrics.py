@@ -170,7 +170,7 @@ def _sr(x: pd.Series) -> float | None:
     return float(sharpe_ratio(x)) if len(x) > 1 and x.std() > 0 else None
 
 
-def _trials(res: HistoryResult, ins, spec: RotationSpec, n_ablation: int) -> dict[str, Any]:
+def _trials(res: HistoryResult, ins, n_ablation: int) -> dict[str, Any]:
     """Count the variants; DSR (default and best), PBO, walk-forward, SPA and StepM on them.
 
     The variants are every target spread x off position (their active returns against their
@@ -262,7 +262,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         k: _predictive(spread, res.fac, cfg, samples[k]) for k in ("in_sample", "held_out", "full")
     }
     ablation, variant_factors = _ablation(res, spec, samples)
-    tr = _trials(res, ins, spec, n_ablation=len(ablation) - 1)
+    tr = _trials(res, ins, n_ablation=len(ablation) - 1)
     active = active_returns(res.strategy.returns, res.benchmark.returns)
     bench = res.benchmark.returns.rename(res.headline).to_frame()
     hurdle_alpha = float(inf.get("hurdle_alpha", 0.05))

@@ -207,19 +207,16 @@ def run_pipeline(
             cfg, market, prices=is_prices, cash_rate=cash, factor=factor.factor, progress=progress
         )
 
+    samples = split_samples(prices.index, oos_start, cfg.run.registered)
     ablation = None
     if with_ablation:
         stage("ablation")
         bench = benches.get(str(inf.get("benchmark", "fifty_fifty")))
         if bench is not None:
-            samples = split_samples(prices.index, oos_start, cfg.run.registered)
-            ablation = run_ablation(
-                market, cfg, factor, checked, bench.returns, spread, samples, cash
-            )
+            ablation = run_ablation(cfg, factor, checked, bench.returns, spread, samples, cash)
     universes = None
     if with_universes:
         stage("universes")
-        samples = split_samples(prices.index, oos_start, cfg.run.registered)
         universes = run_universe_grid(cfg, fac, checked, spec, samples, cash, benches)
     stage("inference")
     assessment = assess(
