@@ -51,12 +51,10 @@ from signals.macro import component_specs
 log = logging.getLogger(__name__)
 
 
-def _placebo(
-    fac: pd.Series, spread: pd.Series, spec: RotationSpec, cfg: Config, *, fac_override=False
-):
+def _placebo(fac: pd.Series, spread: pd.Series, spec: RotationSpec, cfg: Config):
     """Sample -> p-value of the active Sharpe against circularly shifted factors.
 
-    With ``fac_override`` the returned function takes ``(sample, factor)``: the placebo of
+    The returned function takes ``(sample)``, or ``(sample, other)`` for the placebo of
     another factor (an ablation variant) on the same spread.
     """
     inf = cfg.inference
@@ -85,9 +83,7 @@ def _placebo(
         null = np.array([active_sharpe(np.roll(vals, int(sh))) for sh in shifts])
         return float((1 + np.sum(null >= real)) / (1 + reps))
 
-    if fac_override:
-        return pvalue
-    return lambda smp: pvalue(smp)
+    return pvalue
 
 
 def _predictive(spread: pd.Series, fac: pd.Series, cfg: Config, sample) -> dict[str, Any]:
@@ -130,7 +126,7 @@ def _ablation(
         "liquidity only": {n for n, r in recipes.items() if r.block != "liquidity"},
     }
     spread = res.targets[res.headline]
-    placebo = _placebo(res.fac, spread, spec, cfg, fac_override=True)
+    placebo = _placebo(res.fac, spread, spec, cfg)
     out = []
     factors: dict[str, pd.Series] = {}
     for name, drop in variants.items():
@@ -219,7 +215,7 @@ def _now(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
     out = now_block(
         res.factor,
         res.strategy.weights,
-        near=(res.headline.upper(), res.headline),
+        near=(res.headline,),
         long=(),
         rule=spec.rule,
         threshold=float(spec.threshold),
