@@ -43,7 +43,6 @@ from signals.diagnostics import predictive_regression
 
 log = logging.getLogger(__name__)
 
-BASKET_BENCHMARKS = ("fifty_fifty", "always_near", "always_long")
 ENGINE = "reference"
 """Engine of the pair backtests: the reference engine (equal to vectorbt to 1e-10 in the
 tests) is the faster of the two for these few small backtests."""
@@ -125,11 +124,8 @@ def declared_pairs(cfg: Config) -> list[tuple[str, tuple[str, ...], str, tuple[s
     Empty when ``[universe.robustness] enabled = false`` or a side declares no basket; a
     basket declared as an empty list (``value = []`` in a user file) is dropped.
     """
-    rob = cfg.universe.get("robustness", {})
-    if not rob or not rob.get("enabled", True):
-        return []
-    near = {k: tuple(v) for k, v in rob.get("near", {}).items() if len(v)}
-    long = {k: tuple(v) for k, v in rob.get("long", {}).items() if len(v)}
+    baskets = cfg.robustness_baskets
+    near, long = baskets["near"], baskets["long"]
     return [(a, near[a], b, long[b]) for a in near for b in long]
 
 
@@ -213,7 +209,7 @@ def run_universe_grid(
             engine=ENGINE,
             cash_rate=cash,
         )
-        if bname in BASKET_BENCHMARKS:
+        if bname in NEAR_SHARES:  # a basket mix: the pair's own
             mix = basket_mix_targets(pair.frame, pair_spec, NEAR_SHARES[bname])
             bench = run_backtest(pair, mix, pair_spec, engine=ENGINE, cash_rate=cash).returns
         elif benchmarks is not None and bname in benchmarks:

@@ -214,21 +214,31 @@ class Config:
         return list(seen)
 
     @property
+    def robustness_baskets(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """``{"near": {name: tickers}, "long": {...}}`` of ``[universe.robustness]``.
+
+        Both sides empty when ``enabled = false``; a basket declared as an empty list (how a
+        user file removes a default basket) is left out.
+        """
+        rob = self.universe.get("robustness", {})
+        if not rob or not rob.get("enabled", True):
+            return {"near": {}, "long": {}}
+        return {
+            side: {k: tuple(v) for k, v in rob.get(side, {}).items() if len(v)}
+            for side in ("near", "long")
+        }
+
+    @property
     def robustness_tickers(self) -> list[str]:
         """Members of the robustness baskets that :attr:`tickers` does not list already.
 
         Loaded as optional prices: an absent one is a data note, never an error.
         """
-        rob = self.universe.get("robustness", {})
-        if not rob or not rob.get("enabled", True):
-            return []
         have = set(self.tickers)
         seen: dict[str, None] = {}
-        for side in ("near", "long"):
-            for names in rob.get(side, {}).values():
-                for t in names:
-                    if t not in have:
-                        seen[t] = None
+        for baskets in self.robustness_baskets.values():
+            for names in baskets.values():
+                seen.update((t, None) for t in names if t not in have)
         return list(seen)
 
 

@@ -449,9 +449,9 @@ def simulate_prices(
     s = cfg.synthetic
     df, alpha, beta = _shock_params(cfg)
     near, long = set(cfg.universe.near), set(cfg.universe.long)
-    rob = cfg.universe.get("robustness", {})
-    rob_near = {t for names in rob.get("near", {}).values() for t in names} - long
-    rob_long = {t for names in rob.get("long", {}).values() for t in names} - near
+    rob = cfg.robustness_baskets
+    rob_near = {t for names in rob["near"].values() for t in names} - long
+    rob_long = {t for names in rob["long"].values() for t in names} - near
     crypto = set(cfg.data.crypto)
     late = str(s.get("late_ticker", "SNDK"))
     late_start = _date(cfg, "late_start", "2025-02-24")
