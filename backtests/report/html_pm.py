@@ -160,12 +160,7 @@ def ablation_table(metrics: dict[str, Any]) -> str:
 
 def nested_paragraph(metrics: dict[str, Any]) -> str:
     """Whether capex demand and idle liquidity each add to funding price (nested regressions)."""
-    labels = {"in_sample": "in-sample", "held_out": "held-out"}
-    texts = [
-        W.nested_sentence(metrics.get(k), labels)
-        for k in ("capex_beyond_funding", "liquidity_beyond_funding")
-    ]
-    texts = [t for t in texts if t]
+    texts = W.nested_sentences(metrics)
     if not texts:
         return ""
     return f"<p>{esc(' '.join(texts))} <span class='muted'>{esc(W.NESTED_CAVEAT)}</span></p>"

@@ -107,6 +107,16 @@ def nested_sentence(block: dict[str, Any] | None, labels: dict[str, str]) -> str
     )
 
 
+NESTED_KEYS = ("capex_beyond_funding", "liquidity_beyond_funding")
+
+
+def nested_sentences(metrics: dict[str, Any]) -> list[str]:
+    """Return the main report's :func:`nested_sentence` for each of :data:`NESTED_KEYS`."""
+    labels = {"in_sample": "in-sample", "held_out": "held-out"}
+    texts = [nested_sentence(metrics.get(k), labels) for k in NESTED_KEYS]
+    return [t for t in texts if t]
+
+
 NESTED_CAVEAT = (
     "Both t-statistics over-reject with persistent signals, so |t| < 2 is conservative "
     "evidence that the block adds nothing beyond funding price."

@@ -236,11 +236,8 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
             f"{W.pval(r['predictive_pvalue'])}, placebo {W.pval(r['placebo_pvalue'])}"
             for r in abl
         ]
-    labels = {"in_sample": "in-sample", "held_out": "held-out"}
-    for key in ("capex_beyond_funding", "liquidity_beyond_funding"):
-        text = W.nested_sentence(metrics.get(key), labels)
-        if text:
-            lines += ["", text]
+    for text in W.nested_sentences(metrics):
+        lines += ["", text]
     lines += universe_markdown(metrics)
     lines.append("")
     if figures:
