@@ -206,6 +206,36 @@ def _reachable(kinds: list[str]) -> dict[str, str | None]:
     return out
 
 
+def network_notes(reach: dict[str, str | None], *, fix: str, what: str) -> list[str]:
+    """Return notes for the unreachable hosts of a live load; raise when none answers.
+
+    Parameters
+    ----------
+    reach : dict of str to str or None
+        Host -> None (it answered) or why not (:func:`probe`).
+    fix : str
+        What to use instead, for the error (``"--source cache or --mirror DIR"``).
+    what : str
+        What a host's download holds, for the notes (``"items"``, ``"files"``).
+
+    Raises
+    ------
+    NetworkError
+        Every host needed is unreachable: nothing is retried.
+    """
+    if reach and all(reach.values()):
+        why = "; ".join(f"{h}: {r}" for h, r in reach.items())
+        raise NetworkError(
+            f"the network is unreachable ({why}); nothing was retried; use {fix}",
+            source="live",
+        )
+    return [
+        f"live: {h} unreachable ({why}); its {what} were not fetched"
+        for h, why in reach.items()
+        if why
+    ]
+
+
 def collect_live(
     cfg: Config, cache: Cache, *, refresh: bool = False, progress: bool = False
 ) -> Collected:
@@ -241,16 +271,11 @@ def collect_live(
         k for k, need in (("yahoo", tickers), ("fred", series), ("edgar", ciks and ua)) if need
     ]
     reach = _reachable(kinds)
-    if kinds and all(reach.values()):
-        why = "; ".join(f"{HOSTS[k]}: {r}" for k, r in reach.items())
-        raise NetworkError(
-            f"the network is unreachable ({why}); nothing was retried; use --source cache, "
-            "--mirror DIR or --source synthetic",
-            source="live",
-        )
-    for k, why in reach.items():
-        if why:
-            notes.append(f"live: {HOSTS[k]} unreachable ({why}); its items were not fetched")
+    notes += network_notes(
+        {HOSTS[k]: r for k, r in reach.items()},
+        fix="--source cache, --mirror DIR or --source synthetic",
+        what="items",
+    )
     staged: list[tuple[str, object, str, str, str, dict]] = []
     failed: set[str] = {f"prices/{t}" for t in tickers} | {f"fred/{s}" for s in series}
     if tickers and not reach.get("yahoo"):

@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from data.cache import Cache
-from data.collect import _put, cache_label, live_label, probe, store_staged
+from data.collect import _put, cache_label, live_label, network_notes, probe, store_staged
 from data.config import Config
 from data.errors import CacheError, DataError, FetchError, NetworkError
 from data.plausibility import Rules, check_daily_returns, check_vintage
@@ -251,18 +251,7 @@ def collect_history_live(cfg: Config, cache: Cache, *, refresh: bool = False) ->
     todo = keys if refresh else cache.missing(keys, end=end)
     hosts = sorted({HOSTS[k.split("/", 1)[0]] for k in todo})
     reach = {h: probe(h) for h in hosts}
-    if hosts and all(reach.values()):
-        why = "; ".join(f"{h}: {r}" for h, r in reach.items())
-        raise NetworkError(
-            f"the network is unreachable ({why}); nothing was retried; use --source cache "
-            "or --mirror DIR",
-            source="live",
-        )
-    notes = [
-        f"live: {h} unreachable ({why}); its files were not fetched"
-        for h, why in reach.items()
-        if why
-    ]
+    notes = network_notes(reach, fix="--source cache or --mirror DIR", what="files")
     staged, failed = [], []
     for i, key in enumerate(todo):
         kind = key.split("/", 1)[0]
