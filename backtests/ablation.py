@@ -34,7 +34,7 @@ from backtests.assess import predictive_headline
 from backtests.inference import placebo_test_vectorized
 from backtests.inference.samples import Sample
 from backtests.rotation.prices import Prices, as_prices
-from backtests.stats import sharpe as sharpe_ratio
+from backtests.stats import sharpe_or_none
 from backtests.variants import factor_variant_sharpes, variant_returns
 from data.config import Config
 from data.errors import DataError
@@ -244,8 +244,8 @@ def run_ablation(
             {
                 "name": name,
                 "components": variants[name][1],
-                "in_sample_active_sharpe": _sr(ins.take(col)),
-                "held_out_active_sharpe": _sr(held.take(col)),
+                "in_sample_active_sharpe": sharpe_or_none(ins.take(col)),
+                "held_out_active_sharpe": sharpe_or_none(held.take(col)),
                 "predictive_pvalue": predictive_headline(pred, h)[0],
                 "placebo_pvalue": None if placebo is None else float(placebo),
             }
@@ -256,10 +256,3 @@ def run_ablation(
         for x in ("capex", "liquidity")
     }
     return AblationResult(rows=rows, n_trials=max(0, len(names) - 1), nested=nested)
-
-
-def _sr(x: pd.Series) -> float | None:
-    x = x.dropna()
-    if len(x) < 2 or x.std() == 0:
-        return None
-    return float(sharpe_ratio(x))

@@ -43,6 +43,7 @@ from backtests.rotation.rules import rebalance_mask
 from backtests.rotation.spec import RotationSpec
 from backtests.spreads import run_spread, spread_strategy_returns
 from backtests.stats import sharpe as sharpe_ratio
+from backtests.stats import sharpe_or_none
 from data.config import Config
 from signals.composite import reweight
 from signals.diagnostics import persistence, predictive_regression
@@ -148,7 +149,7 @@ def _ablation(
             act = smp.take(strat.returns) - smp.take(spread)
             pr = _predictive(spread, fac, cfg, smp)
             row[key] = {
-                "active_sharpe": _sr(act),
+                "active_sharpe": sharpe_or_none(act),
                 "predictive_tstat": pr["tstat"],
                 "predictive_pvalue": pr["pvalue"],
             }
@@ -159,11 +160,6 @@ def _ablation(
         out.append(row)
         factors[name] = fac
     return out, factors
-
-
-def _sr(x: pd.Series) -> float | None:
-    x = x.dropna()
-    return float(sharpe_ratio(x)) if len(x) > 1 and x.std() > 0 else None
 
 
 def _trials(res: HistoryResult, ins, n_ablation: int) -> dict[str, Any]:

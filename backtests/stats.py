@@ -162,6 +162,23 @@ def sharpe(returns: ArrayLike, *, periods_per_year: int = PERIODS_PER_YEAR) -> A
     return wrap(_Rows(a, periods_per_year).sharpe())
 
 
+def sharpe_or_none(returns: pd.Series) -> float | None:
+    """Return :func:`sharpe` of the non-missing returns, None when it is undefined.
+
+    Undefined: fewer than two returns or a standard deviation that is not positive (the
+    JSON-safe form the report tables use).
+
+    Examples
+    --------
+    >>> sharpe_or_none(pd.Series([0.01, 0.01])) is None
+    True
+    """
+    x = returns.dropna()
+    if len(x) < 2 or not x.std() > 0:
+        return None
+    return float(sharpe(x))
+
+
 def sortino(returns: ArrayLike, *, periods_per_year: int = PERIODS_PER_YEAR) -> Any:
     """Annualized Sortino ratio: mean / downside deviation x sqrt(ppy).
 

@@ -37,7 +37,7 @@ from backtests.rotation import rules
 from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import rotation_inputs, target_weights
-from backtests.stats import sharpe as sharpe_ratio
+from backtests.stats import sharpe_or_none
 from data.config import Config
 from signals.diagnostics import predictive_regression
 
@@ -133,13 +133,6 @@ def _present(prices: pd.DataFrame, names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in names if t in prices.columns and prices[t].notna().any())
 
 
-def _sr(x: pd.Series) -> float | None:
-    x = x.dropna()
-    if len(x) < 2 or not x.std() > 0:
-        return None
-    return float(sharpe_ratio(x))
-
-
 def run_universe_grid(
     cfg: Config,
     factor: pd.Series,
@@ -228,9 +221,9 @@ def run_universe_grid(
         first = px.index[both.to_numpy()]
         row.update(
             run=True,
-            in_sample_active_sharpe=_sr(ins.take(active)),
-            held_out_active_sharpe=_sr(samples["held_out"].take(active)),
-            full_active_sharpe=_sr(samples["full"].take(active)),
+            in_sample_active_sharpe=sharpe_or_none(ins.take(active)),
+            held_out_active_sharpe=sharpe_or_none(samples["held_out"].take(active)),
+            full_active_sharpe=sharpe_or_none(samples["full"].take(active)),
             predictive_pvalue=predictive_headline(pred, h)[0],
             start=(first[0] if len(first) else px.index[0]).strftime("%Y-%m-%d"),
             end=px.index[-1].strftime("%Y-%m-%d"),
