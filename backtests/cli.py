@@ -219,7 +219,7 @@ def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
     from backtests.pipeline import run_pipeline
     from backtests.report import write_report
 
-    if cfg.targets.get("kind", "baskets") == "spreads":  # the long history (Ken French spreads)
+    if _is_history(cfg):  # the long history (Ken French spreads)
         return _report_history(args, cfg)
     stages = Stages("report", STAGES if not args.no_sweep else [s for s in STAGES if s != "sweep"])
     res = run_pipeline(
