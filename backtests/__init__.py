@@ -8,7 +8,7 @@ numba, which take seconds to import), so ``import backtests`` stays cheap:
 
 from __future__ import annotations
 
-from backtests._lazy import lazy_exports
+from data.lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "RotationSpec": "backtests.rotation.spec",
@@ -16,16 +16,16 @@ _EXPORTS: dict[str, str] = {
     "target_weights": "backtests.rotation.targets",
     "run_backtest": "backtests.engines.engine",
     "BacktestResult": "backtests.engines.result",
-    "run_benchmarks": "backtests.benchmarks",
+    "run_benchmarks": "backtests.study.benchmarks",
     "SweepResult": "backtests.sweep.core",
     "run_sweep": "backtests.sweep.core",
     "load_grid": "backtests.sweep.core",
-    "PipelineResult": "backtests.pipeline",
-    "run_pipeline": "backtests.pipeline",
-    "run_sweep_for": "backtests.study_sweep",
+    "PipelineResult": "backtests.study.pipeline",
+    "run_pipeline": "backtests.study.pipeline",
+    "run_sweep_for": "backtests.study.sweep",
     "write_report": "backtests.report",
     "build_metrics": "backtests.report",
-    "run_power_study": "backtests.power_study",
+    "run_power_study": "backtests.study.power",
     "InferenceReport": "backtests.inference",
 }
 

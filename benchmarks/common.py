@@ -102,7 +102,7 @@ def prepare(
         The real mirror; None: the synthetic market.
     start, end : str
         Window of the benchmark (``end`` empty: the last date). Unlike
-        :func:`backtests.window.backtest_window` it does not start at the factor's first
+        :func:`backtests.study.window.backtest_window` it does not start at the factor's first
         defined date: every bar is simulated (holding cash while the factor is undefined),
         so the size of the problem is the calendar's.
     last_bars : int, optional
@@ -113,8 +113,8 @@ def prepare(
     BenchData
     """
     from backtests.rotation.spec import RotationSpec
-    from backtests.study_sweep import factor_function
-    from backtests.window import cash_rate_series
+    from backtests.study.sweep import factor_function
+    from backtests.study.window import cash_rate_series
     from data.config import load_config
     from data.loaders import load_market
 

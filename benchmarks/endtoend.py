@@ -5,7 +5,7 @@
   once with an empty ``NUMBA_CACHE_DIR`` (cold: every numba function of the package and of
   vectorbt is compiled) and then warm (the same cache directory, nothing recompiled).
   Without a mirror the synthetic market is used (``--source synthetic``).
-- :func:`measure_pipeline` runs :func:`backtests.pipeline.run_pipeline` in process with a
+- :func:`measure_pipeline` runs :func:`backtests.study.pipeline.run_pipeline` in process with a
   stage callback (where the report's time goes), then times the inference suite for the
   default sweep as the pipeline runs it: the stationary-bootstrap Sharpe interval, the
   placebo test (placebos simulated together by the numba sweep; the reference engine once
@@ -130,7 +130,7 @@ def measure_pipeline(
 
     The suite is timed as the pipeline runs it: the stationary-bootstrap Sharpe interval,
     the placebo test with every placebo simulated together by the numba sweep
-    (``placebo_test_vectorized`` over ``backtests.pipeline.factor_variant_sharpes``) and
+    (``placebo_test_vectorized`` over ``backtests.study.pipeline.factor_variant_sharpes``) and
     the sweep's deflated Sharpe, PBO and walk-forward (``sweep_inference``). For comparison
     ``reference_draws`` placebo draws are also run one reference-engine backtest per draw
     (the pipeline's earlier way) and scaled to ``draws``; both placebo paths must score the
@@ -139,13 +139,13 @@ def measure_pipeline(
     import pandas as pd
 
     from backtests.engines.engine import run_backtest
+    from backtests.engines.stats import sharpe as sharpe_ratio
     from backtests.inference import pbo, placebo_test, placebo_test_vectorized, sharpe_ci
-    from backtests.pipeline import factor_variant_sharpes, run_pipeline
     from backtests.report import write_report
     from backtests.rotation.targets import target_weights
-    from backtests.stats import sharpe as sharpe_ratio
-    from backtests.study_sweep import sweep_inference
-    from backtests.window import backtest_window, cash_rate_series
+    from backtests.study.pipeline import factor_variant_sharpes, run_pipeline
+    from backtests.study.sweep import sweep_inference
+    from backtests.study.window import backtest_window, cash_rate_series
     from data.config import load_config
     from data.loaders import load_market
 

@@ -75,8 +75,8 @@ def measure_long_history_report(mirror: str | Path, *, tiny: bool = False) -> di
         See the module docstring. The tables go to the cache of ``$SCARCITY_CACHE`` (the
         runner gives the worker a scratch one).
     """
-    from backtests.history import build_history_factor, run_history
-    from backtests.history_report import write_history_report
+    from backtests.history.report import write_history_report
+    from backtests.history.run import build_history_factor, run_history
     from benchmarks.common import peak_rss_mib
     from data.history import load_history
 

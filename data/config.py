@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -20,89 +19,27 @@ from typing import Any
 
 import pandas as pd
 
+from data.config_names import (  # re-exported: the names' rules
+    NAME_PATTERNS,
+    NAME_RULES,
+    check_name,
+    check_names,
+    valid_name,
+)
+from data.config_names import show_value as _show
 from data.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default.toml")
 
-
-NAME_PATTERNS: dict[str, re.Pattern[str]] = {
-    "ticker": re.compile(r"^\^?[A-Za-z0-9][A-Za-z0-9.\-=]{0,19}$"),
-    "series": re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{0,39}$"),
-    "cik": re.compile(r"^(CIK)?[0-9]{1,10}$"),
-    "table": re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"),
-}
-"""What a ticker, FRED series id, CIK or capex-table name may look like: never a path."""
-
-NAME_RULES = {
-    "ticker": "letters, digits, '.', '-', '=' (an optional leading '^'), up to 20 characters",
-    "series": "letters, digits and '_', up to 40 characters",
-    "cik": "up to 10 digits (optionally prefixed CIK)",
-    "table": "letters, digits, '_', '.', '-', up to 64 characters",
-}
-
-
-def valid_name(kind: str, name: object) -> bool:
-    """Return whether ``name`` is a valid ``kind`` (``ticker``, ``series``, ``cik``, ``table``)."""
-    return (
-        isinstance(name, str | int)
-        and not isinstance(name, bool)
-        and bool(NAME_PATTERNS[kind].match(str(name)))
-        and ".." not in str(name)
-    )
-
-
-def check_name(kind: str, name: object, key: str) -> str:
-    """Return ``name`` as a string, or raise :class:`ConfigError` naming the config ``key``.
-
-    Examples
-    --------
-    >>> check_name("ticker", "BTC-USD", "universe.long")
-    'BTC-USD'
-    """
-    if not valid_name(kind, name):
-        raise ConfigError(
-            f"`{key}`: {name!r} is not a valid {kind} name ({NAME_RULES[kind]}); "
-            "names are never paths"
-        )
-    return str(name)
-
-
-def _check_names(d: dict[str, Any], origin: str) -> None:
-    u = d["universe"]
-    lists = [
-        (f"universe.{k}", u.get(k, [])) for k in ("hyperscalers", "near", "long", "benchmarks")
-    ]
-    lists.append(("data.crypto", d["data"].get("crypto", [])))
-    try:
-        for key, names in lists:
-            for name in names:
-                check_name("ticker", name, key)
-        rob = u.get("robustness", {})
-        for side in ("near", "long"):
-            for basket, names in rob.get(side, {}).items():
-                if not isinstance(names, list | tuple):
-                    raise ConfigError(
-                        f"`universe.robustness.{side}.{basket}` must be a list of tickers, "
-                        f"got {_show(names)}"
-                    )
-                for name in names:
-                    check_name("ticker", name, f"universe.robustness.{side}.{basket}")
-        for ticker, cik in u.get("cik", {}).items():
-            check_name("ticker", ticker, "universe.cik")
-            check_name("cik", cik, f"universe.cik.{ticker}")
-        for ticker, olds in u.get("cik_history", {}).items():
-            check_name("ticker", ticker, "universe.cik_history")
-            for old in olds:
-                check_name("cik", old, f"universe.cik_history.{ticker}")
-        for series in d["macro"]["series"]:
-            check_name("series", series, "macro.series")
-        cash = d["costs"].get("cash_rate_series", "")
-        if cash:
-            check_name("series", cash, "costs.cash_rate_series")
-        for name in d["costs"].get("cash_rate_fallback", []):
-            check_name("series", name, "costs.cash_rate_fallback")
-    except ConfigError as exc:
-        raise ConfigError(f"{origin}: {exc}") from None
+__all__ = [
+    "NAME_PATTERNS",
+    "NAME_RULES",
+    "Config",
+    "Section",
+    "check_name",
+    "load_config",
+    "valid_name",
+]
 
 
 def _freeze(value: Any) -> Any:
@@ -335,12 +272,6 @@ def _merge(
     return out
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
-
-
 def _validate(d: dict[str, Any], origin: str) -> None:
     def bad(section: str, key: str, msg: str) -> ConfigError:
         return ConfigError(f"{origin}: section [{section}], key `{key}` {msg}")
@@ -367,7 +298,7 @@ def _validate(d: dict[str, Any], origin: str) -> None:
         )
     if int(d["factor"].get("min_components", 1)) < 1:
         raise bad("factor", "min_components", f"must be >= 1, got {d['factor']['min_components']}")
-    _check_names(d, origin)
+    check_names(d, origin)
     bt = d["backtest"]
     if int(bt["execution_lag"]) < 1:
         raise bad("backtest", "execution_lag", f"must be >= 1, got {bt['execution_lag']}")

@@ -155,7 +155,7 @@ class Stages:
     """Time named stages of one job: a bar over stages on a terminal, a line per stage elsewhere.
 
     Call the object with the name of each stage as it starts (the ``stage`` callback of
-    ``backtests.pipeline.run_pipeline``); the previous stage ends then. :meth:`finish` ends
+    ``backtests.study.pipeline.run_pipeline``); the previous stage ends then. :meth:`finish` ends
     the last one. Off a terminal each ended stage logs ``report: signal done in 2.1 s``.
 
     Parameters

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backtests import cli_args
+from backtests.cli import args as cli_args
 from data.config import load_config
 
 REPO = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@
 kernels), ``simulation`` (the shared output type) and ``result``.
 """
 
-from backtests._lazy import lazy_exports
+from data.lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(
     __name__,

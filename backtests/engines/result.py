@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests import stats as st
+from backtests.engines import stats as st
 from backtests.rotation.spec import RotationSpec
 
 
@@ -59,7 +59,7 @@ class BacktestResult:
         return int(self.trades["date"].nunique()) if len(self.trades) else 0
 
     def stats(self) -> dict[str, float]:
-        """Headline statistics (see :mod:`backtests.stats` for definitions).
+        """Headline statistics (see :mod:`backtests.engines.stats` for definitions).
 
         Keys: ``total_return, cagr, ann_vol, sharpe, sortino, max_drawdown, calmar,
         turnover`` (annualized one-way), ``exposure`` (mean gross exposure),

@@ -12,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 
-from backtests.benchmarks import benchmark_label
 from backtests.report.html_base import SAMPLE_TITLES, esc, figure, num, table
 from backtests.report.html_pm import (
     ablation_table,
@@ -24,6 +23,7 @@ from backtests.report.html_pm import (
 )
 from backtests.report.metrics import STAT_KEYS
 from backtests.report.robustness import universe_html
+from backtests.study.benchmarks import benchmark_label
 
 THESIS = (
     "AI capital expenditure works like reverse QE: once idle money (a full overnight "

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from backtests.benchmarks import benchmark_label
 from backtests.report import words as W
 from backtests.report.html_base import SAMPLE_TITLES, esc, num, table
+from backtests.study.benchmarks import benchmark_label
 
 
 def _pct(x: Any) -> str:

@@ -67,7 +67,7 @@ def build_table_figures(
     result: Any, returns: pd.DataFrame, *, window: int = 126
 ) -> dict[str, tuple[str, str]]:
     """Return the monthly heat map and the rolling beta as ``name -> (div html, caption)``."""
-    from backtests.benchmarks import benchmark_label
+    from backtests.study.benchmarks import benchmark_label
 
     syn = bool(result.market.synthetic)
     out = {

@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests.assess import predictive_headline
-from backtests.benchmarks import benchmark_label
+from backtests.engines.stats import STAT_NAMES
+from backtests.engines.stats import sharpe as sharpe_of
 from backtests.inference.verdict import decide_verdict
 from backtests.report import tables as T
 from backtests.report.today import now_block
-from backtests.stats import STAT_NAMES
-from backtests.stats import sharpe as sharpe_of
+from backtests.study.assess import predictive_headline
+from backtests.study.benchmarks import benchmark_label
 
 # the report contract's statistics: the engine's, less exposure and the rebalance count
 STAT_KEYS = tuple(k for k in STAT_NAMES if k not in ("exposure", "n_rebalances"))
@@ -130,7 +130,7 @@ def _assessment_metrics(result: Any) -> dict[str, Any]:
 
 
 def build_metrics(result: Any) -> dict[str, Any]:
-    """Collect the metrics of a :class:`backtests.pipeline.PipelineResult`.
+    """Collect the metrics of a :class:`backtests.study.pipeline.PipelineResult`.
 
     Parameters
     ----------
@@ -213,7 +213,7 @@ def pm_tables(result: Any) -> dict[str, Any]:
     """``now``, ``ablation``, ``calendar_years`` and the other tables a PM reads first.
 
     Keys: ``now`` (:func:`backtests.report.today.now_block`), ``ablation`` (list of rows,
-    :mod:`backtests.ablation`), ``calendar_years`` (``{year: {strategy, benchmark,
+    :mod:`backtests.study.ablation`), ``calendar_years`` (``{year: {strategy, benchmark,
     active}}``), ``drawdowns`` (five worst), ``by_regime`` (per sample and regime),
     ``cost_sensitivity`` (``[{multiple, sharpe, total_return, active_sharpe}]`` at 1x, 2x
     and 5x the configured costs) and ``basket_members`` (each member and the dates it

@@ -2,7 +2,7 @@
 
 Rows are the declared near baskets, columns the long baskets; each cell shows the pair's
 active Sharpe ratio in-sample / held-out against the pair's own benchmark, and the robust
-in-sample predictive p-value (see :mod:`backtests.universes`).
+in-sample predictive p-value (see :mod:`backtests.study.universes`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from backtests.benchmarks import benchmark_label
+from backtests.study.benchmarks import benchmark_label
 
 
 def _f2(x: Any) -> str:

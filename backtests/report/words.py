@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backtests.benchmarks import benchmark_label
+from backtests.study.benchmarks import benchmark_label
 
 SOURCE_WORDS = {"cache": "cache (origin unknown)"}
 
@@ -63,7 +63,7 @@ def events_in_window(events: Any, index: Any) -> str:
 
 
 def nested_sentence(block: dict[str, Any] | None, labels: dict[str, str]) -> str:
-    """Say whether one block adds to another (a :func:`backtests.ablation.nested_block`).
+    """Say whether one block adds to another (a :func:`backtests.study.ablation.nested_block`).
 
     Parameters
     ----------

@@ -252,7 +252,7 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
     Parameters
     ----------
     result : PipelineResult
-        A finished run (:func:`backtests.pipeline.run_pipeline`).
+        A finished run (:func:`backtests.study.pipeline.run_pipeline`).
     out_dir : str or Path
         The report directory (created if needed).
 

@@ -6,7 +6,7 @@ trusted by every step after), ``baskets`` (members and within-basket weights), `
 class) and ``targets`` (:func:`target_weights`: factor + prices + spec -> weights).
 """
 
-from backtests._lazy import lazy_exports
+from data.lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(
     __name__,

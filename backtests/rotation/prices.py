@@ -4,7 +4,7 @@
 :func:`data.tables.validate_wide` and positive prices). :class:`Prices` holds a table that has
 passed it; its constructor is the only place that runs the check. Public functions
 (:func:`backtests.rotation.targets.target_weights`,
-:func:`backtests.engines.engine.run_backtest`, :func:`backtests.benchmarks.run_benchmarks`,
+:func:`backtests.engines.engine.run_backtest`, :func:`backtests.study.benchmarks.run_benchmarks`,
 :func:`backtests.sweep.core.run_sweep`) accept a plain DataFrame, checked on entry through
 :func:`as_prices`, or a :class:`Prices`, trusted as it is; they pass the :class:`Prices` on
 to each other, so one pipeline run checks its prices once.

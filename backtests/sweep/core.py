@@ -37,12 +37,12 @@ import pandas as pd
 
 from backtests.engines.engine import lag_targets
 from backtests.engines.simulation import net_returns
+from backtests.engines.stats import STAT_NAMES, summary_stats
 from backtests.rotation import rules
 from backtests.rotation.costs import carry_accruals, day_fractions
 from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import FIELD_NAMES, RotationSpec
 from backtests.rotation.targets import RotationInputs, decide, rotation_inputs
-from backtests.stats import STAT_NAMES, summary_stats
 from backtests.sweep.chunks import client_for, run_plan
 from backtests.sweep.grid import FACTOR_KEYS, SweepResult, expand_grid, load_grid
 from backtests.sweep.plan import build_plan, validated_values

@@ -33,7 +33,7 @@ class SweepResult:
     ----------
     table : DataFrame
         One row per trial: ``trial``, the parameters, then the statistics of
-        :data:`backtests.stats.STAT_NAMES`.
+        :data:`backtests.engines.stats.STAT_NAMES`.
     returns : DataFrame or None
         Daily net returns, dates x trials (columns = ``trial`` ids), for inference
         (deflated Sharpe, PBO, walk-forward, SPA); a read-only memory map when the sweep

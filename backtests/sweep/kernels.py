@@ -13,7 +13,7 @@ member returns per basket group, valuation prices). For each trial, in parallel,
    :mod:`backtests.engines.nb` (itself checked against the reference engine);
 3. computes the daily net returns (carry included, as
    :func:`backtests.engines.simulation.net_returns`), the statistics row of
-   :func:`backtests.stats.summary_stats` (sums are numpy's pairwise sums, so the numbers
+   :func:`backtests.engines.stats.summary_stats` (sums are numpy's pairwise sums, so the numbers
    are those of the numpy statistics) and per-block return moments (count, sum, sum of
    squares) from which in-sample/held-out and CSCV Sharpe ratios follow without the
    returns matrix.
@@ -35,7 +35,7 @@ from numba import njit, prange
 from backtests.engines.nb import _add, _argsort, _is_close, _snap
 
 N_STATS = 9
-"""Statistics per trial, in the order of ``backtests.stats.STAT_NAMES`` minus n_rebalances."""
+"""Statistics per trial, in the order of ``engines.stats.STAT_NAMES`` minus n_rebalances."""
 
 RULE_CODES = {"switch": 0, "tilt": 1, "longshort": 2}
 _PPY = 252
@@ -138,7 +138,7 @@ def _nan_mean(x: np.ndarray, buf: np.ndarray) -> float:
 
 @njit(cache=True)
 def _stats(r: np.ndarray, turn: np.ndarray, expo: np.ndarray, buf: np.ndarray, out: np.ndarray):
-    """Fill ``out`` with the statistics of ``backtests.stats.summary_stats`` for one trial."""
+    """Fill ``out`` with the statistics of ``engines.stats.summary_stats`` for one trial."""
     n_rows = r.shape[0]
     n = 0
     for t in range(n_rows):

@@ -22,10 +22,10 @@ import pandas as pd
 
 from backtests.engines.reference import filled_close_ffill
 from backtests.engines.simulation import filled_close
+from backtests.engines.stats import STAT_NAMES
 from backtests.rotation import rules
 from backtests.rotation.spec import FIELD_NAMES, RotationSpec
 from backtests.rotation.targets import rotation_inputs
-from backtests.stats import STAT_NAMES
 from backtests.sweep.kernels import N_STATS, RULE_CODES, sweep_chunk_nb
 from data.errors import DataError
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.config import NAME_RULES, valid_name
+from data.config_names import NAME_RULES, valid_name
 from data.errors import DataError, DataWarning
 from data.plausibility import Rules, check_capex_table, check_prices, check_series
 from data.sources.capex_table import parse_capex_table

@@ -213,7 +213,7 @@ def test_verify_repair_cleans_strays_and_rebuilds_a_corrupt_manifest(two_mirrors
 
 
 def test_cli_cache_verify(two_mirrors, cfg, tmp_path, capsys):
-    from backtests.cli import main
+    from backtests.cli.commands import main
 
     a, _ = two_mirrors
     store = Cache(tmp_path / "cache")

@@ -54,7 +54,7 @@ def test_stale_tail_ends_the_period(tiny_mirror, cfg, tmp_path):
     assert end == pd.Timestamp("2024-03-08")
     assert any("backtest ends 2024-03-08" in g and "BTC-USD up to 2024-03-28" in g for g in md.gaps)
 
-    from backtests.window import backtest_window
+    from backtests.study.window import backtest_window
 
     short = cfg.replace(run={"start": "2024-01-01"})
     window = backtest_window(md.prices, short)

@@ -204,7 +204,7 @@ def test_auto_with_a_missing_mirror_is_an_error(tmp_path, cfg, store):
 
 
 def test_cli_explicit_missing_mirror_is_an_error(tmp_path, capsys, monkeypatch):
-    from backtests.cli import main
+    from backtests.cli.commands import main
 
     monkeypatch.chdir(tmp_path)
     rc = main(["backtest", "--source", "auto", "--mirror", str(tmp_path / "nope")])

@@ -134,7 +134,7 @@ def test_corrupt_entry_is_detected_and_rebuilt_from_the_mirror(hcfg, mirror, sto
 
 
 def test_cache_verify_command_covers_long_history_entries(hcfg, mirror, store, capsys):
-    from backtests.cli import main
+    from backtests.cli.commands import main
 
     load_history(hcfg, "mirror", mirror=mirror, cache=store)
     _corrupt(store, "fred-qd/current")

@@ -2,7 +2,7 @@
 
 Run ``.venv/bin/python tests/golden/make_golden.py`` after an intended change of numbers and
 commit the new ``synthetic_metrics.json`` with a message saying why the numbers moved. The
-test ``tests/backtests/test_report_golden.py`` compares a fresh run against this file and
+test ``tests/backtests/report/test_report_golden.py`` compares a fresh run against this file and
 prints a readable diff; the same test recomputes the headline statistics independently from
 ``returns.csv`` so the golden file is not only the code checking itself.
 """
@@ -44,8 +44,8 @@ COMPARED = (
 
 def golden_run(out_dir: Path) -> dict:
     """Run the report on the golden synthetic configuration and return its metrics."""
-    from backtests.pipeline import run_pipeline
     from backtests.report import write_report
+    from backtests.study.pipeline import run_pipeline
     from data.config import load_config
 
     cfg = load_config(**OVERRIDES)

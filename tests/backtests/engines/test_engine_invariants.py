@@ -14,10 +14,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backtests.benchmarks import run_benchmarks
 from backtests.engines.engine import run_backtest
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import target_weights
+from backtests.study.benchmarks import run_benchmarks
 
 NEAR = ("N1", "N2")
 LONG = ("C1", "L1")

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 import backtests.rotation.prices as prices_mod
-from backtests.benchmarks import run_benchmarks
 from backtests.engines.engine import run_backtest
 from backtests.inference.samples import Sample, split_samples
 from backtests.rotation.prices import Prices, as_prices, check_prices
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import target_weights
+from backtests.study.benchmarks import run_benchmarks
 from backtests.sweep.core import run_sweep
 from data.errors import DataError
 
@@ -174,7 +174,7 @@ def test_a_malformed_table_raises_the_canonical_error():
 
 def test_one_pipeline_run_checks_its_prices_once(cfg, checks):
     """The whole study (backtest, benchmarks, sweep, ablation, universes, placebos) checks once."""
-    from backtests.pipeline import run_pipeline
+    from backtests.study.pipeline import run_pipeline
     from data.loaders import load_market
 
     small = cfg.replace(

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from backtests.engines.engine import run_backtest
+from backtests.engines.stats import STAT_NAMES
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import target_weights
-from backtests.stats import STAT_NAMES
 from backtests.sweep.core import expand_grid, load_grid, run_sweep
 from data.errors import ConfigError, DataError
 

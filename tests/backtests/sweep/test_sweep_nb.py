@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from backtests.engines.engine import run_backtest
+from backtests.engines.stats import STAT_NAMES, summary_stats
 from backtests.rotation.spec import FIELD_NAMES, RotationSpec
 from backtests.rotation.targets import target_weights
-from backtests.stats import STAT_NAMES, summary_stats
 from backtests.sweep.core import run_sweep
 from backtests.sweep.kernels import pairwise_sum
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from backtests.benchmarks import run_benchmarks
 from backtests.inference import PowerResult, power_study
 from backtests.report.figures import SYNTHETIC_MARK
 from backtests.rotation.spec import RotationSpec
-from backtests.window import backtest_window, spread_returns
+from backtests.study.benchmarks import run_benchmarks
+from backtests.study.window import backtest_window, spread_returns
 from data.config import Config
 from data.loaders import load_market
 from data.progress import Progress

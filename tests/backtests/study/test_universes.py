@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.benchmarks import basket_mix_targets
 from backtests.engines.engine import run_backtest
 from backtests.inference.samples import split_samples
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import target_weights
-from backtests.universes import declared_pairs, run_universe_grid
-from backtests.window import backtest_window, cash_rate_series
+from backtests.study.benchmarks import basket_mix_targets
+from backtests.study.universes import declared_pairs, run_universe_grid
+from backtests.study.window import backtest_window, cash_rate_series
 from data.config import load_config
 from data.errors import ConfigError
 from data.loaders import load_market

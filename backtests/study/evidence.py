@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 
 from backtests.engines.result import BacktestResult
+from backtests.engines.stats import STAT_NAMES, summary_stats
+from backtests.engines.stats import sharpe as sharpe_ratio
 from backtests.inference import hac_alpha, sharpe_diff_test
 from backtests.inference.samples import Sample
-from backtests.stats import STAT_NAMES, summary_stats
-from backtests.stats import sharpe as sharpe_ratio
 from data.errors import DataError
 
 log = logging.getLogger(__name__)

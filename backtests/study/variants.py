@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from backtests.engines.stats import sharpe as sharpe_ratio
 from backtests.rotation.prices import Prices
-from backtests.stats import sharpe as sharpe_ratio
 from backtests.sweep.core import run_sweep
 from data.config import Config
 

@@ -1,7 +1,7 @@
 """The ``scarcity`` command line: every flag is documented and changes what runs.
 
 The runs use a small synthetic configuration (three simulated years, a two-trial grid, few
-resampling draws) and call ``backtests.cli.main`` in this process.
+resampling draws) and call ``backtests.cli.commands.main`` in this process.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import logging
 import pandas as pd
 import pytest
 
-from backtests import cli, cli_args
+from backtests.cli import args as cli_args
+from backtests.cli import commands as cli
 
 TINY = """
 [run]

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from backtests.engines.result import BacktestResult
-from backtests.evidence import active_returns, sample_blocks
+from backtests.engines.stats import sharpe as sharpe_ratio
 from backtests.inference import (
     InferenceReport,
     count_trials,
@@ -42,10 +42,10 @@ from backtests.inference.samples import Sample, split_samples
 from backtests.inference.snooping import data_snooping
 from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import RotationSpec
-from backtests.stats import sharpe as sharpe_ratio
+from backtests.study.evidence import active_returns, sample_blocks
+from backtests.study.variants import factor_variant_sharpes
 from backtests.sweep.core import SweepResult
 from backtests.sweep.grid import expand_grid
-from backtests.variants import factor_variant_sharpes
 from data.config import Config
 from data.errors import ConfigError, DataError
 from signals.diagnostics import predictive_regression

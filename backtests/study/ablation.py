@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests.assess import predictive_headline
+from backtests.engines.stats import sharpe_or_none
 from backtests.inference import placebo_test_vectorized
 from backtests.inference.samples import Sample
 from backtests.rotation.prices import Prices, as_prices
-from backtests.stats import sharpe_or_none
-from backtests.variants import factor_variant_sharpes, variant_returns
+from backtests.study.assess import predictive_headline
+from backtests.study.variants import factor_variant_sharpes, variant_returns
 from data.config import Config
 from data.errors import DataError
 from signals.composite import BLOCKS, reweight

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from backtests.engines.engine import run_backtest
-from backtests.pipeline import factor_variant_sharpes
+from backtests.engines.stats import sharpe
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import target_weights
-from backtests.stats import sharpe
-from backtests.window import backtest_window, cash_rate_series
+from backtests.study.pipeline import factor_variant_sharpes
+from backtests.study.window import backtest_window, cash_rate_series
 from data.loaders import load_market
 from signals import build_factor
 

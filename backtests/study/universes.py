@@ -29,15 +29,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests.assess import predictive_headline
-from backtests.benchmarks import NEAR_SHARES, basket_mix_targets
 from backtests.engines.engine import run_backtest
+from backtests.engines.stats import sharpe_or_none
 from backtests.inference.samples import Sample
 from backtests.rotation import rules
 from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import rotation_inputs, target_weights
-from backtests.stats import sharpe_or_none
+from backtests.study.assess import predictive_headline
+from backtests.study.benchmarks import NEAR_SHARES, basket_mix_targets
 from data.config import Config
 from signals.diagnostics import predictive_regression
 

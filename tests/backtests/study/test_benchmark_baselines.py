@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.benchmarks import basket_mix_targets, run_benchmarks, single_ticker_targets
 from backtests.engines.engine import run_backtest
 from backtests.rotation.rules import rebalance_mask
 from backtests.rotation.spec import RotationSpec
+from backtests.study.benchmarks import basket_mix_targets, run_benchmarks, single_ticker_targets
 
 
 def _market(n: int = 80, seed: int = 0) -> pd.DataFrame:

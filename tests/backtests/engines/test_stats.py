@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests import stats
+from backtests.engines import stats
 
 R = [0.1, -0.5, 0.2]
 

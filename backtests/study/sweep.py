@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from backtests.engines.stats import sharpe as sharpe_ratio
 from backtests.inference import deflated_sharpe, pbo, walk_forward
 from backtests.rotation.prices import Prices
-from backtests.stats import sharpe as sharpe_ratio
+from backtests.study.window import backtest_window, cash_rate_series
 from backtests.sweep.core import SweepResult, run_sweep
-from backtests.window import backtest_window, cash_rate_series
 from data.config import Config
 from data.loaders import MarketData
 from signals import build_factor

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from backtests.pipeline import run_pipeline
 from backtests.report import validate_metrics, write_report
+from backtests.study.pipeline import run_pipeline
 from data.config import load_config
 from tests.golden.make_golden import OVERRIDES
 

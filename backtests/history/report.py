@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from backtests.history import HistoryResult
+from backtests.history.result import HistoryResult
 from backtests.report import words as W
 from backtests.report.metrics import validate_metrics
 from backtests.report.writer import ReportPaths, atomic_write_text

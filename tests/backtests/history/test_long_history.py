@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from backtests.history.spreads import run_spread, spread_decisions
 from backtests.rotation.spec import RotationSpec
-from backtests.spreads import run_spread, spread_decisions
 from data.config import load_config
 from data.history import load_history
 from data.sources.french import parse_french_csv
@@ -67,7 +67,7 @@ def _write_cut_mirror(src, dst, cut):
 
 
 def _factor(root, cfg):
-    from backtests.history import build_history_factor
+    from backtests.history.run import build_history_factor
 
     market = load_history(cfg, source="mirror", mirror=root)
     return build_history_factor(market, cfg).factor
@@ -153,8 +153,8 @@ def test_factor_ignores_french_rows(tiny_history, tmp_path):
 
 
 def test_returns_csv_holds_the_spreads_exactly(tiny_history, tmp_path):
-    from backtests.history import run_history
-    from backtests.history_report import write_history_report
+    from backtests.history.report import write_history_report
+    from backtests.history.run import run_history
 
     cfg = _small_cfg().replace(
         inference={"bootstrap_reps": 50, "placebo_reps": 20, "pbo_splits": 4}
@@ -192,7 +192,7 @@ def test_returns_csv_holds_the_spreads_exactly(tiny_history, tmp_path):
 
 @pytest.mark.mirror
 def test_real_mirror_static_hml_is_the_french_file(mirror_dir):
-    from backtests.history import target_frame
+    from backtests.history.run import target_frame
 
     cfg = load_config(REPO_CONFIG)
     market = load_history(cfg, source="mirror", mirror=mirror_dir)
@@ -209,8 +209,8 @@ def test_history_metrics_follow_the_main_contract(tiny_history, tmp_path):
     """Schema of the main report; now, calendar years and the ablation against the CSVs."""
     import json
 
-    from backtests.history import run_history
-    from backtests.history_report import write_history_report
+    from backtests.history.report import write_history_report
+    from backtests.history.run import run_history
     from backtests.report.metrics import validate_metrics
 
     cfg = _small_cfg().replace(
@@ -256,7 +256,7 @@ def test_history_metrics_follow_the_main_contract(tiny_history, tmp_path):
 
 def test_history_reweight_equals_a_full_build(tiny_history):
     """The block ablation recombines z-scores; it equals a rebuild with macro components."""
-    from backtests.history import build_history_factor
+    from backtests.history.run import build_history_factor
     from signals.composite import reweight
     from signals.macro import component_specs
 

@@ -21,9 +21,6 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from backtests.ablation import run_ablation
-from backtests.assess import Assessment, assess
-from backtests.benchmarks import run_benchmarks
 from backtests.engines.engine import run_backtest
 from backtests.engines.result import BacktestResult
 from backtests.inference import (
@@ -33,11 +30,14 @@ from backtests.inference.samples import split_samples
 from backtests.rotation.prices import Prices
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import target_weights
-from backtests.study_sweep import run_sweep_for
+from backtests.study.ablation import run_ablation
+from backtests.study.assess import Assessment, assess
+from backtests.study.benchmarks import run_benchmarks
+from backtests.study.sweep import run_sweep_for
+from backtests.study.universes import run_universe_grid
+from backtests.study.variants import factor_variant_sharpes  # noqa: F401 (public re-export)
+from backtests.study.window import backtest_window, cash_rate_series, spread_returns, start_note
 from backtests.sweep.core import SweepResult
-from backtests.universes import run_universe_grid
-from backtests.variants import factor_variant_sharpes  # noqa: F401 (public re-export)
-from backtests.window import backtest_window, cash_rate_series, spread_returns, start_note
 from data.config import Config
 from data.loaders import MarketData, load_market
 from signals import build_factor
@@ -79,7 +79,7 @@ class PipelineResult:
         walk-forward, held-out tail (on active returns against ``inference.benchmark``).
     assessment : Assessment, optional
         Samples, per-sample statistics, in-sample predictive regressions, trial counts,
-        SPA and StepM (:func:`backtests.assess.assess`).
+        SPA and StepM (:func:`backtests.study.assess.assess`).
     start_note : str
         Why the backtest starts where it does (``run.start`` or the factor's first date).
     """
@@ -162,9 +162,9 @@ def run_pipeline(
     with_sweep : bool
         Run the parameter sweep (needed for deflated Sharpe, PBO and walk-forward).
     with_ablation : bool
-        Run the ablation variants (:mod:`backtests.ablation`; counted as trials).
+        Run the ablation variants (:mod:`backtests.study.ablation`; counted as trials).
     with_universes : bool
-        Run the universe robustness grid (:mod:`backtests.universes`; counted as trials).
+        Run the universe robustness grid (:mod:`backtests.study.universes`; counted as trials).
     stage : callable, optional
         Called with the name of each stage as it starts (the CLI drives a progress bar).
     progress : bool

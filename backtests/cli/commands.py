@@ -1,8 +1,8 @@
 """The ``scarcity`` command line: fetch, signal, backtest, sweep, report, power.
 
 Each subcommand is a thin shell over the Python API (``data.loaders``, ``signals``,
-``backtests.pipeline``, ``backtests.report``); it adds progress bars and a
-short terminal summary (the flags are in :mod:`backtests.cli_args`). Failures end with a
+``backtests.study.pipeline``, ``backtests.report``); it adds progress bars and a
+short terminal summary (the flags are in :mod:`backtests.cli.args`). Failures end with a
 one-line message and a non-zero exit code.
 
 Progress (:mod:`data.progress`): on a terminal, bars for fetch, sweep, bootstrap and placebo
@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from backtests.cli_args import parse_args
+from backtests.cli.args import parse_args
 from data.config import Config, load_config
 from data.errors import ConfigError, ScarcityError
 from data.progress import Stages, showing_progress
@@ -168,7 +168,7 @@ def cmd_signal(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_backtest(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity backtest``: run the default rotation and print its summary."""
-    from backtests.pipeline import run_rotation
+    from backtests.study.pipeline import run_rotation
 
     _not_for_history(args, cfg)
     market = _market(args, cfg)
@@ -181,7 +181,7 @@ def cmd_backtest(args: argparse.Namespace, cfg: Config) -> int:
 def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity sweep``: run a grid and write one row per trial."""
     from backtests.inference import tstat_hurdle
-    from backtests.study_sweep import run_sweep_for, sweep_inference
+    from backtests.study.sweep import run_sweep_for, sweep_inference
 
     _not_for_history(args, cfg)
     market = _market(args, cfg)
@@ -216,8 +216,8 @@ def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity report``: the main job, with progress over its stages."""
-    from backtests.pipeline import run_pipeline
     from backtests.report import write_report
+    from backtests.study.pipeline import run_pipeline
 
     if _is_history(cfg):  # the long history (Ken French spreads)
         return _report_history(args, cfg)
@@ -242,8 +242,8 @@ def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
 
 def _report_history(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity report`` for ``targets.kind = "spreads"`` (``configs/long_history.toml``)."""
-    from backtests.history import run_history
-    from backtests.history_report import write_history_report
+    from backtests.history.report import write_history_report
+    from backtests.history.run import run_history
 
     res = run_history(cfg, source=_history_source(args), mirror=args.mirror)
     paths = write_history_report(res, args.out)
@@ -254,7 +254,7 @@ def _report_history(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_power(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity power``: rejection rates of the headline test on the synthetic market."""
-    from backtests.power_study import run_power_study
+    from backtests.study.power import run_power_study
 
     _out(SYNTHETIC_LINE)
     res = run_power_study(
@@ -301,7 +301,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("scarcity: interrupted\n")
         return 130
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

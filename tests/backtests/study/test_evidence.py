@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from backtests.evidence import active_block, active_returns, relative_total_return
 from backtests.report.metrics import spec_hash
+from backtests.study.evidence import active_block, active_returns, relative_total_return
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_spec_hash_ignores_names_and_paths_only(cfg):
 
 
 def test_no_sweep_keeps_the_grid_count_and_says_so(cfg):
-    from backtests.assess import _trial_inference, grid_trial_count
+    from backtests.study.assess import _trial_inference, grid_trial_count
 
     grid = cfg.sweep.to_dict()
     n = 1

@@ -1,7 +1,7 @@
 """``metrics.json`` of the long-history study: the main report's contract for spread targets.
 
-The same benchmark-relative inference as the main report (:mod:`backtests.assess`), with the
-static spread as the benchmark: per-sample blocks (:func:`backtests.evidence.sample_blocks`),
+The same benchmark-relative inference as the main report (:mod:`backtests.study.assess`), with the
+static spread as the benchmark: per-sample blocks (:func:`backtests.study.evidence.sample_blocks`),
 robust predictive regressions, HAC alpha and a bootstrap Sharpe interval of the active
 return, the trials (every target x off-position variant and the ablation variants) with their
 raw, distinct and effective counts, the deflated Sharpe, PBO, walk-forward, Hansen's SPA and
@@ -11,7 +11,7 @@ the spread, so the file validates against the same ``schema.json``.
 
 Timing
 ------
-Everything is computed from the returns of :func:`backtests.history.run_history`, whose
+Everything is computed from the returns of :func:`backtests.history.run.run_history`, whose
 factor at close t uses only FRED-MD/QD values released by t (configured lags).
 """
 
@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backtests.ablation import nested_block
-from backtests.assess import selection_tests
-from backtests.evidence import active_returns, sample_blocks
-from backtests.history import HistoryResult, episodes
+from backtests.engines.stats import sharpe as sharpe_ratio
+from backtests.engines.stats import sharpe_or_none
+from backtests.history.episodes import episodes
+from backtests.history.result import HistoryResult
+from backtests.history.spreads import run_spread, spread_strategy_returns
 from backtests.inference import (
     InferenceReport,
     count_trials,
@@ -41,9 +42,9 @@ from backtests.inference.samples import split_samples
 from backtests.inference.verdict import decide_verdict
 from backtests.rotation.rules import rebalance_mask
 from backtests.rotation.spec import RotationSpec
-from backtests.spreads import run_spread, spread_strategy_returns
-from backtests.stats import sharpe as sharpe_ratio
-from backtests.stats import sharpe_or_none
+from backtests.study.ablation import nested_block
+from backtests.study.assess import selection_tests
+from backtests.study.evidence import active_returns, sample_blocks
 from data.config import Config
 from signals.composite import reweight
 from signals.diagnostics import persistence, predictive_regression
@@ -88,7 +89,7 @@ def _placebo(fac: pd.Series, spread: pd.Series, spec: RotationSpec, cfg: Config)
 
 
 def _predictive(spread: pd.Series, fac: pd.Series, cfg: Config, sample) -> dict[str, Any]:
-    from backtests.assess import predictive_headline
+    from backtests.study.assess import predictive_headline
 
     horizons = tuple(int(h) for h in cfg.inference.horizons)
     pred = predictive_regression(sample.take(spread), sample.take(fac), horizons=horizons)
