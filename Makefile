@@ -15,7 +15,7 @@ out = $(if $(OUT),$(OUT),$(1))
 export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
 export MPLBACKEND := Agg
 
-.PHONY: setup setup-browser data signal backtest sweep report history demo notebooks test test-slow lint bench power clean
+.PHONY: setup setup-browser data signal backtest sweep report history demo notebooks test test-slow lint imports bench power clean
 
 setup:  ## create .venv and install the project with its dev extra (pinned by constraints.txt)
 	python3 -m venv .venv
@@ -68,6 +68,9 @@ test-slow:
 lint:
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+imports:  ## the package's import graph, read from the source (docs/ARCHITECTURE.md)
+	$(PY) -m tests.architecture $(if $(DOT),--dot,)
 
 power:  ## size and power of the headline test on the synthetic market
 	$(PY) -m backtests.cli power $(CFGARG) --out $(call out,reports/power)
