@@ -31,13 +31,20 @@ from typing import Any
 import pandas as pd
 
 from data.cache_io import LOCK_NAME, TMP_SUFFIX, atomic_write_bytes, locked, os_error, tmp_path
+from data.cache_manifest import (
+    BACKUP,
+    MANIFEST,
+    empty_manifest,
+    entry_intact,
+    file_sha,
+    parse_manifest,
+)
+from data.cache_verify import verify_cache
 from data.errors import CacheError, CacheWriteError
-from data.tables import sha256_bytes, utc_now
+from data.tables import utc_now
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
-BACKUP = "manifest.bak.json"
 ENV_VAR = "SCARCITY_CACHE"
 _SAFE = re.compile(r"[^A-Za-z0-9._\-^=]")
 
@@ -51,32 +58,6 @@ def default_cache_dir() -> Path:
     if (repo / "pyproject.toml").is_file():
         return repo / "data" / "cache"
     return Path.cwd() / "data" / "cache"
-
-
-def _file_sha(path: Path) -> str:
-    return sha256_bytes(path.read_bytes())
-
-
-def _empty() -> dict[str, Any]:
-    return {"version": 1, "generation": 0, "meta": {}, "entries": {}}
-
-
-def _parse_manifest(p: Path) -> dict[str, Any]:
-    try:
-        doc = json.loads(p.read_text())
-    except (OSError, ValueError) as exc:
-        raise CacheError(
-            f"manifest is unreadable or corrupt: {exc}; run `scarcity cache verify --repair`",
-            source=str(p),
-        ) from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get("entries"), dict):
-        raise CacheError(
-            "manifest has no `entries` object; run `scarcity cache verify --repair`",
-            source=str(p),
-        )
-    doc.setdefault("meta", {})
-    doc.setdefault("generation", 0)
-    return doc
 
 
 class Transaction:
@@ -99,10 +80,7 @@ class Transaction:
     def intact(self, key: str) -> bool:
         """Whether the staged entry's file exists and matches its hash."""
         e = self.doc["entries"].get(key)
-        if e is None:
-            return False
-        path = self.cache.root / e["file"]
-        return path.is_file() and _file_sha(path) == e["sha256"]
+        return e is not None and entry_intact(self.cache.root, e)
 
     def set_meta(self, **values: Any) -> None:
         """Merge keys into the cache-level metadata."""
@@ -138,7 +116,7 @@ class Transaction:
             frame.to_parquet(tmp)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
-            sha = _file_sha(tmp)
+            sha = file_sha(tmp)
             final = folder / f"{_SAFE.sub('_', name)}-{sha[:16]}.parquet"
             if not final.exists():
                 self.written.append(final)
@@ -211,8 +189,8 @@ class Cache:
         """
         p = self.manifest_path
         if not p.is_file():
-            return _empty()
-        return _parse_manifest(p)
+            return empty_manifest()
+        return parse_manifest(p)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -351,7 +329,7 @@ class Cache:
                 f"file of {key!r} is missing; run `scarcity cache verify --repair`, then fetch",
                 source=str(path),
             )
-        sha = _file_sha(path)
+        sha = file_sha(path)
         if sha != entry["sha256"]:
             raise CacheError(
                 f"corrupt cache file for {key!r}: sha256 {sha[:12]}... != manifest "
@@ -374,10 +352,7 @@ class Cache:
     def intact(self, key: str) -> bool:
         """Return whether ``key`` is cached and its file matches the manifest's sha256."""
         entry = self.entry(key)
-        if entry is None:
-            return False
-        path = self.root / entry["file"]
-        return path.is_file() and _file_sha(path) == entry["sha256"]
+        return entry is not None and entry_intact(self.root, entry)
 
     def missing(self, keys: Iterable[str], *, end: str | pd.Timestamp | None = None) -> list[str]:
         """Keys to (re)fetch for an incremental refresh.
@@ -413,9 +388,12 @@ class Cache:
         See :func:`data.cache_verify.verify_cache` for the full check (stray files, a
         corrupt manifest) and the repair.
         """
-        from data.cache_verify import verify_cache
-
         return verify_cache(self, repair=repair).problems
 
+
+# The manifest helpers' former private names here, kept for importers of this module.
+_file_sha = file_sha
+_empty = empty_manifest
+_parse_manifest = parse_manifest
 
 __all__ = ["BACKUP", "LOCK_NAME", "MANIFEST", "TMP_SUFFIX", "Cache", "CacheWriteError"]

@@ -14,10 +14,24 @@ import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
-from data.cache import BACKUP, MANIFEST, Cache, _file_sha, _parse_manifest
 from data.cache_io import LOCK_NAME, TMP_SUFFIX, locked, os_error
+from data.cache_manifest import BACKUP, MANIFEST, all_intact, file_sha, parse_manifest
 from data.errors import CacheError
+
+
+class VerifiableCache(Protocol):
+    """What the verifier needs of a :class:`data.cache.Cache`: its root and manifest switch.
+
+    A structural type, so that this module does not import :mod:`data.cache` (which imports
+    this module for :meth:`data.cache.Cache.verify`).
+    """
+
+    root: Path
+
+    def _switch(self, doc: dict[str, Any]) -> None:
+        """Publish ``doc`` as the next manifest generation."""
 
 
 @dataclass
@@ -63,15 +77,7 @@ class VerifyReport:
         return "\n".join(lines)
 
 
-def _intact(root: Path, doc: dict) -> bool:
-    for e in doc["entries"].values():
-        p = root / e["file"]
-        if not p.is_file() or _file_sha(p) != e["sha256"]:
-            return False
-    return True
-
-
-def verify_cache(cache: Cache, *, repair: bool = False) -> VerifyReport:
+def verify_cache(cache: VerifiableCache, *, repair: bool = False) -> VerifyReport:
     """Check ``cache`` (see the module docstring); fix it when ``repair``.
 
     Returns
@@ -97,15 +103,15 @@ def verify_cache(cache: Cache, *, repair: bool = False) -> VerifyReport:
             doc = {"version": 1, "generation": 0, "meta": {}, "entries": {}}
         else:
             try:
-                doc = _parse_manifest(mpath)
+                doc = parse_manifest(mpath)
             except CacheError as exc:
                 rep.manifest = "corrupt"
                 rep.problems.append(str(exc))
         if doc is None:
             backup = None
             with contextlib.suppress(CacheError):
-                backup = _parse_manifest(root / BACKUP) if (root / BACKUP).is_file() else None
-            if backup is not None and _intact(root, backup):
+                backup = parse_manifest(root / BACKUP) if (root / BACKUP).is_file() else None
+            if backup is not None and all_intact(root, backup):
                 doc = backup
                 how = f"rebuilt from {BACKUP} (generation {backup['generation']})"
             else:
@@ -123,7 +129,7 @@ def verify_cache(cache: Cache, *, repair: bool = False) -> VerifyReport:
             if not p.is_file():
                 bad.append(key)
                 rep.problems.append(f"{key}: file {e['file']} is missing")
-            elif _file_sha(p) != e["sha256"]:
+            elif file_sha(p) != e["sha256"]:
                 bad.append(key)
                 rep.problems.append(
                     f"{key}: corrupt file {e['file']} (sha256 differs from the manifest)"
@@ -174,3 +180,9 @@ def verify_json(rep: VerifyReport) -> str:
         },
         indent=1,
     )
+
+
+# Former private names here, kept for importers of this module.
+_intact = all_intact
+_file_sha = file_sha
+_parse_manifest = parse_manifest
