@@ -4,7 +4,9 @@
 filings) and writes it exactly as a real mirror (``prices/``, ``fred/``, ``edgar/``), so the
 pipeline runs on it unchanged; ``SYNTHETIC.md`` and ``synthetic.json`` mark the directory as
 synthetic, and ``truth/scarcity.csv`` holds the latent truth. The same seed gives
-byte-identical files. The simulation itself is :mod:`data.sources.synthetic_model`.
+byte-identical files. The simulation itself is :mod:`data.sources.synthetic_model`, the
+EDGAR documents :mod:`data.sources.synthetic_edgar`, the returned truth
+:mod:`data.sources.synthetic_truth`; this module is the writer of the mirror layout.
 
 The model
 ---------
@@ -73,8 +75,6 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -82,97 +82,15 @@ import pandas as pd
 
 from data.config import Config
 from data.errors import ConfigError, DataError
-from data.sources.synthetic_model import DECIMALS, STREAMS, SimulatedMarket, simulate_market
+from data.sources.synthetic_edgar import TAGS, companyfacts, sec_frame
+from data.sources.synthetic_macro import DECIMALS
+from data.sources.synthetic_model import STREAMS, SimulatedMarket, simulate_market
+from data.sources.synthetic_truth import SyntheticTruth
 
 log = logging.getLogger(__name__)
 
 MARKER_MD, MARKER_JSON = "SYNTHETIC.md", "synthetic.json"
 SUBDIRS = ("prices", "fred", "edgar", "truth")
-TAGS = {  # model column: (us-gaap tag, label)
-    "capex": (
-        "PaymentsToAcquirePropertyPlantAndEquipment",
-        "Payments to Acquire Property, Plant, and Equipment",
-    ),
-    "ocf": (
-        "NetCashProvidedByUsedInOperatingActivities",
-        "Net Cash Provided by (Used in) Operating Activities",
-    ),
-    "debt": ("ProceedsFromIssuanceOfLongTermDebt", "Proceeds from Issuance of Long-Term Debt"),
-}
-
-
-@dataclass(frozen=True)
-class SyntheticTruth:
-    """The latent truth of a synthetic market.
-
-    Attributes
-    ----------
-    scarcity : Series
-        Latent capital scarcity on business days (unit variance), known at close t; NaN
-        before its inputs exist.
-    components : DataFrame
-        ``capex_growth, rrp_bn, capex_z, rrp_z`` on business days, known at t.
-    expected_spread : Series
-        Planted expected equal-weight near-minus-long return realized on each business day:
-        ``effect_size * scarcity`` of the previous business day.
-    spread : Series
-        Realized near-minus-long business-day return (from the written closes).
-    effect_size : float
-    seed : int
-    root : Path
-        Directory written.
-    files : Mapping[str, str]
-        Relative path -> sha256 of every file written.
-    seconds : float
-        Wall time of simulation and writing.
-    """
-
-    scarcity: pd.Series
-    components: pd.DataFrame
-    expected_spread: pd.Series
-    spread: pd.Series
-    effect_size: float
-    seed: int
-    root: Path
-    files: Mapping[str, str] = field(default_factory=dict)
-    seconds: float = float("nan")
-
-    def implied_sharpe(self) -> float:
-        """Annualized Sharpe ratio of the planted effect alone: ``effect * sd(s) / sd(spread)``."""
-        sd = float(self.spread.std())
-        return float(self.effect_size * self.scarcity.std() / sd * np.sqrt(252)) if sd else 0.0
-
-    def realized_slope(self) -> tuple[float, float]:
-        """OLS slope of the next-day spread on the scarcity, and its (classical) t-statistic."""
-        x = self.scarcity.shift(1)
-        ok = x.notna() & self.spread.notna()
-        x, y = x[ok].to_numpy(), self.spread[ok].to_numpy()
-        xc = x - x.mean()
-        b = float(xc @ (y - y.mean()) / (xc @ xc))
-        resid = y - y.mean() - b * xc
-        se = np.sqrt(resid @ resid / (len(y) - 2) / (xc @ xc))
-        return b, float(b / se)
-
-    def summary(self) -> str:
-        """Return a short text summary."""
-        s = self.scarcity.dropna()
-        b, t = self.realized_slope()
-        return "\n".join(
-            [
-                f"Synthetic market (SYNTHETIC DATA) at {self.root}",
-                f"  seed {self.seed}, effect_size {self.effect_size:g} per unit of scarcity",
-                f"  period {s.index[0].date()} .. {s.index[-1].date()}, {len(s)} business days",
-                f"  scarcity: mean {s.mean():.2f}, sd {s.std():.2f}, "
-                f"lag-1 autocorrelation {s.autocorr():.3f}",
-                f"  spread: sd {self.spread.std():.4f}/day, implied Sharpe of the effect "
-                f"{self.implied_sharpe():.2f}/yr",
-                f"  realized OLS slope of next-day spread on scarcity {b:.5f} (t {t:.2f})",
-                f"  {len(self.files)} files written in {self.seconds:.2f} s",
-            ]
-        )
-
-    def __str__(self) -> str:
-        return self.summary()
 
 
 def _column(values: np.ndarray, decimals: int) -> list[str]:
@@ -185,84 +103,6 @@ def _csv(header: str, index: pd.DatetimeIndex, cols: list[np.ndarray], decimals:
     cells = [index.strftime("%Y-%m-%d").tolist()]
     cells += [_column(c, k) for c, k in zip(cols, decimals, strict=True)]
     return "\n".join([header, *(",".join(row) for row in zip(*cells, strict=True))]) + "\n"
-
-
-def _frame(start: pd.Timestamp, end: pd.Timestamp) -> str | None:
-    days = (end - start).days + 1
-    mid = start + (end - start) / 2
-    if 335 <= days <= 395:
-        return f"CY{mid.year}"
-    if 70 <= days <= 110:
-        return f"CY{mid.year}Q{mid.quarter}"
-    return None
-
-
-def companyfacts(
-    quarters: pd.DataFrame, ticker: str, cik: str, rng: np.random.Generator, p_restate: float
-) -> dict:
-    """Build the SEC companyfacts document of one company from its discrete quarters.
-
-    A 10-Q reports year-to-date values (fiscal year start to quarter end) and the prior
-    year's same period; a 10-K the fiscal year and the two before. A capex or OCF
-    comparative is restated (by a factor ``1 + N(0, 2%)`` clipped to +-5%, in USD millions) with
-    probability ``p_restate``; later filings repeat the restated value.
-    """
-    q = quarters[quarters["ticker"] == ticker].sort_values("period_end").reset_index(drop=True)
-    cum = q[list(TAGS)].groupby(q["fiscal_year"]).cumsum().to_numpy()
-    ytd = {  # (fiscal_year, fiscal_quarter) -> (fiscal year start, period end, {concept: value})
-        (r.fiscal_year, r.fiscal_quarter): (
-            r.fy_start,
-            r.period_end,
-            dict(zip(TAGS, cum[i], strict=True)),
-        )
-        for i, r in enumerate(q.itertuples(index=False))
-    }
-    reported: dict[tuple, float] = {}
-    facts: dict[str, list[dict]] = {c: [] for c in TAGS}
-    for n, row in enumerate(q.itertuples(index=False), start=1):
-        fy, fq = row.fiscal_year, row.fiscal_quarter
-        accn = f"{cik}-{row.filed.year % 100:02d}-{n:06d}"
-        fp = "FY" if fq == 4 else f"Q{fq}"
-        periods = [(fy - k, fq) for k in range(3 if fq == 4 else 2)]
-        for c in TAGS:
-            for k, key in enumerate(periods):
-                if key not in ytd:
-                    continue
-                start, end, first = ytd[key]
-                rkey = (c, start, end)
-                val = reported.get(rkey, first[c])
-                if k > 0 and rng.random() < p_restate and c != "debt":
-                    val = round(val * (1 + np.clip(rng.normal(0, 0.02), -0.05, 0.05)) / 1e6) * 1e6
-                reported[rkey] = val
-                facts[c].append(
-                    {
-                        "start": start.strftime("%Y-%m-%d"),
-                        "end": end.strftime("%Y-%m-%d"),
-                        "val": int(val),
-                        "accn": accn,
-                        "fy": int(fy),
-                        "fp": fp,
-                        "form": row.form,
-                        "filed": row.filed.strftime("%Y-%m-%d"),
-                    }
-                )
-    gaap = {}
-    for c, items in facts.items():
-        items.sort(key=lambda f: (f["end"], f["start"], f["filed"]))
-        latest: dict[tuple, dict] = {}
-        for f in items:
-            latest[(f["start"], f["end"])] = f
-        for (start, end), f in latest.items():
-            frame = _frame(pd.Timestamp(start), pd.Timestamp(end))
-            if frame is not None:
-                f["frame"] = frame
-        tag, label = TAGS[c]
-        gaap[tag] = {
-            "label": label,
-            "description": f"{label} (synthetic).",
-            "units": {"USD": items},
-        }
-    return {"cik": int(cik), "entityName": f"{ticker} (synthetic)", "facts": {"us-gaap": gaap}}
 
 
 def _prepare(root: Path) -> None:
@@ -426,3 +266,17 @@ def write_synthetic_mirror(
         seconds,
     )
     return SyntheticTruth(**{**truth.__dict__, "files": files, "seconds": seconds})
+
+
+# The EDGAR writer's former private name here, kept for importers of this module.
+_frame = sec_frame
+
+__all__ = [
+    "MARKER_JSON",
+    "MARKER_MD",
+    "SUBDIRS",
+    "TAGS",
+    "SyntheticTruth",
+    "companyfacts",
+    "write_synthetic_mirror",
+]
