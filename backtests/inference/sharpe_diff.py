@@ -32,17 +32,20 @@ at ``T / 4``.
 
 Differences and standard errors are reported annualized (times ``sqrt(periods_per_year)``);
 p-values do not depend on the scaling.
+
+This module holds the test and its result; the HAC standard error is in
+:mod:`~backtests.inference.sharpe_diff_hac` and the circular block bootstrap (with its block
+length) in :mod:`~backtests.inference.sharpe_diff_bootstrap` (both re-exported here).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from arch.bootstrap import optimal_block_length
 from scipy import stats
 
 from backtests.inference._common import (
@@ -54,10 +57,36 @@ from backtests.inference._common import (
     clean,
     fmt,
 )
+from backtests.inference.sharpe_diff_bootstrap import (
+    _bootstrap,
+    auto_diff_block_length,
+    cbb_indices,
+)
+from backtests.inference.sharpe_diff_hac import (
+    HACS,
+    Hac,
+    _andrews_alpha,  # noqa: F401 (importable from here as before the split)
+    _moments,  # noqa: F401 (importable from here as before the split)
+    _parzen,  # noqa: F401 (importable from here as before the split)
+    _prewhitened_lrcov,  # noqa: F401 (importable from here as before the split)
+    parzen_lrcov,
+    sharpe_diff_se,
+)
 from data.errors import DataError
 
-Hac = Literal["parzen_pw", "parzen"]
-HACS = ("parzen_pw", "parzen")
+__all__ = [
+    "HACS",
+    "METHOD",
+    "Hac",
+    "SharpeDiffResult",
+    "align_pair",
+    "auto_diff_block_length",
+    "cbb_indices",
+    "parzen_lrcov",
+    "sharpe_diff_se",
+    "sharpe_diff_test",
+]
+
 METHOD = "Ledoit-Wolf (2008) studentized circular block bootstrap, HAC delta-method SE"
 Seed = int | np.random.Generator | None
 
@@ -146,107 +175,8 @@ class SharpeDiffResult:
         )
 
 
-def _moments(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Gradient of ``Delta`` at the sample moments and the moment residuals ``y_t``."""
-    mu1, mu2 = x.mean(), y.mean()
-    g1, g2 = (x * x).mean(), (y * y).mean()
-    v1, v2 = (g1 - mu1 * mu1) ** 1.5, (g2 - mu2 * mu2) ** 1.5
-    grad = np.array([g1 / v1, -g2 / v2, -0.5 * mu1 / v1, 0.5 * mu2 / v2])
-    resid = np.column_stack([x - mu1, y - mu2, x * x - g1, y * y - g2])
-    return grad, resid
-
-
-def _parzen(z: np.ndarray) -> np.ndarray:
-    a = np.abs(z)
-    return np.where(
-        a <= 0.5, 1.0 - 6.0 * a**2 + 6.0 * a**3, np.where(a <= 1.0, 2.0 * (1.0 - a) ** 3, 0.0)
-    )
-
-
-def _andrews_alpha(v: np.ndarray) -> float:
-    """Andrews (1991) AR(1) plug-in ``alpha`` for the Parzen bandwidth, over the columns."""
-    num = den = 0.0
-    for j in range(v.shape[1]):
-        c = v[:, j] - v[:, j].mean()
-        xlag, xnow = c[:-1], c[1:]
-        design = np.column_stack([np.ones(len(xlag)), xlag])
-        coef, *_ = np.linalg.lstsq(design, xnow, rcond=None)
-        rho = float(coef[1])
-        resid = xnow - design @ coef
-        sig2 = float(resid @ resid / (len(xnow) - 2))
-        num += 4.0 * rho**2 * sig2**2 / (1.0 - rho) ** 8
-        den += sig2**2 / (1.0 - rho) ** 4
-    return num / den if den > 0 else 0.0
-
-
-def parzen_lrcov(v: np.ndarray) -> np.ndarray:
-    """Long-run covariance of the rows of ``v`` (``T x p``): Parzen kernel, Andrews bandwidth.
-
-    ``Psi = (T / (T - 4)) [G_0 + sum_{1 <= j < S} k(j / S) (G_j + G_j')]`` with
-    ``G_j = T^-1 sum_{t > j} v_t v_{t-j}'`` and ``S = min(2.6614 (alpha T)^0.2, T - 1)``.
-    ``v`` is used as given (pass centered residuals).
-    """
-    t = v.shape[0]
-    s = min(2.6614 * (_andrews_alpha(v) * t) ** 0.2, t - 1)
-    psi = v.T @ v / t
-    j = 1
-    while j < s:
-        g = v[j:].T @ v[:-j] / t
-        psi += _parzen(np.array(j / s)) * (g + g.T)
-        j += 1
-    return psi * (t / (t - 4.0))
-
-
-def _prewhitened_lrcov(v: np.ndarray) -> np.ndarray:
-    """VAR(1)-prewhitened Parzen long-run covariance (Andrews & Monahan 1992)."""
-    lag, now = v[:-1], v[1:]
-    coef, *_ = np.linalg.lstsq(lag, now, rcond=None)
-    a = coef.T
-    u, d, vt = np.linalg.svd(a)
-    a_hat = u @ np.diag(np.clip(d, -0.97, 0.97)) @ vt
-    resid = now - lag @ a_hat.T
-    recolor = np.linalg.inv(np.eye(v.shape[1]) - a_hat)
-    return recolor @ parzen_lrcov(resid) @ recolor.T
-
-
-def sharpe_diff_se(strategy: Any, benchmark: Any, *, hac: Hac = "parzen_pw") -> float:
-    """HAC delta-method standard error of the per-period Sharpe difference.
-
-    Parameters
-    ----------
-    strategy, benchmark : array-like
-        Returns on the same days, equal length.
-    hac : {"parzen_pw", "parzen"}
-        Prewhitened (default, as Ledoit and Wolf) or plain Parzen-kernel long-run covariance.
-
-    Returns
-    -------
-    float
-        Standard error of ``SR_s - SR_b`` per period (multiply by ``sqrt(252)`` to annualize).
-    """
-    hac = check_choice(hac, "hac", HACS)
-    x, y = np.asarray(strategy, dtype=float), np.asarray(benchmark, dtype=float)
-    if x.shape != y.shape or x.ndim != 1:
-        raise ValueError(
-            f"`strategy` and `benchmark` must be 1-D of equal length, got {x.shape}, {y.shape}"
-        )
-    grad, resid = _moments(x, y)
-    psi = _prewhitened_lrcov(resid) if hac == "parzen_pw" else parzen_lrcov(resid)
-    return float(math.sqrt(max(grad @ psi @ grad, 0.0) / len(x)))
-
-
 def _sr_diff(x: np.ndarray, y: np.ndarray) -> float:
     return float(x.mean() / x.std(ddof=1) - y.mean() / y.std(ddof=1))
-
-
-def auto_diff_block_length(strategy: Any, benchmark: Any) -> int:
-    """Politis-White circular block length of the influence function ``grad' y_t`` of Delta."""
-    x, y = np.asarray(strategy, dtype=float), np.asarray(benchmark, dtype=float)
-    grad, resid = _moments(x, y)
-    value = float(optimal_block_length(resid @ grad)["circular"].iloc[0])
-    if not math.isfinite(value):
-        return 1
-    return int(min(max(1, round(value)), max(1, len(x) // 4)))
 
 
 def align_pair(strategy: Any, benchmark: Any) -> tuple[pd.Series, pd.Series]:
@@ -374,38 +304,3 @@ def sharpe_diff_test(
         periods_per_year=periods_per_year,
         distribution=d_star * scale,
     )
-
-
-def cbb_indices(n: int, block_length: int, reps: int, rng: np.random.Generator) -> np.ndarray:
-    """Circular-block-bootstrap indices, ``reps x (l b)`` with ``l = floor(n / b)`` blocks."""
-    n_blocks = n // block_length
-    starts = rng.integers(0, n, size=(reps, n_blocks))
-    idx = (starts[:, :, None] + np.arange(block_length)) % n
-    return idx.reshape(reps, n_blocks * block_length)
-
-
-def _bootstrap(
-    x: np.ndarray, y: np.ndarray, delta: float, b: int, reps: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Bootstrap ``Delta*`` and studentized ``(Delta* - Delta) / se*`` (block-based se*)."""
-    t = len(x)
-    idx = cbb_indices(t, b, reps, rng)
-    n_blocks = idx.shape[1] // b
-    xs, ys = x[idx], y[idx]
-    mu1, mu2 = xs.mean(axis=1), ys.mean(axis=1)
-    g1, g2 = (xs * xs).mean(axis=1), (ys * ys).mean(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        v1, v2 = (g1 - mu1**2) ** 1.5, (g2 - mu2**2) ** 1.5
-        grad = np.stack([g1 / v1, -g2 / v2, -0.5 * mu1 / v1, 0.5 * mu2 / v2], axis=1)
-        # u_t = grad' y*_t, the per-observation influence; its block means give se*
-        u = (
-            grad[:, :1] * (xs - mu1[:, None])
-            + grad[:, 1:2] * (ys - mu2[:, None])
-            + grad[:, 2:3] * (xs * xs - g1[:, None])
-            + grad[:, 3:4] * (ys * ys - g2[:, None])
-        )
-        zeta = math.sqrt(b) * u.reshape(reps, n_blocks, b).mean(axis=2)
-        se_star = np.sqrt((zeta * zeta).mean(axis=1) / t)
-        d_star = mu1 / xs.std(axis=1, ddof=1) - mu2 / ys.std(axis=1, ddof=1)
-        t_star = (d_star - delta) / se_star
-    return d_star, t_star

@@ -35,36 +35,36 @@ Block length: ``arch`` defaults to ``sqrt(T)``. Here, when None, the mean block 
 stationary bootstrap is the median Politis-White (stationary) optimal block length of the
 active returns of up to 100 evenly spaced variants (:func:`snooping_block_length`),
 floored at 1.
+
+This module holds the tests; the active returns and the block length are in
+:mod:`~backtests.inference.snooping_active`, the result objects in
+:mod:`~backtests.inference.snooping_results` and the vectorized bootstrap in
+:mod:`~backtests.inference._snooping_fast` (all re-exported here).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Hashable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from arch.bootstrap import SPA, StepM, optimal_block_length
+from arch.bootstrap import SPA, StepM
 
-from backtests.inference._common import (
-    as_returns,
-    as_trial_frame,
-    check_before,
-    check_choice,
-    check_positive_int,
-    check_probability,
-    clean,
-    fmt,
-)
+from backtests.inference._common import check_choice, check_probability
 from backtests.inference._snooping_fast import (
     FastSPA,
     bootstrap_indices,
     bootstrap_means,
     spa_variances,
 )
-from data.errors import DataError
+from backtests.inference.snooping_active import (
+    Seed,
+    _active,  # noqa: F401 (importable from here as before the split)
+    _prepare,
+    active_matrix,
+    snooping_block_length,
+)
+from backtests.inference.snooping_results import DataSnooping, SPAResult, StepMResult
 
 __all__ = [
     "DataSnooping",
@@ -83,220 +83,6 @@ __all__ = [
 
 Engine = Literal["fast", "arch"]
 ENGINES = ("fast", "arch")
-Seed = int | np.random.Generator | None
-
-
-@dataclass(frozen=True)
-class SPAResult:
-    """Hansen's SPA test of "no variant beats the benchmark".
-
-    Attributes
-    ----------
-    pvalue : float
-        Consistent p-value (Hansen's recommended one).
-    pvalue_lower, pvalue_upper : float
-        Lower (never re-center worse variants) and upper (always re-center, White's
-        Reality Check) bounds.
-    n_variants, reps, n : int
-        Variants, bootstrap draws and days.
-    block_length : float
-        Mean block length of the stationary bootstrap.
-    best : Hashable
-        Variant with the highest mean active return.
-    best_active_mean : float
-        Its mean active return per day.
-    engine : str
-        ``fast`` or ``arch``.
-    """
-
-    pvalue: float
-    pvalue_lower: float
-    pvalue_upper: float
-    n_variants: int
-    reps: int
-    block_length: float
-    n: int = 0
-    best: Hashable = None
-    best_active_mean: float = float("nan")
-    engine: str = "fast"
-
-    def summary(self) -> str:
-        """One line: the three p-values and the search size."""
-        return (
-            f"SPA (Hansen 2005) vs benchmark: p {fmt(self.pvalue, '.3f')} consistent "
-            f"[{fmt(self.pvalue_lower, '.3f')} lower, {fmt(self.pvalue_upper, '.3f')} upper] "
-            f"over {self.n_variants} variants; best {self.best} "
-            f"({fmt(self.best_active_mean * 252 * 100, '+.1f')}%/yr active); stationary "
-            f"bootstrap, mean block {self.block_length:.1f} days, {self.reps} draws, n={self.n}"
-        )
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def to_metrics(self) -> dict[str, Any]:
-        """JSON-safe dict with ``spa_pvalue`` (consistent), the bounds and the settings."""
-        return clean(
-            {
-                "spa_pvalue": self.pvalue,
-                "spa_pvalue_lower": self.pvalue_lower,
-                "spa_pvalue_upper": self.pvalue_upper,
-                "n_variants": self.n_variants,
-                "reps": self.reps,
-                "block_length": self.block_length,
-            }
-        )
-
-
-@dataclass(frozen=True)
-class StepMResult:
-    """Romano-Wolf StepM: the variants better than the benchmark at family-wise ``size``.
-
-    Attributes
-    ----------
-    better : list
-        Column names of the variants found better (input order).
-    n_variants, reps : int
-        Variants tested and bootstrap draws.
-    size : float
-        Family-wise error rate.
-    block_length : float
-        Mean block length of the stationary bootstrap.
-    engine : str
-        ``fast`` or ``arch``.
-    """
-
-    better: list[Hashable]
-    n_variants: int
-    size: float
-    reps: int = 0
-    block_length: float = float("nan")
-    engine: str = "fast"
-
-    def summary(self) -> str:
-        """One line: how many variants beat the benchmark, and which (up to five)."""
-        names = ", ".join(str(b) for b in self.better[:5])
-        more = f" and {len(self.better) - 5} more" if len(self.better) > 5 else ""
-        found = f": {names}{more}" if self.better else ""
-        return (
-            f"StepM (Romano-Wolf 2005): {len(self.better)} of {self.n_variants} variants beat "
-            f"the benchmark at FWER {self.size:.0%}{found}"
-        )
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def to_metrics(self) -> dict[str, Any]:
-        """JSON-safe dict: ``stepm_better`` (names as strings), ``n_variants``, ``size``."""
-        return {
-            "stepm_better": [str(b) for b in self.better],
-            "n_variants": int(self.n_variants),
-            "size": float(self.size),
-        }
-
-
-@dataclass(frozen=True)
-class DataSnooping:
-    """SPA and StepM from one set of bootstrap draws."""
-
-    spa: SPAResult
-    stepm: StepMResult
-
-    def summary(self) -> str:
-        """Two lines: SPA and StepM."""
-        return f"{self.spa.summary()}\n{self.stepm.summary()}"
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def to_metrics(self) -> dict[str, Any]:
-        """``spa_pvalue``, ``stepm_better`` and the rest, for ``metrics.json`` (inference)."""
-        return {**self.spa.to_metrics(), "stepm_better": self.stepm.to_metrics()["stepm_better"]}
-
-
-def active_matrix(
-    trials: pd.DataFrame, benchmark: pd.Series, *, oos_start: Any = None
-) -> pd.DataFrame:
-    """Trial returns minus the benchmark's on their common dates (``T x K``).
-
-    Raises
-    ------
-    DataError
-        Missing trial returns on a common date, too few dates, or non-numeric input.
-    LookAheadError
-        Data at or after ``oos_start`` (when given).
-    """
-    values_t, index, columns = _active(trials, benchmark, oos_start)
-    return pd.DataFrame(values_t.T, index=index, columns=columns)
-
-
-def _active(
-    trials: pd.DataFrame, benchmark: pd.Series, oos_start: Any
-) -> tuple[np.ndarray, pd.Index, list[Hashable]]:
-    """Active returns as a C-contiguous ``K x T`` array (each variant's days contiguous)."""
-    if not isinstance(benchmark, pd.Series):
-        raise DataError(
-            f"expected a Series of benchmark returns, got {type(benchmark).__name__}",
-            source="benchmark",
-        )
-    b = as_returns(benchmark, "benchmark", min_obs=10)
-    if not isinstance(trials, pd.DataFrame):
-        raise DataError(
-            f"expected a DataFrame (dates x trials), got {type(trials).__name__}", source="trials"
-        )
-    if not trials.index.equals(b.index):
-        common = trials.index.intersection(b.index)
-        trials, b = trials.loc[common], b.loc[common]
-    try:
-        values_t = trials.to_numpy(dtype=float).T
-    except (TypeError, ValueError):
-        values_t = None
-    if values_t is None or not np.isfinite(values_t).all() or min(trials.shape) < 1:
-        as_trial_frame(trials, "trials", min_trials=1, min_obs=10)  # raises a named error
-    if len(b) < 10:
-        raise DataError(f"need at least 10 common dates, got {len(b)}", source="trials")
-    check_before(trials, oos_start, "trials")
-    active = np.subtract(values_t, b.to_numpy()[None, :], order="C")
-    return active, trials.index, list(trials.columns)
-
-
-def snooping_block_length(active: Any, *, max_columns: int = 100) -> float:
-    """Median Politis-White stationary block length of up to ``max_columns`` variants.
-
-    Columns are taken evenly spaced; constant columns are skipped. Floored at 1.
-    """
-    x = np.asarray(active, dtype=float)
-    if x.ndim == 1:
-        x = x[:, None]
-    cols = np.unique(np.linspace(0, x.shape[1] - 1, min(max_columns, x.shape[1])).astype(int))
-    sub = x[:, cols]
-    sub = sub[:, sub.std(axis=0) > 0]
-    if sub.shape[1] == 0:
-        return 1.0
-    value = float(np.nanmedian(optimal_block_length(sub)["stationary"].to_numpy()))
-    return max(1.0, value) if math.isfinite(value) else 1.0
-
-
-def _prepare(
-    trials: pd.DataFrame,
-    benchmark: pd.Series,
-    reps: int,
-    block_length: float | None,
-    seed: Seed,
-    oos_start: Any,
-) -> tuple[np.ndarray, list[Hashable], int, float]:
-    """Validate; return active returns ``T x K`` (a view of a ``K x T`` array), names, reps, b."""
-    reps = check_positive_int(reps, "reps", minimum=10)
-    if isinstance(seed, bool) or not (seed is None or isinstance(seed, int | np.random.Generator)):
-        raise ValueError(f"`seed` must be an int, a numpy Generator or None, got {seed!r}")
-    values_t, _, names = _active(trials, benchmark, oos_start)
-    d = values_t.T
-    if block_length is None:
-        block = snooping_block_length(d)
-    else:
-        block = float(block_length)
-        if not 1.0 <= block <= len(d):
-            raise ValueError(f"`block_length` must be in [1, T={len(d)}], got {block_length}")
-    return d, names, reps, block
 
 
 def data_snooping(

@@ -371,7 +371,7 @@ def render_html(
         ]
     head_js = ""
     if interactive:
-        from backtests.report.interactive import interactive_section, plotly_script
+        from backtests.report.interactive_base import interactive_section, plotly_script
 
         head_js = plotly_script()
         sections += ["<h2>Figures</h2>", interactive_section(interactive)]

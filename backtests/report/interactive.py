@@ -1,14 +1,14 @@
 """Interactive plotly figures for index.html, with plotly.js embedded once (works offline).
 
-Each builder returns a :class:`plotly.graph_objects.Figure`; :func:`figure_div` turns one into
-an HTML ``<div>`` that needs no script from the network, and :func:`plotly_script` is the one
-``<script>`` tag holding plotly.js for the whole page. The static PNGs of
-:mod:`backtests.report.figures` stay for summary.md and the notebooks.
+Each builder returns a :class:`plotly.graph_objects.Figure`; :func:`build_interactive` turns
+a run's figures into HTML ``<div>`` blocks (:func:`figure_div`) that need no script from the
+network, and :func:`plotly_script` is the one ``<script>`` tag holding plotly.js for the whole
+page (both from :mod:`backtests.report.interactive_base`, with the palette and layout). The
+static PNGs of :mod:`backtests.report.figures` stay for summary.md and the notebooks.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,28 +18,37 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from backtests.report import words as W
-
-# a qualitative palette of distinct colours (Okabe-Ito, then Tableau), never reused in one panel
-PALETTE = (
-    *("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"),
-    *("#8C564B", "#7F7F7F", "#BCBD22", "#17BECF", "#9467BD", "#F0E442"),
+from backtests.report.frames import sweep_pivot
+from backtests.report.interactive_base import (
+    CONFIG,
+    PALETTE,
+    SHADE,
+    STRATEGY_COLOUR,
+    SYNTHETIC_TITLE,
+    _layout,
+    figure_div,
+    interactive_section,
+    plotly_script,
 )
-STRATEGY_COLOUR = "#1d3557"
-SHADE = "rgba(230, 57, 70, 0.13)"
-SYNTHETIC_TITLE = " (SYNTHETIC DATA)"
-CONFIG = {"displaylogo": False, "responsive": True}
 
-
-def _layout(fig: go.Figure, title: str, *, synthetic: bool, height: int) -> go.Figure:
-    fig.update_layout(
-        title={"text": title + (SYNTHETIC_TITLE if synthetic else ""), "font": {"size": 15}},
-        height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
-        legend={"font": {"size": 12}, "orientation": "h", "y": -0.08},
-        hovermode="x unified",
-        template="plotly_white",
-    )
-    return fig
+__all__ = [
+    "BLOCK_TITLES",
+    "CONFIG",
+    "PALETTE",
+    "SHADE",
+    "STRATEGY_COLOUR",
+    "SYNTHETIC_TITLE",
+    "build_interactive",
+    "components_by_block",
+    "equity_drawdown",
+    "event_study_by_sign",
+    "factor_regime",
+    "figure_div",
+    "interactive_section",
+    "plotly_script",
+    "sweep_heatmap",
+    "trade_dates",
+]
 
 
 def _spans(mask: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -317,29 +326,6 @@ def sweep_heatmap(pivot: pd.DataFrame, *, synthetic: bool = False) -> go.Figure:
     )
 
 
-def figure_div(fig: go.Figure, div_id: str) -> str:
-    """One figure as an HTML ``<div>`` (plotly.js not included; see :func:`plotly_script`)."""
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=CONFIG)
-
-
-def plotly_script() -> str:
-    """Return the single inline ``<script>`` holding plotly.js (no network request)."""
-    from plotly.offline import get_plotlyjs
-
-    return f'<script type="text/javascript" id="plotly-js">{get_plotlyjs()}</script>'
-
-
-def interactive_section(figs: Mapping[str, tuple[str, str]]) -> str:
-    """Render ``name -> (div html, caption)`` as figure blocks."""
-    out = []
-    for name, (div, caption) in figs.items():
-        out.append(
-            f'<figure class="interactive" data-figure="{html.escape(name)}">{div}'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-        )
-    return "".join(out)
-
-
 def build_interactive(result: Any, returns: pd.DataFrame) -> dict[str, tuple[str, str]]:
     """All interactive figures of a run as ``name -> (div html, caption)``."""
     from signals.composite import BLOCKS
@@ -398,8 +384,6 @@ def build_interactive(result: Any, returns: pd.DataFrame) -> dict[str, tuple[str
             "cumulative near-minus-long return around them, by surprise sign, with 95% bands.",
         )
     if result.sweep is not None:
-        from backtests.report.writer import sweep_pivot
-
         pivot = sweep_pivot(result.sweep.table)
         if pivot is not None:
             out["sweep"] = (

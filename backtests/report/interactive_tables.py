@@ -1,6 +1,7 @@
 """Interactive monthly-returns heat map and rolling beta of the strategy (plotly).
 
-Companions of :mod:`backtests.report.interactive`: pure builders returning plotly Figures,
+Companions of :mod:`backtests.report.interactive` (sharing its layout and embedding from
+:mod:`backtests.report.interactive_base`): pure builders returning plotly Figures,
 and :func:`build_table_figures` giving ``name -> (div html, caption)`` for the page.
 """
 
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from backtests.report.interactive import _layout, figure_div
+from backtests.report.interactive_base import _layout, figure_div
 from backtests.report.tables import monthly_returns, rolling_beta
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

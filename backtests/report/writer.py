@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import tomli_w
 
 from backtests.report import figures as F
 from backtests.report import words as W
+from backtests.report.frames import returns_frame, sweep_pivot
 from backtests.report.html import render_html
 from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
@@ -86,28 +86,6 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def returns_frame(result: Any) -> pd.DataFrame:
-    """Daily net returns: ``strategy`` then one column per benchmark, index ``date``."""
-    cols = {"strategy": result.backtest.returns}
-    for name, res in sorted(result.benchmarks.items()):
-        cols[name] = res.returns
-    out = pd.DataFrame(cols)
-    out.index.name = "date"
-    return out
-
-
-def sweep_pivot(table: pd.DataFrame) -> pd.DataFrame | None:
-    """Mean in-sample Sharpe by rule/rebalance (rows) and threshold (columns)."""
-    need = {"rule", "rebalance", "threshold", "sharpe"}
-    if table is None or not need <= set(table.columns):
-        return None
-    t = table.assign(variant=table["rule"].astype(str) + " / " + table["rebalance"].astype(str))
-    pivot = t.pivot_table(index="variant", columns="threshold", values="sharpe", aggfunc="mean")
-    pivot.index.name = "rule / rebalance"
-    pivot.columns.name = "threshold"
-    return pivot
 
 
 def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
