@@ -5,18 +5,20 @@ each returns a frozen result object with ``.summary()``:
 
 - :func:`hac_alpha` (``alpha``): OLS alpha on benchmarks with Newey-West errors.
 - :func:`sharpe_ci` (``bootstrap``): stationary-bootstrap interval of the Sharpe ratio.
-- :func:`deflated_sharpe`, :func:`probabilistic_sharpe`, :func:`deflate_sweep` (``deflated``):
-  Sharpe deflated for the number of trials (Bailey & Lopez de Prado); ``deflate_sweep``
-  deflates the default spec and the in-sample best with effective trial counts.
+- :func:`deflated_sharpe`, :func:`probabilistic_sharpe` (``psr``): Sharpe deflated for the
+  number of trials (Bailey & Lopez de Prado); :func:`deflate_sweep` (``deflated``) deflates
+  the default spec and the in-sample best with effective trial counts.
 - :func:`pbo` (``pbo``): probability of backtest overfitting by CSCV.
 - :func:`placebo_test` (``placebo``): real factor vs. shifted or block-shuffled factors.
 - :func:`walk_forward`, :func:`held_out`, :func:`split_is_oos` (``walkforward``).
 - :func:`tstat_hurdle`, :func:`haircut_sharpe` (``multiple``): multiple-testing hurdles.
 - :func:`power_study` (``power``): size and power of a test by simulation.
 - :func:`sharpe_diff_test` (``sharpe_diff``): Ledoit-Wolf (2008) test of a strategy's Sharpe
-  against a benchmark's (studentized circular block bootstrap, HAC delta-method SE).
+  against a benchmark's (studentized circular block bootstrap in ``sharpe_diff_bootstrap``,
+  HAC delta-method SE in ``sharpe_diff_hac``).
 - :func:`data_snooping`, :func:`spa_test`, :func:`stepm_test` (``snooping``): Hansen's SPA and
-  Romano-Wolf StepM over a sweep against a benchmark (vectorized, or ``arch`` itself).
+  Romano-Wolf StepM over a sweep against a benchmark (vectorized, or ``arch`` itself); the
+  active-return matrix in ``snooping_active``, the result objects in ``snooping_results``.
 - :func:`count_trials` (``trials``): raw, distinct and effective number of trials.
 - :class:`InferenceReport` (``suite``): everything for one run, and ``metrics.json`` keys.
 
