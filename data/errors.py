@@ -64,6 +64,10 @@ class NetworkError(FetchError):
     """The network or a host is unreachable (DNS failure, connection refused): not retried."""
 
 
+class OutputError(ScarcityError):
+    """An output folder or file cannot be written (permissions, a file in the way, not a report)."""
+
+
 class LookAheadError(ScarcityError):
     """A computation would use information that was not public at the date it is used."""
 
