@@ -68,6 +68,10 @@ class OutputError(ScarcityError):
     """An output folder or file cannot be written (permissions, a file in the way, not a report)."""
 
 
+class ResourceError(ScarcityError):
+    """A job would need more memory than the machine has; refused before allocating."""
+
+
 class LookAheadError(ScarcityError):
     """A computation would use information that was not public at the date it is used."""
 

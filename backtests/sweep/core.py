@@ -45,6 +45,7 @@ from backtests.rotation.spec import FIELD_NAMES, RotationSpec
 from backtests.rotation.targets import RotationInputs, decide, rotation_inputs
 from backtests.sweep.chunks import client_for, run_plan
 from backtests.sweep.grid import FACTOR_KEYS, SweepResult, expand_grid, load_grid
+from backtests.sweep.memory import check_sweep_fits
 from backtests.sweep.plan import build_plan, validated_values
 from data.errors import ConfigError, DataError
 
@@ -275,6 +276,7 @@ def run_sweep(
         raise ConfigError("`keep_returns=False` and `returns_path` need engine='numba'")
     base = RotationSpec.from_config(cfg) if cfg is not None else RotationSpec()
     trials = expand_grid(grid, cfg)
+    check_sweep_fits(trials, prices, engine, chunk_size, keep_returns, returns_path, moment_blocks)
     if engine == "numba":
         values = validated_values(base, trials)  # every trial checked before any work
         tickers = [t for b in ("near", "long") for basket in set(values[b]) for t in basket]
