@@ -56,6 +56,10 @@ class CacheError(DataError):
     """A cache file is missing or corrupt (its hash does not match the manifest)."""
 
 
+class CacheCorruptError(CacheError):
+    """A cached file is missing or its content no longer matches its manifest hash."""
+
+
 class CacheWriteError(CacheError):
     """The cache cannot be written (read-only, full disk, permissions); reads still work."""
 
