@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.calendar import fresh_end, staleness_limits, to_business_days
+from data.calendar import staleness_limits, to_business_days
 from data.config import Config
 from data.fundamentals import combine_capex, quarterly_from_ytd
 from data.gaps import early_ends, late_starts, revisions
 from data.pit import cash_rate_known_at
 from data.sources.edgar import pad_cik
+from data.stops import member_notes
 from data.tables import (
     empty_fundamentals,
     empty_quarters,
@@ -252,7 +253,7 @@ def assemble(
     gaps += list(capex.attrs.get("gaps", []))
     gaps += revisions(fundamentals)
     gaps += _capex_coverage(capex, cfg, prices.index.max() if len(prices) else None)
-    gaps += fresh_end(prices, basket_members(cfg))[1]
+    gaps += member_notes(prices, cfg, basket_members(cfg))
     if len(prices) and len(macro):
         gaps += cash_rate_known_at(macro, cfg, prices.index)[1]
     prov = got.provenance()

@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from data.cache_check import checked_file
 from data.cache_io import LOCK_NAME, TMP_SUFFIX, atomic_write_bytes, locked, os_error, tmp_path
 from data.cache_manifest import (
     BACKUP,
@@ -318,24 +319,13 @@ class Cache:
         Raises
         ------
         CacheError
-            Key not cached, file missing, or its hash differs (corrupt or edited file).
+            Key not cached; :class:`~data.errors.CacheCorruptError` when the file is missing
+            or its hash differs (:func:`data.cache_check.checked_file`).
         """
         entry = self.entry(key)
         if entry is None:
             raise CacheError(f"{key!r} is not cached", source=str(self.root))
-        path = self.root / entry["file"]
-        if not path.is_file():
-            raise CacheError(
-                f"file of {key!r} is missing; run `scarcity cache verify --repair`, then fetch",
-                source=str(path),
-            )
-        sha = file_sha(path)
-        if sha != entry["sha256"]:
-            raise CacheError(
-                f"corrupt cache file for {key!r}: sha256 {sha[:12]}... != manifest "
-                f"{entry['sha256'][:12]}...; refresh it (scarcity fetch --source mirror/live)",
-                source=str(path),
-            )
+        path = checked_file(self.root, key, entry)  # CacheCorruptError: verify --repair
         try:
             frame = pd.read_parquet(path)
         except Exception as exc:

@@ -27,6 +27,7 @@ from data.config_names import (  # re-exported: the names' rules
     valid_name,
 )
 from data.config_names import show_value as _show
+from data.config_ranges import check_ranges
 from data.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default.toml")
@@ -315,6 +316,7 @@ def _validate(d: dict[str, Any], origin: str) -> None:
     for key in ("equity_bps", "crypto_bps", "slippage_bps", "borrow_bps_annual"):
         if float(d["costs"][key]) < 0:
             raise bad("costs", key, f"must be >= 0, got {d['costs'][key]}")
+    check_ranges(d, origin)  # numeric keys: probabilities, counts, lags (data.config_ranges)
 
 
 def _build(d: dict[str, Any], path: str) -> Config:

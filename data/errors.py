@@ -56,12 +56,24 @@ class CacheError(DataError):
     """A cache file is missing or corrupt (its hash does not match the manifest)."""
 
 
+class CacheCorruptError(CacheError):
+    """A cached file is missing or its content no longer matches its manifest hash."""
+
+
 class CacheWriteError(CacheError):
     """The cache cannot be written (read-only, full disk, permissions); reads still work."""
 
 
 class NetworkError(FetchError):
     """The network or a host is unreachable (DNS failure, connection refused): not retried."""
+
+
+class OutputError(ScarcityError):
+    """An output folder or file cannot be written (permissions, a file in the way, not a report)."""
+
+
+class ResourceError(ScarcityError):
+    """A job would need more memory than the machine has; refused before allocating."""
 
 
 class LookAheadError(ScarcityError):

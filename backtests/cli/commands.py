@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from backtests.cli.args import parse_args
+from backtests.cli.outputs import check_output, check_report_output
 from data.config import Config, load_config
 from data.errors import ConfigError, ScarcityError
 from data.progress import Stages, showing_progress
@@ -155,6 +156,7 @@ def cmd_signal(args: argparse.Namespace, cfg: Config) -> int:
     from backtests.report.writer import atomic_write_text
     from signals import build_factor
 
+    check_output(args.out)
     _not_for_history(args, cfg)
     market = _market(args, cfg)
     result = build_factor(market, cfg)
@@ -183,6 +185,9 @@ def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
     from backtests.inference import tstat_hurdle
     from backtests.study.sweep import run_sweep_for, sweep_inference
 
+    check_output(args.out, kind="file")
+    if args.returns_out:
+        check_output(args.returns_out, kind="file", flag="--returns-out")
     _not_for_history(args, cfg)
     market = _market(args, cfg)
     sweep = run_sweep_for(
@@ -219,6 +224,7 @@ def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
     from backtests.report import write_report
     from backtests.study.pipeline import run_pipeline
 
+    check_report_output(args.out)
     if _is_history(cfg):  # the long history (Ken French spreads)
         return _report_history(args, cfg)
     stages = Stages("report", STAGES if not args.no_sweep else [s for s in STAGES if s != "sweep"])
@@ -256,6 +262,7 @@ def cmd_power(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity power``: rejection rates of the headline test on the synthetic market."""
     from backtests.study.power import run_power_study
 
+    check_output(args.out)
     _out(SYNTHETIC_LINE)
     res = run_power_study(
         cfg,

@@ -21,6 +21,7 @@ import pandas as pd
 from backtests.history.result import HistoryResult
 from backtests.report import words as W
 from backtests.report.metrics import validate_metrics
+from backtests.report.staging import write_staged
 from backtests.report.writer import ReportPaths, atomic_write_text
 
 SAMPLE_LABELS = {
@@ -228,8 +229,20 @@ def summary_markdown(m: dict[str, Any]) -> str:
 
 
 def write_history_report(res: HistoryResult, out_dir: str | Path) -> ReportPaths:
-    """Write the long-history report directory and return its paths."""
+    """Write the long-history report directory, all at once, and return its paths.
+
+    As :func:`backtests.report.writer.write_report`: the files go into a staging folder that
+    is renamed into place when all are written (:mod:`backtests.report.staging`).
+    """
     out = Path(out_dir)
+    write_staged(out, lambda stage: _write_history_files(res, stage))
+    return ReportPaths(
+        root=out, html=out / "index.html", metrics=out / "metrics.json", summary=out / "summary.md"
+    )
+
+
+def _write_history_files(res: HistoryResult, out: Path) -> None:
+    """Write every file of the long-history report into ``out`` (its staging folder)."""
     m = dict(res.metrics)
     t = res.cfg.targets
     m["episode_rule"] = (
@@ -302,6 +315,3 @@ otherwise; benchmark: holding the spread.</p>
         "img{max-width:100%}</style></head><body>" + body + "</body></html>\n"
     )
     atomic_write_text(out / "index.html", page)
-    return ReportPaths(
-        root=out, html=out / "index.html", metrics=out / "metrics.json", summary=out / "summary.md"
-    )

@@ -28,6 +28,7 @@ from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
 from backtests.report.metrics import build_metrics, validate_metrics
 from backtests.report.robustness import universe_markdown
+from backtests.report.staging import write_staged
 
 log = logging.getLogger(__name__)
 
@@ -225,21 +226,37 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
 
 
 def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
-    """Write every report file for ``result`` into ``out_dir``.
+    """Write every report file for ``result`` into ``out_dir``, all at once.
+
+    The files go into a staging folder beside ``out_dir`` that is renamed into place when
+    all are written (:func:`backtests.report.staging.write_staged`): a killed run leaves the
+    previous report whole, never a partial or mixed folder.
 
     Parameters
     ----------
     result : PipelineResult
         A finished run (:func:`backtests.study.pipeline.run_pipeline`).
     out_dir : str or Path
-        The report directory (created if needed).
+        The report directory (created if needed; an existing one is replaced as a whole,
+        only when it is empty or holds a report).
 
     Returns
     -------
     ReportPaths
+
+    Raises
+    ------
+    OutputError
+        When ``out_dir`` is a file or a non-empty folder that holds no report.
     """
-    root = Path(out_dir)
-    root.mkdir(parents=True, exist_ok=True)
+    final = Path(out_dir)
+    write_staged(final, lambda stage: _write_files(result, stage, final.name))
+    log.info("report written to %s", final)
+    return ReportPaths(final, final / "index.html", final / "metrics.json", final / "summary.md")
+
+
+def _write_files(result: Any, root: Path, name: str) -> None:
+    """Write every report file into ``root`` (the staging folder of report ``name``)."""
     metrics = build_metrics(result)
     validate_metrics(metrics)
     atomic_write_text(root / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
@@ -267,7 +284,7 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
         figs,
         predictive=predictive,
         availability=availability,
-        title=f"capital-scarcity report: {root.name}",
+        title=f"capital-scarcity report: {name}",
         interactive={
             **build_interactive(result, returns_frame(result)),
             **build_table_figures(result, returns_frame(result)),
@@ -278,5 +295,3 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
         anchor = "<h2>Data coverage</h2>" if "<h2>Data coverage</h2>" in page else "</main>"
         page = page.replace(anchor, link + anchor, 1)
     atomic_write_text(root / "index.html", page)
-    log.info("report written to %s", root)
-    return ReportPaths(root, root / "index.html", root / "metrics.json", root / "summary.md")

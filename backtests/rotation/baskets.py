@@ -2,7 +2,9 @@
 
 A basket (near-term cash flow or long-duration speculative) is a list of tickers. A member
 counts from the first day it has a price; before any member has one the basket is empty
-(all weights 0, so whatever share the rule gives it stays in cash).
+(all weights 0, so whatever share the rule gives it stays in cash). A member whose prices
+stop (``stops``, from :func:`data.stops.price_stops`) leaves its basket from the session
+after its last price.
 
 Timing
 ------
@@ -11,6 +13,8 @@ returns ends at t). They are decisions at close t, traded later by the engine.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -32,8 +36,13 @@ def _check_members(prices: pd.DataFrame, members: tuple[str, ...] | list[str]) -
     return members
 
 
-def active_members(prices: pd.DataFrame, members: tuple[str, ...] | list[str]) -> pd.DataFrame:
-    """Boolean table: True from the first day each member has a price.
+def active_members(
+    prices: pd.DataFrame,
+    members: tuple[str, ...] | list[str],
+    *,
+    stops: Mapping[str, pd.Timestamp] | None = None,
+) -> pd.DataFrame:
+    """Boolean table: True from the first day each member has a price (to its stop, if any).
 
     Parameters
     ----------
@@ -41,6 +50,9 @@ def active_members(prices: pd.DataFrame, members: tuple[str, ...] | list[str]) -
         Wide adjusted closes, DatetimeIndex ``date``.
     members : sequence of str
         Basket tickers (each must be a column of ``prices``).
+    stops : mapping of str to Timestamp, keyword-only, optional
+        Members whose prices stop, with the date of their last price
+        (:func:`data.stops.price_stops`): False after that date.
 
     Returns
     -------
@@ -49,10 +61,21 @@ def active_members(prices: pd.DataFrame, members: tuple[str, ...] | list[str]) -
 
     Timing
     ------
-    Row t is known at close t (a price at t or before).
+    Row t is known at close t (a price at t or before; a stopped member has none at t).
+
+    Examples
+    --------
+    >>> idx = pd.bdate_range("2024-01-01", periods=3, name="date")
+    >>> px = pd.DataFrame({"A": [1.0, 1.0, 1.0], "B": [2.0, 2.0, 2.0]}, index=idx)
+    >>> active_members(px, ["A", "B"], stops={"B": idx[0]})["B"].tolist()
+    [True, False, False]
     """
     members = _check_members(prices, members)
-    return prices[members].notna().cummax()
+    active = prices[members].notna().cummax()
+    for t, last in (stops or {}).items():
+        if t in active.columns:
+            active.loc[active.index > pd.Timestamp(last), t] = False
+    return active
 
 
 def trailing_returns(prices: pd.DataFrame) -> pd.DataFrame:
@@ -72,6 +95,7 @@ def basket_weights(
     *,
     weighting: Weighting = "equal",
     vol_window: int = 63,
+    stops: Mapping[str, pd.Timestamp] | None = None,
 ) -> pd.DataFrame:
     """Weights of each member within its basket on each day.
 
@@ -90,6 +114,9 @@ def basket_weights(
         basket is equally weighted.
     vol_window : int, keyword-only
         Trailing window for ``inverse_vol`` (>= 2).
+    stops : mapping of str to Timestamp, keyword-only, optional
+        Members whose prices stop and their last price date: out of the basket after it
+        (see :func:`active_members`).
 
     Returns
     -------
@@ -113,7 +140,7 @@ def basket_weights(
         raise DataError(f"`weighting` must be equal or inverse_vol, got {weighting!r}")
     if int(vol_window) < 2:
         raise DataError(f"`vol_window` must be >= 2, got {vol_window}")
-    active = active_members(prices, members).to_numpy()
+    active = active_members(prices, members, stops=stops).to_numpy()
     if weighting == "equal":
         raw = active.astype(float)
     else:

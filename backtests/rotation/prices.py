@@ -16,8 +16,8 @@ float prices), so they are returned as :class:`Prices` without a second check.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -87,17 +87,26 @@ class Prices:
     ----------
     frame : DataFrame
         Wide adjusted closes; replaced by the checked float64 table.
+    stops : mapping of str to Timestamp, optional
+        Tickers whose prices stop before the table's end, with the date of their last price
+        (:func:`data.stops.price_stops`). Each leaves its basket after that date
+        (:func:`backtests.rotation.baskets.active_members`), and its last price is carried to
+        the table's end so that a position in it can be closed (at that price, with a zero
+        return after the stop).
 
     Attributes
     ----------
     frame : DataFrame, shape (T, n_tickers)
         Index ``date`` (sorted, unique, tz-naive), one float64 column per ticker, positive
         prices or NaN. Treat it as read-only: code that holds a :class:`Prices` trusts it.
+    stops : dict of str to Timestamp
+        As given (empty: no ticker stops).
 
     Raises
     ------
     DataError
-        As :func:`check_prices` (the error names the ticker and the date).
+        As :func:`check_prices` (the error names the ticker and the date), or a stop that
+        names no column or is not a ticker's last price.
 
     Examples
     --------
@@ -108,16 +117,23 @@ class Prices:
     """
 
     frame: pd.DataFrame
+    stops: Mapping[str, pd.Timestamp] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Run the check (the one place a :class:`Prices` is validated)."""
-        object.__setattr__(self, "frame", check_prices(self.frame))
+        frame = check_prices(self.frame)
+        stops = {str(t): pd.Timestamp(d) for t, d in dict(self.stops).items()}
+        if stops:
+            frame = _carry_stopped(frame, stops)
+        object.__setattr__(self, "frame", frame)
+        object.__setattr__(self, "stops", stops)
 
     @classmethod
-    def _trusted(cls, frame: pd.DataFrame) -> Prices:
+    def _trusted(cls, frame: pd.DataFrame, stops: Mapping[str, pd.Timestamp]) -> Prices:
         """Wrap a frame derived from a checked one without checking it again."""
         out = object.__new__(cls)
         object.__setattr__(out, "frame", frame)
+        object.__setattr__(out, "stops", dict(stops))
         return out
 
     @property
@@ -142,11 +158,12 @@ class Prices:
         KeyError
             When a ticker has no column.
         """
-        return self._trusted(self.frame[list(columns)])
+        keep = {t: d for t, d in self.stops.items() if t in set(columns)}
+        return self._trusted(self.frame[list(columns)], keep)
 
     def between(self, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> Prices:
         """Return the rows dated ``start`` to ``end`` (both included; None: open), still checked."""
-        return self._trusted(self.frame.loc[start:end])
+        return self._trusted(self.frame.loc[start:end], self.stops)
 
     def take(self, sample: RowSample) -> Prices:
         """Return the rows inside ``sample`` (a row slice), still checked.
@@ -154,7 +171,24 @@ class Prices:
         ``sample`` is e.g. a :class:`backtests.inference.samples.Sample`; its ``take`` must
         return a row slice of the frame it is given.
         """
-        return self._trusted(sample.take(self.frame))
+        return self._trusted(sample.take(self.frame), self.stops)
+
+
+def _carry_stopped(frame: pd.DataFrame, stops: dict[str, pd.Timestamp]) -> pd.DataFrame:
+    """Carry each stopped ticker's last price to the table's end (checked first)."""
+    out = frame.copy()
+    for t, last in stops.items():
+        if t not in out.columns:
+            raise DataError(f"stopped ticker {t!r} has no price column", source="prices")
+        col = out[t]
+        if last not in col.index or not np.isfinite(col.loc[last]) or col.loc[last:].count() > 1:
+            raise DataError(
+                f"stop of {t} on {last.date()} is not its last price "
+                f"(last price {col.last_valid_index()})",
+                source="prices",
+            )
+        out.loc[out.index > last, t] = float(col.loc[last])
+    return out
 
 
 def as_prices(prices: pd.DataFrame | Prices) -> Prices:

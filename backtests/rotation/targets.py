@@ -16,6 +16,7 @@ later, the one place the lag is applied.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +65,7 @@ def rotation_inputs(
     *,
     weighting: Weighting = "equal",
     basket_vol_window: int = 63,
+    stops: Mapping[str, pd.Timestamp] | None = None,
 ) -> RotationInputs:
     """Compute the price-only inputs of the rules (basket weights, member returns).
 
@@ -75,6 +77,9 @@ def rotation_inputs(
         Basket members.
     weighting : {"equal", "inverse_vol"}, keyword-only
     basket_vol_window : int, keyword-only
+    stops : mapping of str to Timestamp, keyword-only, optional
+        Members whose prices stop, with their last price date (they leave their basket
+        after it; :attr:`backtests.rotation.prices.Prices.stops`).
 
     Returns
     -------
@@ -84,8 +89,12 @@ def rotation_inputs(
     ------
     Row t uses prices up to close t.
     """
-    near_w = basket_weights(prices, near, weighting=weighting, vol_window=basket_vol_window)
-    long_w = basket_weights(prices, long, weighting=weighting, vol_window=basket_vol_window)
+    near_w = basket_weights(
+        prices, near, weighting=weighting, vol_window=basket_vol_window, stops=stops
+    )
+    long_w = basket_weights(
+        prices, long, weighting=weighting, vol_window=basket_vol_window, stops=stops
+    )
     cols = (*near, *long)
     rets = trailing_returns(prices[list(cols)]).to_numpy()
     return RotationInputs(
@@ -186,7 +195,8 @@ def target_weights(
     >>> target_weights(pd.Series([np.nan, 1.0, -1.0], index=idx), px, spec)["N"].tolist()
     [0.0, 1.0, 0.0]
     """
-    prices = as_prices(prices).frame
+    checked = as_prices(prices)
+    prices = checked.frame
     if not isinstance(factor, pd.Series):
         raise DataError(f"`factor` must be a pandas Series, got {type(factor).__name__}")
     if not factor.index.equals(prices.index):
@@ -201,6 +211,7 @@ def target_weights(
         spec.long,
         weighting=spec.weighting,
         basket_vol_window=spec.basket_vol_window,
+        stops=checked.stops,
     )
     out = decide(factor.to_numpy(dtype=float), inputs, spec)
     return pd.DataFrame(out, index=prices.index.rename("date"), columns=list(inputs.columns))

@@ -47,19 +47,27 @@ def benchmark_label(name: str | None) -> str:
     return LABELS.get(str(name), str(name))
 
 
-def basket_mix_targets(prices: pd.DataFrame, spec: RotationSpec, near_share: float) -> pd.DataFrame:
+def basket_mix_targets(
+    prices: pd.DataFrame | Prices, spec: RotationSpec, near_share: float
+) -> pd.DataFrame:
     """Targets of a constant near-basket share on the spec's calendar and drift band.
+
+    ``prices`` as a :class:`~backtests.rotation.prices.Prices` is trusted and its stopped
+    members leave their baskets (a DataFrame is checked, and has none).
 
     Timing
     ------
     Row t uses prices up to close t (basket membership and weights); not lagged.
     """
+    checked = as_prices(prices)
+    prices = checked.frame
     inputs = rotation_inputs(
         prices,
         spec.near,
         spec.long,
         weighting=spec.weighting,
         basket_vol_window=spec.basket_vol_window,
+        stops=checked.stops,
     )
     share = np.full(len(prices), float(near_share))
     raw = rules.long_only_targets(share, inputs.near_w, inputs.long_w)
@@ -120,7 +128,7 @@ def run_benchmarks(
         tickers = tuple(cfg.universe.benchmarks) if cfg is not None else ("SPY", "QQQ")
     out: dict[str, BacktestResult] = {}
     for name, share in NEAR_SHARES.items():
-        targets = basket_mix_targets(frame, spec, share)
+        targets = basket_mix_targets(checked, spec, share)
         out[name] = run_backtest(checked, targets, spec, engine=engine, cash_rate=cash_rate)
     for ticker in tickers:
         if ticker not in frame.columns or frame[ticker].isna().all():

@@ -27,7 +27,6 @@ from backtests.inference import (
     InferenceReport,
 )
 from backtests.inference.samples import split_samples
-from backtests.rotation.prices import Prices
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import target_weights
 from backtests.study.ablation import run_ablation
@@ -36,7 +35,13 @@ from backtests.study.benchmarks import run_benchmarks
 from backtests.study.sweep import run_sweep_for
 from backtests.study.universes import run_universe_grid
 from backtests.study.variants import factor_variant_sharpes  # noqa: F401 (public re-export)
-from backtests.study.window import backtest_window, cash_rate_series, spread_returns, start_note
+from backtests.study.window import (
+    backtest_window,
+    cash_rate_series,
+    spread_returns,
+    start_note,
+    window_prices,
+)
 from backtests.sweep.core import SweepResult
 from data.config import Config
 from data.loaders import MarketData, load_market
@@ -182,7 +187,7 @@ def run_pipeline(
     stage("signal")
     factor = build_factor(market, cfg)
     prices = backtest_window(market.prices, cfg, factor.factor)
-    checked = Prices(prices)  # the one price check of the run: every step below trusts it
+    checked = window_prices(prices, cfg)  # the one price check of the run: every step trusts it
     fac = factor.factor.reindex(prices.index)
     spec = RotationSpec.from_config(cfg)
     cash = cash_rate_series(market, cfg, prices.index)
@@ -276,7 +281,7 @@ def run_rotation(
     BacktestResult
     """
     factor = build_factor(market, cfg)
-    prices = Prices(backtest_window(market.prices, cfg, factor.factor))
+    prices = window_prices(backtest_window(market.prices, cfg, factor.factor), cfg)
     fac = factor.factor.reindex(prices.index)
     spec = RotationSpec.from_config(cfg)
     cash = cash_rate_series(market, cfg, prices.index)

@@ -21,7 +21,7 @@ import pandas as pd
 from backtests.engines.stats import sharpe as sharpe_ratio
 from backtests.inference import deflated_sharpe, pbo, walk_forward
 from backtests.rotation.prices import Prices
-from backtests.study.window import backtest_window, cash_rate_series
+from backtests.study.window import backtest_window, cash_rate_series, window_prices
 from backtests.sweep.core import SweepResult, run_sweep
 from data.config import Config
 from data.loaders import MarketData
@@ -99,7 +99,8 @@ def run_sweep_for(
     if prices is None:
         default = factor_fn(int(cfg.factor.zscore_window), int(cfg.factor.change_window))
         window = backtest_window(market.prices, cfg, default)
-        prices = window.loc[: pd.Timestamp(cfg.run.oos_start) - pd.Timedelta(days=1)]
+        oos = pd.Timestamp(cfg.run.oos_start)
+        prices = window_prices(window, cfg).between(end=oos - pd.Timedelta(days=1))
         cash_rate = cash_rate_series(market, cfg, prices.index)
     grid = load_grid(grid_path) if grid_path else cfg.sweep.to_dict()
     return run_sweep(

@@ -11,7 +11,9 @@ near-minus-long basket spread (:func:`basket_spread`, before costs). The pair ba
 the reference engine (:data:`ENGINE`).
 
 Members absent from the data are left out of their basket (the pair says which); a pair
-whose near or long basket has no member with prices is listed with ``run = false``. Every
+whose near or long basket has no member with prices is listed with ``run = false``. A member
+whose prices stop before the table ends (``Prices.stops``, :func:`data.stops.price_stops`)
+leaves its basket from the session after its last price, and the pair's note says so. Every
 pair that runs is a trial: :attr:`UniverseGrid.n_trials` is added to the raw trial count.
 
 Timing
@@ -60,6 +62,7 @@ def basket_spread(prices: Prices, spec: RotationSpec) -> pd.Series:
         spec.long,
         weighting=spec.weighting,
         basket_vol_window=spec.basket_vol_window,
+        stops=prices.stops,
     )
     out = rules.spread_returns(inputs.near_w, inputs.long_w, inputs.returns)
     return pd.Series(out, index=inputs.index, name="spread")
@@ -133,6 +136,19 @@ def _present(prices: pd.DataFrame, names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in names if t in prices.columns and prices[t].notna().any())
 
 
+def _stop_note(prices: Prices, members: tuple[str, ...]) -> str:
+    """Say which members stop and from which session they are out of their basket."""
+    idx = prices.index
+    parts = []
+    for t in members:
+        if t in prices.stops:
+            last = prices.stops[t]
+            after = idx[idx > last]
+            when = f"out of its basket from {after[0].date()}" if len(after) else "to the end"
+            parts.append(f"{t} stops on {last.date()}, {when}")
+    return "; ".join(parts)
+
+
 def run_universe_grid(
     cfg: Config,
     factor: pd.Series,
@@ -180,7 +196,14 @@ def run_universe_grid(
             "near_members": list(n_have),
             "long_members": list(l_have),
             "run": False,
-            "note": ("absent from the data: " + ", ".join(absent)) if absent else "",
+            "note": "; ".join(
+                n
+                for n in (
+                    ("absent from the data: " + ", ".join(absent)) if absent else "",
+                    _stop_note(checked, (*n_have, *l_have)),
+                )
+                if n
+            ),
             "in_sample_active_sharpe": None,
             "held_out_active_sharpe": None,
             "full_active_sharpe": None,
@@ -203,7 +226,7 @@ def run_universe_grid(
             cash_rate=cash,
         )
         if bname in NEAR_SHARES:  # a basket mix: the pair's own
-            mix = basket_mix_targets(pair.frame, pair_spec, NEAR_SHARES[bname])
+            mix = basket_mix_targets(pair, pair_spec, NEAR_SHARES[bname])
             bench = run_backtest(pair, mix, pair_spec, engine=ENGINE, cash_rate=cash).returns
         elif benchmarks is not None and bname in benchmarks:
             bench = benchmarks[bname].returns

@@ -2,8 +2,9 @@
 
 Timing
 ------
-The window ends on the last date on which every basket member has a fresh price; the cash
-rate at each date is the one known then (:func:`data.pit.cash_rate_known_at`).
+The window ends on the last date on which every basket member has a fresh price, leaving out
+members whose prices stop (:mod:`data.stops`: they leave their basket instead); the cash rate
+at each date is the one known then (:func:`data.pit.cash_rate_known_at`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import pandas as pd
 
 from backtests.engines.result import BacktestResult
+from backtests.rotation.prices import Prices
 from data.assemble import basket_members
 from data.calendar import fresh_end
 from data.config import Config
 from data.errors import DataError
 from data.loaders import MarketData
+from data.stops import stops_for
 
 
 def backtest_window(
@@ -33,7 +36,9 @@ def backtest_window(
             raise DataError("the factor is not defined on any date", source="signals")
         start = max(start, pd.Timestamp(first))
     end = pd.Timestamp(cfg.run.end) if cfg.run.end else prices.index[-1]
-    fresh = fresh_end(prices, basket_members(cfg))[0]  # stale tails end the period
+    stopped = stops_for(prices.loc[:end], cfg)  # they leave their baskets instead
+    counted = [t for t in basket_members(cfg) if t not in stopped]
+    fresh = fresh_end(prices.loc[:end], counted)[0]  # stale tails end the period
     end = min(end, fresh) if fresh is not None else end
     out = prices.loc[start:end]
     if len(out) < 30:
@@ -42,6 +47,25 @@ def backtest_window(
             source="run.start/run.end",
         )
     return out
+
+
+def window_prices(window: pd.DataFrame, cfg: Config) -> Prices:
+    """Check the window once; its members whose prices stop are :attr:`Prices.stops`.
+
+    Parameters
+    ----------
+    window : DataFrame
+        From :func:`backtest_window`.
+    cfg : Config
+        Baskets (main and ``[universe.robustness]``) and ``[data.staleness_days]``.
+
+    Returns
+    -------
+    Prices
+        The checked window; a stopped member leaves its basket after its last price, which
+        is carried to the window's end so its position can be closed.
+    """
+    return Prices(window, stops=stops_for(window, cfg))
 
 
 def start_note(cfg: Config, factor: pd.Series, prices: pd.DataFrame) -> str:

@@ -45,6 +45,7 @@ from backtests.rotation.spec import FIELD_NAMES, RotationSpec
 from backtests.rotation.targets import RotationInputs, decide, rotation_inputs
 from backtests.sweep.chunks import client_for, run_plan
 from backtests.sweep.grid import FACTOR_KEYS, SweepResult, expand_grid, load_grid
+from backtests.sweep.memory import check_sweep_fits
 from backtests.sweep.plan import build_plan, validated_values
 from data.errors import ConfigError, DataError
 
@@ -67,6 +68,7 @@ class _Context:
     cash_accrual: np.ndarray
     day_frac: np.ndarray
     engine: str
+    stops: dict[str, pd.Timestamp] = field(default_factory=dict)
     _inputs: dict[Any, RotationInputs] = field(default_factory=dict)
     _vols: dict[Any, np.ndarray] = field(default_factory=dict)
     _masks: dict[str, np.ndarray] = field(default_factory=dict)
@@ -85,6 +87,7 @@ class _Context:
                 spec.long,
                 weighting=spec.weighting,
                 basket_vol_window=spec.basket_vol_window,
+                stops=self.stops,
             )
         return self._inputs[key]
 
@@ -258,7 +261,8 @@ def run_sweep(
     Each trial's targets are decided at close t from the factor and prices up to t and
     traded at close t + ``execution_lag``.
     """
-    prices = as_prices(prices).frame
+    checked = as_prices(prices)
+    prices, stops = checked.frame, dict(checked.stops)
     if chunk_size is None:
         chunk_size = grid.get("chunk_size") if isinstance(grid, Mapping) else None
     if chunk_size is None and cfg is not None:
@@ -272,6 +276,7 @@ def run_sweep(
         raise ConfigError("`keep_returns=False` and `returns_path` need engine='numba'")
     base = RotationSpec.from_config(cfg) if cfg is not None else RotationSpec()
     trials = expand_grid(grid, cfg)
+    check_sweep_fits(trials, prices, engine, chunk_size, keep_returns, returns_path, moment_blocks)
     if engine == "numba":
         values = validated_values(base, trials)  # every trial checked before any work
         tickers = [t for b in ("near", "long") for basket in set(values[b]) for t in basket]
@@ -309,6 +314,7 @@ def run_sweep(
             day_fractions(prices.index),
             n_blocks=moment_blocks,
             block_edges=edges,
+            stops=stops,
         )
         table, returns, moments, n_chunks = run_plan(
             plan,
@@ -339,6 +345,7 @@ def run_sweep(
         cash_accrual=cash_acc,
         day_frac=day_fractions(prices.index),
         engine=engine,
+        stops=stops,
     )
     pairs = list(zip(rows, specs, strict=True))
     chunks = [pairs[i : i + chunk_size] for i in range(0, len(pairs), chunk_size)]

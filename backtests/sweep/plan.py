@@ -115,6 +115,7 @@ def build_plan(
     *,
     n_blocks: int = 16,
     block_edges: list[int] | None = None,
+    stops: dict[str, pd.Timestamp] | None = None,
 ) -> SweepPlan:
     """Arrays of every trial of ``table`` (from :func:`backtests.sweep.grid.expand_grid`).
 
@@ -134,6 +135,8 @@ def build_plan(
         Equal blocks of bars for the return moments.
     block_edges : list of int, optional, keyword-only
         Extra block boundaries (bar positions), e.g. the start of a held-out sample.
+    stops : dict of str to Timestamp, optional, keyword-only
+        Members whose prices stop (out of their basket after their last price date).
 
     Returns
     -------
@@ -162,7 +165,9 @@ def build_plan(
         for t in (*near, *long):
             if t not in col_pos:
                 raise DataError(f"sweep basket ticker {t!r} has no price column", source="prices")
-        inp = rotation_inputs(prices, near, long, weighting=weighting, basket_vol_window=bvw)
+        inp = rotation_inputs(
+            prices, near, long, weighting=weighting, basket_vol_window=bvw, stops=stops
+        )
         inputs.append(inp)
         m = len(inp.columns)
         g_n[g] = m

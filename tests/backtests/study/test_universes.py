@@ -148,3 +148,50 @@ def test_grid_rendering_by_hand():
     page = universe_html({"universes": rows, "inference": {"benchmark": "fifty_fifty"}})
     assert "The pair counts as a trial." in page and "near: value (none)" in page
     assert universe_html({"universes": []}) == "" and universe_markdown({}) == []
+
+
+def test_a_member_that_stops_leaves_its_basket_and_the_note_says_when(world):
+    """ETH-USD's prices end in the held-out sample: the crypto pair runs on with BTC-USD alone."""
+    from backtests.rotation.prices import Prices
+    from backtests.study.window import window_prices
+
+    cfg, prices, fac, samples, cash = world
+    c = _robust(
+        cfg,
+        {"memory": list(cfg.universe.near)},
+        {"crypto": ["BTC-USD", "ETH-USD"], "software": ["IGV"]},
+    )
+    last = prices.index[-60]
+    cut = prices.copy()
+    cut.loc[cut.index > last, "ETH-USD"] = np.nan
+    checked = window_prices(cut, c)
+    assert checked.stops == {"ETH-USD": last}
+    spec = RotationSpec.from_config(c)
+    grid = run_universe_grid(c, fac, checked, spec, samples, cash)
+    rows = {r["long"]: r for r in grid.rows}
+    after = prices.index[-59].date()
+    assert (
+        f"ETH-USD stops on {last.date()}, out of its basket from {after}" in rows["crypto"]["note"]
+    )
+    assert rows["crypto"]["run"] and rows["crypto"]["end"] == prices.index[-1].strftime("%Y-%m-%d")
+    # the other pair is the same as without the stop; the crypto pair equals BTC-USD alone
+    # from the session after the stop on (checked against targets built by hand)
+    plain = run_universe_grid(c, fac, Prices(prices), spec, samples, cash)
+    assert {k: v for k, v in plain.rows[1].items()} == rows["software"]
+    pair = checked.select(("MU", "WDC", "STX", "SNDK", "BTC-USD", "ETH-USD"))
+    t = target_weights(fac, pair, spec.replace(long=("BTC-USD", "ETH-USD")))
+    assert t.loc[t.index > last, "ETH-USD"].fillna(0.0).eq(0.0).all()
+    held = t.loc[t.index <= last].dropna()
+    assert (held["ETH-USD"] > 0).any()  # it was in the basket before
+    assert rows["crypto"]["full_active_sharpe"] != plain.rows[0]["full_active_sharpe"]
+
+
+def test_a_main_member_that_stops_does_not_end_the_window(world):
+    cfg, prices, *_ = world
+    cut = prices.copy()
+    cut.loc[cut.index > prices.index[-60], "WDC"] = np.nan
+    assert backtest_window(cut, cfg).index[-1] == prices.index[-1]
+    # a one-session tail is within the staleness limit: a ragged edge, it ends the window
+    ragged = prices.copy()
+    ragged.loc[prices.index[-1], "WDC"] = np.nan
+    assert backtest_window(ragged, cfg).index[-1] == prices.index[-2]
