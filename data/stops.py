@@ -4,13 +4,17 @@ A ticker *stops* when its last price is older than its staleness limit
 (``[data.staleness_days]``: ``crypto`` or ``equity`` calendar days) at the table's last
 date. A shorter tail is a ragged edge, not a stop: crypto trades 7 days and equities 5, and a
 file fetched a day earlier than another leaves the last row or two empty; those tails end the
-backtest (:func:`data.calendar.fresh_end`) instead. A stopped member leaves its basket from
-the session after its last price (:func:`backtests.rotation.baskets.active_members`).
+backtest (:func:`data.calendar.fresh_end`) instead. A stopped member stays in its basket until
+its last price is older than its limit, the first date the stop is known, and leaves it after
+that date (:attr:`backtests.rotation.prices.Prices.leaves`,
+:func:`backtests.rotation.baskets.active_members`); its last price is carried, so it earns
+nothing in between.
 
 Timing
 ------
-Whether a tail is a stop is decided at the table's end. It says only that no price follows;
-it carries no price, so nothing about a later price leaks into an earlier decision.
+Whether a tail is a stop is decided at the table's end, but it acts only from the date the
+stop would be known at the time (last price + limit): no membership decision uses the fact
+that no later price comes before that fact was visible.
 """
 
 from __future__ import annotations
@@ -129,12 +133,13 @@ def stop_notes(
     notes = []
     end = index[-1].date() if len(index) else None
     for t, last in stops.items():
-        after = index[index > last]
+        known = pd.Timestamp(last) + pd.Timedelta(days=int(limits.get(t, DEFAULT_LIMIT)))
+        after = index[index > known]
         leaves = f"from {after[0].date()}" if len(after) else "after it"
         notes.append(
             f"prices: {t} stops on {last.date()} (more than {int(limits.get(t, DEFAULT_LIMIT))} "
-            f"days before the table's last date {end}); it leaves its basket {leaves}, "
-            f"its position is closed at its last price"
+            f"days before the table's last date {end}); once that is known it leaves its basket "
+            f"{leaves}, its position closed at its last price"
         )
     return notes
 

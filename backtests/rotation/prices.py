@@ -101,6 +101,13 @@ class Prices:
         prices or NaN. Treat it as read-only: code that holds a :class:`Prices` trusts it.
     stops : dict of str to Timestamp
         As given (empty: no ticker stops).
+    grace : dict of str to int
+        Per stopped ticker, the calendar days its last price may be old before the stop is
+        known (its staleness limit, ``[data.staleness_days]``; default 0).
+    leaves : dict of str to Timestamp
+        Per stopped ticker, the last date it is still a member: its last price plus its
+        ``grace``. Only then is the stop known (a shorter gap could be a ragged edge), so the
+        member leaves its basket after that date, never earlier.
 
     Raises
     ------
@@ -118,6 +125,7 @@ class Prices:
 
     frame: pd.DataFrame
     stops: Mapping[str, pd.Timestamp] = field(default_factory=dict)
+    grace: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Run the check (the one place a :class:`Prices` is validated)."""
@@ -127,14 +135,26 @@ class Prices:
             frame = _carry_stopped(frame, stops)
         object.__setattr__(self, "frame", frame)
         object.__setattr__(self, "stops", stops)
+        object.__setattr__(self, "grace", {t: int(g) for t, g in dict(self.grace).items()})
 
     @classmethod
-    def _trusted(cls, frame: pd.DataFrame, stops: Mapping[str, pd.Timestamp]) -> Prices:
+    def _trusted(
+        cls,
+        frame: pd.DataFrame,
+        stops: Mapping[str, pd.Timestamp],
+        grace: Mapping[str, int] | None = None,
+    ) -> Prices:
         """Wrap a frame derived from a checked one without checking it again."""
         out = object.__new__(cls)
         object.__setattr__(out, "frame", frame)
+        object.__setattr__(out, "grace", dict(grace or {}))
         object.__setattr__(out, "stops", dict(stops))
         return out
+
+    @property
+    def leaves(self) -> dict[str, pd.Timestamp]:
+        """Per stopped ticker, the last date it is a member (last price + grace days)."""
+        return {t: d + pd.Timedelta(days=int(self.grace.get(t, 0))) for t, d in self.stops.items()}
 
     @property
     def index(self) -> pd.DatetimeIndex:
@@ -159,11 +179,11 @@ class Prices:
             When a ticker has no column.
         """
         keep = {t: d for t, d in self.stops.items() if t in set(columns)}
-        return self._trusted(self.frame[list(columns)], keep)
+        return self._trusted(self.frame[list(columns)], keep, self.grace)
 
     def between(self, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> Prices:
         """Return the rows dated ``start`` to ``end`` (both included; None: open), still checked."""
-        return self._trusted(self.frame.loc[start:end], self.stops)
+        return self._trusted(self.frame.loc[start:end], self.stops, self.grace)
 
     def take(self, sample: RowSample) -> Prices:
         """Return the rows inside ``sample`` (a row slice), still checked.
@@ -171,7 +191,7 @@ class Prices:
         ``sample`` is e.g. a :class:`backtests.inference.samples.Sample`; its ``take`` must
         return a row slice of the frame it is given.
         """
-        return self._trusted(sample.take(self.frame), self.stops)
+        return self._trusted(sample.take(self.frame), self.stops, self.grace)
 
 
 def _carry_stopped(frame: pd.DataFrame, stops: dict[str, pd.Timestamp]) -> pd.DataFrame:

@@ -211,7 +211,7 @@ def target_weights(
         spec.long,
         weighting=spec.weighting,
         basket_vol_window=spec.basket_vol_window,
-        stops=checked.stops,
+        stops=checked.leaves,
     )
     out = decide(factor.to_numpy(dtype=float), inputs, spec)
     return pd.DataFrame(out, index=prices.index.rename("date"), columns=list(inputs.columns))

@@ -67,7 +67,7 @@ def basket_mix_targets(
         spec.long,
         weighting=spec.weighting,
         basket_vol_window=spec.basket_vol_window,
-        stops=checked.stops,
+        stops=checked.leaves,
     )
     share = np.full(len(prices), float(near_share))
     raw = rules.long_only_targets(share, inputs.near_w, inputs.long_w)

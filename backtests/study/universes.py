@@ -62,7 +62,7 @@ def basket_spread(prices: Prices, spec: RotationSpec) -> pd.Series:
         spec.long,
         weighting=spec.weighting,
         basket_vol_window=spec.basket_vol_window,
-        stops=prices.stops,
+        stops=prices.leaves,
     )
     out = rules.spread_returns(inputs.near_w, inputs.long_w, inputs.returns)
     return pd.Series(out, index=inputs.index, name="spread")
@@ -143,7 +143,7 @@ def _stop_note(prices: Prices, members: tuple[str, ...]) -> str:
     for t in members:
         if t in prices.stops:
             last = prices.stops[t]
-            after = idx[idx > last]
+            after = idx[idx > prices.leaves[t]]
             when = f"out of its basket from {after[0].date()}" if len(after) else "to the end"
             parts.append(f"{t} stops on {last.date()}, {when}")
     return "; ".join(parts)

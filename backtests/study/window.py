@@ -18,7 +18,7 @@ from data.calendar import fresh_end
 from data.config import Config
 from data.errors import DataError
 from data.loaders import MarketData
-from data.stops import stops_for
+from data.stops import stop_limits, stops_for
 
 
 def backtest_window(
@@ -65,7 +65,8 @@ def window_prices(window: pd.DataFrame, cfg: Config) -> Prices:
         The checked window; a stopped member leaves its basket after its last price, which
         is carried to the window's end so its position can be closed.
     """
-    return Prices(window, stops=stops_for(window, cfg))
+    stops = stops_for(window, cfg)
+    return Prices(window, stops=stops, grace=stop_limits(cfg, list(stops)))
 
 
 def start_note(cfg: Config, factor: pd.Series, prices: pd.DataFrame) -> str:

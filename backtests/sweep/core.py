@@ -262,7 +262,7 @@ def run_sweep(
     traded at close t + ``execution_lag``.
     """
     checked = as_prices(prices)
-    prices, stops = checked.frame, dict(checked.stops)
+    prices, stops = checked.frame, dict(checked.leaves)
     if chunk_size is None:
         chunk_size = grid.get("chunk_size") if isinstance(grid, Mapping) else None
     if chunk_size is None and cfg is not None:

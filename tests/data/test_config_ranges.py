@@ -72,8 +72,7 @@ def test_a_bad_value_names_the_file_the_key_and_the_range(tmp_path, toml, messag
 def test_the_shipped_configurations_are_in_range():
     assert load_config().inference.bootstrap_reps == 1000
     load_config(REPO / "configs" / "long_history.toml")
-    load_config(
-    ) if False else None  # a grid file, not a config
+    load_config() if False else None  # a grid file, not a config
     # boundaries are allowed: a probability of 0 or 1, a lag of 0, a whole float
     cfg = load_config(
         verdict={"pbo": 1.0}, costs={"cash_rate_stale_days": 0}, inference={"bootstrap_reps": 3.0}

@@ -56,7 +56,8 @@ def test_notes_name_the_ticker_its_last_price_and_the_day_it_leaves(cfg):
     assert stops == {"ETH-USD": pd.Timestamp("2025-09-29")}
     (note,) = stop_notes(stops, px.index, {"ETH-USD": 3})
     assert "ETH-USD stops on 2025-09-29" in note
-    assert "leaves its basket from 2025-09-30" in note and "2026-01-30" in note
+    # known on 2025-10-02 (last price + 3 days): out from the next session, 2025-10-03
+    assert "leaves its basket from 2025-10-03" in note and "2026-01-30" in note
     # a stopped member does not end the backtest: no fresh-end note, only the stop note
     notes = member_notes(px, cfg, ["MU", "BTC-USD", "ETH-USD"])
     assert notes == [note]

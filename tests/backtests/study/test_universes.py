@@ -166,10 +166,14 @@ def test_a_member_that_stops_leaves_its_basket_and_the_note_says_when(world):
     cut.loc[cut.index > last, "ETH-USD"] = np.nan
     checked = window_prices(cut, c)
     assert checked.stops == {"ETH-USD": last}
+    # the stop is known once the last price is older than the crypto staleness limit
+    limit = int(c.data.staleness_days["crypto"])
+    known = last + pd.Timedelta(days=limit)
+    assert checked.leaves == {"ETH-USD": known}
     spec = RotationSpec.from_config(c)
     grid = run_universe_grid(c, fac, checked, spec, samples, cash)
     rows = {r["long"]: r for r in grid.rows}
-    after = prices.index[-59].date()
+    after = prices.index[prices.index > known][0].date()
     assert (
         f"ETH-USD stops on {last.date()}, out of its basket from {after}" in rows["crypto"]["note"]
     )
@@ -180,9 +184,16 @@ def test_a_member_that_stops_leaves_its_basket_and_the_note_says_when(world):
     assert {k: v for k, v in plain.rows[1].items()} == rows["software"]
     pair = checked.select(("MU", "WDC", "STX", "SNDK", "BTC-USD", "ETH-USD"))
     t = target_weights(fac, pair, spec.replace(long=("BTC-USD", "ETH-USD")))
-    assert t.loc[t.index > last, "ETH-USD"].fillna(0.0).eq(0.0).all()
+    assert t.loc[t.index > known, "ETH-USD"].fillna(0.0).eq(0.0).all()
     held = t.loc[t.index <= last].dropna()
     assert (held["ETH-USD"] > 0).any()  # it was in the basket before
+    # between its last price and the day the stop is known it is still a member: no decision
+    # uses the stop before it could be seen
+    from backtests.rotation.baskets import active_members
+
+    member = active_members(pair.frame, ["BTC-USD", "ETH-USD"], stops=pair.leaves)["ETH-USD"]
+    between = member.loc[(member.index > last) & (member.index <= known)]
+    assert len(between) and between.all() and not member.loc[member.index > known].any()
     assert rows["crypto"]["full_active_sharpe"] != plain.rows[0]["full_active_sharpe"]
 
 
