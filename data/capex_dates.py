@@ -199,3 +199,23 @@ def dating_coverage(capex: pd.DataFrame, *, concept: str = "capex") -> pd.DataFr
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "ticker"
     return out
+
+
+def coverage_lines(capex: pd.DataFrame, *, concept: str = "capex") -> list[str]:
+    """One sentence per company for the report's data coverage (see :func:`dating_coverage`).
+
+    Examples
+    --------
+    ``"capex MSFT: 52 quarters; dated by release 52 (2008-09-30..2025-09-30), filing 0,
+    lag 0"``
+    """
+    cov = dating_coverage(capex, concept=concept)
+    lines = []
+    for t, r in cov.iterrows():
+        parts = []
+        for src in DATED_BY:
+            n = int(r[f"n_{src}"])
+            span = f" ({r[f'first_{src}'].date()}..{r[f'last_{src}'].date()})" if n else ""
+            parts.append(f"{src} {n}{span}")
+        lines.append(f"{concept} {t}: {int(r['n'])} quarters; dated by " + ", ".join(parts))
+    return lines

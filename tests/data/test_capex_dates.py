@@ -7,7 +7,13 @@ from data_payloads import write_tiny_mirror
 from submissions_payloads import accession, main_file, page_file, write_submissions
 
 from data.cache import Cache
-from data.capex_dates import date_capex, dating_coverage, filings_table, releases_config
+from data.capex_dates import (
+    coverage_lines,
+    date_capex,
+    dating_coverage,
+    filings_table,
+    releases_config,
+)
 from data.errors import ConfigError, DataError, ParseError
 from data.loaders import load_market, mirror_root
 from data.sources.submissions import parse_submissions
@@ -248,3 +254,11 @@ def test_live_submissions_failure_keeps_the_cached_copy(tmp_path, cfg, monkeypat
         load_market(cfg, "live", cache=cache)
     after = cache.entry(key)
     assert after["source"] == "live:submissions" and after["raw_sha256"] != before["raw_sha256"]
+
+
+def test_coverage_lines_say_counts_and_spans(filings):
+    q = date_capex(table_quarters(ENDS), filings)
+    assert coverage_lines(q) == [
+        "capex EXMP: 6 quarters; dated by release 5 (2023-09-30..2024-09-30), filing 0, "
+        "lag 1 (2024-12-31..2024-12-31)"
+    ]
