@@ -75,14 +75,22 @@ def releases_config(cfg) -> tuple[KnownAt, tuple[int, int]]:
     return known, (int(win[0]), int(win[1]))  # type: ignore[return-value]
 
 
-def _nearest(keys: pd.DataFrame, ticker: str, end: pd.Timestamp, col: str) -> pd.Series | None:
-    g = keys[keys["ticker"] == ticker]
-    if g.empty:
-        return None
-    d = (g[col] - end).abs().dt.days
-    if d.min() > MATCH_DAYS:
-        return None
-    return g.loc[d.idxmin()]
+class _Lookup:
+    """Per ticker, the rows of ``keys`` by date column ``col``: the nearest within a week."""
+
+    def __init__(self, keys: pd.DataFrame, col: str):
+        self.rows: dict[str, tuple[np.ndarray, list[tuple]]] = {}
+        for t, g in keys.groupby("ticker", sort=False):
+            dates = g[col].to_numpy(dtype="datetime64[D]")
+            self.rows[str(t)] = (dates, list(zip(g["available_at"], g["accepted_at"], strict=True)))
+
+    def get(self, ticker: str, end: pd.Timestamp) -> tuple | None:
+        if ticker not in self.rows:
+            return None
+        dates, vals = self.rows[ticker]
+        gap = np.abs((dates - np.datetime64(end, "D")).astype(int))
+        i = int(np.argmin(gap))
+        return vals[i] if gap[i] <= MATCH_DAYS else None
 
 
 def date_capex(
@@ -128,35 +136,33 @@ def date_capex(
         return out
     per = _periodic(filings)
     per["available_at"] = first_session_after(per["accepted_at"], calendar)
-    rel = Releases(pd.DataFrame(columns=["ticker", "period_end", "accepted_at"]))
+    rel = Releases(pd.DataFrame(columns=["ticker", "period_end", "accepted_at", "available_at"]))
     if known_at == "release":
         rel = earnings_releases(filings, capex, window_days=window_days, calendar=calendar)
         out.attrs["release_notes"] = list(rel.notes)
-    rtab = rel.table
-    order = out.sort_values("available_at", kind="stable")
-    first = order.drop_duplicates(["ticker", "concept", "period_end"], keep="first")
-    new_at: dict[tuple, tuple] = {}
-    for t, end in first[["ticker", "period_end"]].drop_duplicates().itertuples(index=False):
-        choices = []
-        f = _nearest(per, t, end, "report_date")
+    filed_at, released = _Lookup(per, "report_date"), _Lookup(rel.table, "period_end")
+    first = out.sort_values("available_at", kind="stable")
+    first = first.drop_duplicates(["ticker", "concept", "period_end"], keep="first")
+    at = out["available_at"].to_numpy().copy()
+    by = out["dated_by"].to_numpy().copy()
+    acc = out["accepted_at"].array.copy()
+    for i, t, end, filed in zip(
+        first.index, first["ticker"], first["period_end"], first["filed"], strict=True
+    ):
+        choices = []  # (session, preference, label, acceptance): the earliest wins
+        f = filed_at.get(t, end)
         if f is not None:
-            choices.append((f["available_at"], 1, "filing", f["accepted_at"], f["accepted_at"]))
-        r = _nearest(rtab, t, end, "period_end") if len(rtab) else None
+            choices.append((f[0], 1, "filing", f[1]))
+        r = released.get(t, end) if known_at == "release" else None
         if r is not None:
-            choices.append((r["available_at"], 0, "release", r["accepted_at"], r["accepted_at"]))
-        if choices:
-            new_at[(t, end)] = min(choices, key=lambda c: (c[0], c[1]))
-    for i, row in first.iterrows():
-        hit = new_at.get((row["ticker"], row["period_end"]))
-        if hit is None:
+            choices.append((r[0], 0, "release", r[1]))
+        if not choices:
             continue
-        at, _, by, acc, _ = hit
-        if pd.notna(row["filed"]) and (row["filed"] - acc.tz_localize(None)).days > (
-            LATER_SOURCE_DAYS
-        ):
+        session, _, label, accepted = min(choices, key=lambda c: (c[0], c[1]))
+        if pd.notna(filed) and (filed - accepted.tz_localize(None)).days > LATER_SOURCE_DAYS:
             continue  # derived from a later filing's facts: its own date stands
-        out.loc[i, ["available_at", "dated_by"]] = [at, by]
-        out.loc[i, "accepted_at"] = acc
+        at[i], by[i], acc[i] = np.datetime64(session, "ns"), label, accepted
+    out["available_at"], out["dated_by"], out["accepted_at"] = at, by, acc
     # a later vintage never becomes known before the first one
     floor = out.loc[first.index].set_index(["ticker", "concept", "period_end"])["available_at"]
     key = pd.MultiIndex.from_frame(out[["ticker", "concept", "period_end"]])

@@ -207,11 +207,14 @@ def earnings_releases(
             matched.append((t, ok.max(), acc, at))
     rows = []
     m = pd.DataFrame(matched, columns=["ticker", "period_end", "accession", "accepted_at"])
+    reports = {t: (g["report_date"].to_numpy(), g["accepted_at"]) for t, g in per.groupby("ticker")}
     for (t, end), g in m.groupby(["ticker", "period_end"], sort=True):
-        p = per[(per["ticker"] == t) & ((per["report_date"] - end).abs().dt.days <= MATCH_DAYS)]
         keep = g
-        if len(p) and len(g) > 1:
-            keep = g[g["accepted_at"] <= p["accepted_at"].min()]
+        if len(g) > 1 and t in reports:
+            dates, accepted = reports[t]
+            near = np.abs(dates - np.datetime64(end)) <= np.timedelta64(MATCH_DAYS, "D")
+            if near.any():
+                keep = g[g["accepted_at"] <= accepted[near].min()]
         keep = keep.sort_values("accepted_at")
         chosen = keep.iloc[-1] if len(keep) else None
         for r in g.itertuples(index=False):
