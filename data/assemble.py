@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data.calendar import staleness_limits, to_business_days
+from data.capex_dates import date_capex, filings_table, releases_config
 from data.config import Config
 from data.fundamentals import combine_capex, quarterly_from_ytd
 from data.gaps import early_ends, late_starts, revisions
@@ -111,6 +112,7 @@ class Collected:
     macro: dict[str, pd.Series] = field(default_factory=dict)
     edgar: dict[str, pd.DataFrame] = field(default_factory=dict)
     capex: dict[str, pd.DataFrame] = field(default_factory=dict)
+    submissions: dict[str, pd.DataFrame] = field(default_factory=dict)
     origin: dict[str, tuple[str, str]] = field(default_factory=dict)
     gaps: list[str] = field(default_factory=list)
     label: str = ""
@@ -119,6 +121,7 @@ class Collected:
         """File an item under its cache key (``prices/SPY``, ``fred/DGS10``, ...)."""
         kind, _, name = key.partition("/")
         slot = {"prices": self.prices, "fred": self.macro, "edgar": self.edgar, "capex": self.capex}
+        slot["submissions"] = self.submissions
         if kind not in slot:
             raise ValueError(f"unknown item kind {kind!r} in key {key!r}")
         slot[kind][name] = table
@@ -244,8 +247,16 @@ def assemble(
     ]
     table_q = pd.concat(tables, ignore_index=True) if tables else empty_quarters()
     table_q.attrs["gaps"] = [g for q in got.capex.values() for g in q.attrs.get("gaps", [])]
-    capex = validate_quarters(combine_capex(edgar_q, table_q))
-    gaps = list(got.gaps)
+    known_at, window = releases_config(cfg)
+    capex = date_capex(
+        combine_capex(edgar_q, table_q),
+        filings_table(got.submissions, req.cik_ticker),
+        known_at=known_at,
+        window_days=window,
+        calendar=str(cfg.data.get("calendar", "XNYS")),
+    )
+    capex = validate_quarters(capex)
+    gaps = list(got.gaps) + list(capex.attrs.get("release_notes", []))
     for table, what in ((prices, "prices"), (macro, "macro")):
         if len(table):  # starts later than the wanted history and than the other columns
             gaps += late_starts(table, max(start, table.index.min()), what=what)

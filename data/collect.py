@@ -12,6 +12,7 @@ import pandas as pd
 
 from data.assemble import Collected, requested
 from data.cache import Cache
+from data.collect_common import cache_label, live_label, mirror_layout_message, store_staged
 from data.config import Config
 from data.errors import DataError, FetchError, NetworkError
 from data.plausibility import Rules, check_prices, check_series
@@ -19,6 +20,7 @@ from data.progress import track
 from data.sources.edgar import fetch_companyfacts
 from data.sources.fred import fetch_series
 from data.sources.mirror import Mirror
+from data.sources.submissions import fetch_submissions
 from data.sources.yahoo import fetch_prices, parse_price_csv
 from data.tables import sha256_bytes
 
@@ -58,14 +60,18 @@ def collect_mirror(
     steps = [("prices", t) for t in req.tickers] + [("fred", s) for s in req.series]
     steps += [("edgar", c) for c in req.ciks] + [("edgar?", c) for c in req.optional_ciks]
     steps += [("capex", n) for n in m.capex_tables()]
+    if m.has_submissions():
+        steps += [("submissions", c) for c in req.ciks]
+        steps += [("submissions?", c) for c in req.optional_ciks]
     for kind, name in progress_bar(steps, "mirror", progress):
         if kind == "prices":
             read = m.read_prices([name], warn=False)
         elif kind == "fred":
             read = m.read_series([name], warn=False)
-        elif kind in ("edgar", "edgar?"):
-            opt = [name] if kind == "edgar?" else []
-            read = m.read_edgar([name], tickers=req.cik_ticker, warn=False, optional=opt)
+        elif kind.rstrip("?") in ("edgar", "submissions"):
+            opt = [name] if kind.endswith("?") else []
+            reader = m.read_edgar if kind.startswith("edgar") else m.read_submissions
+            read = reader([name], tickers=req.cik_ticker, warn=False, optional=opt)
         else:
             read = m.read_capex([name], quarter_lag_days=qlag, annual_lag_days=ylag, warn=False)
         if kind != "capex":  # a capex table's own notes travel in its attrs["gaps"]
@@ -78,6 +84,8 @@ def collect_mirror(
                 gaps = list(it.table.attrs.get("gaps", []))
                 extra = {"quarter_lag_days": qlag, "annual_lag_days": ylag, "gaps": gaps}
             pending.append((key, it.table, str(it.path), it.sha256, extra))
+    if not (got.prices or got.macro or got.edgar or got.capex):
+        raise DataError(mirror_layout_message(req, m.root), source=str(m.root))
     # everything parsed and checked: only now is the cache touched, in one transaction
     if cache is not None:
         with cache.transaction() as tx:
@@ -107,18 +115,6 @@ def collect_cache(cfg: Config, cache: Cache) -> Collected:
         return _collect_cache(cfg, cache)
 
 
-def cache_label(sources: list[str]) -> str:
-    """Return the data label of items read back from the cache (where they came from).
-
-    ``mirror (cached)``, ``live (cached)``, ``synthetic``, or ``mirror+live (cached)``.
-    """
-    kinds = sorted({s.split(":", 1)[0] for s in sources if s})
-    if kinds == ["synthetic"]:
-        return "synthetic"
-    kinds = [k for k in kinds if k != "synthetic"] or ["cache"]
-    return f"{'+'.join(kinds)} (cached)"
-
-
 def _collect_cache(cfg: Config, cache: Cache) -> Collected:
     req = requested(cfg)
     got = Collected()
@@ -126,7 +122,7 @@ def _collect_cache(cfg: Config, cache: Cache) -> Collected:
     optional = {f"edgar/{c}" for c in req.optional_ciks}
     sources = []
     missing: list[str] = []
-    for key in req.keys() + cache.keys("capex/"):
+    for key in req.keys() + cache.keys("capex/") + cache.keys("submissions/"):
         entry = cache.entry(key)
         if entry is None:
             if key not in optional:
@@ -261,14 +257,18 @@ def collect_live(
     d = cfg.data
     rules = Rules.from_config(cfg)
     http = {"timeout_s": float(d.http_timeout_s), "retries": int(d.http_retries)}
-    todo = set(req.keys() if refresh else cache.missing(req.keys(), end=end))
+    keys = req.keys() + [f"submissions/{c}" for c in (*req.ciks, *req.optional_ciks)]
+    todo = set(keys if refresh else cache.missing(keys, end=end))
     notes: list[str] = []
     ua = os.environ.get("SEC_USER_AGENT", "").strip()
     tickers = [t for t in req.tickers if f"prices/{t}" in todo]
     series = [s for s in req.series if f"fred/{s}" in todo]
     ciks = [c for c in (*req.ciks, *req.optional_ciks) if f"edgar/{c}" in todo]
+    subs = [c for c in (*req.ciks, *req.optional_ciks) if f"submissions/{c}" in todo]
     kinds = [
-        k for k, need in (("yahoo", tickers), ("fred", series), ("edgar", ciks and ua)) if need
+        k
+        for k, need in (("yahoo", tickers), ("fred", series), ("edgar", (ciks or subs) and ua))
+        if need
     ]
     reach = _reachable(kinds)
     notes += network_notes(
@@ -306,8 +306,8 @@ def collect_live(
             notes.append(f"live: Yahoo download failed: {exc}")
     steps = [("fred", s) for s in series] if not reach.get("fred") else []
     if ua and not reach.get("edgar"):
-        steps += [("edgar", c) for c in ciks]
-    elif ciks and not ua:
+        steps += [("edgar", c) for c in ciks] + [("submissions", c) for c in subs]
+    elif (ciks or subs) and not ua:
         notes.append("live: SEC_USER_AGENT not set, EDGAR skipped (the SEC requires a contact)")
     for kind, name in progress_bar(steps, "download", progress):
         try:
@@ -315,7 +315,8 @@ def collect_live(
                 table = fetch_series(name, req.start, **http)
                 check_series(table, name, rules, source=table.attrs["request"])
             else:
-                table = fetch_companyfacts(
+                fetch = fetch_companyfacts if kind == "edgar" else fetch_submissions
+                table = fetch(
                     name,
                     ticker=req.cik_ticker.get(name),
                     user_agent=ua,
@@ -326,7 +327,7 @@ def collect_live(
             notes.append(f"live: {kind} {name} failed: {exc}")
             break
         except DataError as exc:  # FetchError and ParseError included
-            if kind == "edgar" and name in req.optional_ciks and "404" in str(exc):
+            if kind != "fred" and name in req.optional_ciks and "404" in str(exc):
                 continue
             notes.append(f"live: {kind} {name} failed: {exc}")
             continue
@@ -351,34 +352,3 @@ def collect_live(
             "live: no price data could be downloaded or found in the cache", source="live"
         )
     return got
-
-
-def store_staged(cache: Cache, staged: list[tuple], *, request_end: str) -> None:
-    """Put every downloaded ``(key, table, source, request, sha, extra)`` in one transaction."""
-    if not staged:
-        return
-    with cache.transaction() as tx:
-        for key, table, source, request, sha, extra in staged:
-            tx.put(
-                key,
-                table,
-                source=source,
-                request=request,
-                raw_sha256=sha,
-                request_end=request_end,
-                **extra,
-            )
-
-
-def live_label(stale: list[str], notes: list[str], what: str, *, limit: int | None = None) -> str:
-    """Return the label of a live load; note the items whose older cached copy was used."""
-    if not stale:
-        return "live"
-    shown = stale if limit is None else stale[:limit]
-    more = ", ..." if limit is not None and len(stale) > limit else ""
-    notes.append(
-        f"live: {len(stale)} {what} not refreshed, older cached copies used: "
-        + ", ".join(shown)
-        + more
-    )
-    return f"live (cached, {len(stale)} items stale)"

@@ -202,6 +202,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("inference", "walkforward_metric"): ("sharpe", "mean", "total_return"),
     ("inference", "hurdle_method"): ("bonferroni", "holm", "bhy"),
     ("sweep", "engine"): ("numba", "vectorbt", "reference"),
+    ("data.releases", "capex_known_at"): ("release", "filing"),
 }
 
 
@@ -278,7 +279,10 @@ def _validate(d: dict[str, Any], origin: str) -> None:
         return ConfigError(f"{origin}: section [{section}], key `{key}` {msg}")
 
     for (section, key), choices in CHOICES.items():
-        value = d.get(section, {}).get(key)
+        part: Any = d
+        for name in section.split("."):  # nested sections such as data.releases
+            part = part.get(name, {}) if isinstance(part, dict) else {}
+        value = part.get(key)
         if value is not None and value not in choices:
             raise bad(
                 section,

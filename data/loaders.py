@@ -22,6 +22,7 @@ from data.collect import collect_cache, collect_live, collect_mirror, online
 from data.collect_history import is_history_key
 from data.config import Config
 from data.errors import CacheError, ConfigError
+from data.sources.mirror import check_layout
 from data.tables import sha256_bytes
 
 log = logging.getLogger(__name__)
@@ -93,11 +94,18 @@ def resolve_cache(cfg: Config, cache: Cache | str | Path | None = None) -> Cache
 
 
 def mirror_root(mirror: str | Path | None) -> Path | None:
-    """Return the mirror directory: ``mirror``, else ``$SCARCITY_MIRROR``, else None."""
+    """Return the mirror directory: ``mirror``, else ``$SCARCITY_MIRROR``, else None.
+
+    Raises
+    ------
+    DataError
+        The directory exists but holds none of the mirror's subfolders (prices/, fred/,
+        edgar/, capex/, french/, fred-md/, fred-qd/): checked here, before anything runs.
+    """
     if mirror is None:
         env = os.environ.get("SCARCITY_MIRROR", "").strip()
         mirror = env or None
-    return Path(mirror).expanduser() if mirror is not None else None
+    return check_layout(Path(mirror).expanduser()) if mirror is not None else None
 
 
 def load_market(

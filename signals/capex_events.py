@@ -17,7 +17,15 @@ import pandas as pd
 from data.config import Config
 from signals._quarters import Vintages, check_quarters, matched_growth, quarter_slots
 
-EVENT_COLUMNS = ["available_at", "ticker", "period_end", "capex_usd", "surprise"]
+EVENT_COLUMNS = [
+    "available_at",
+    "ticker",
+    "period_end",
+    "capex_usd",
+    "surprise",
+    "dated_by",
+    "accepted_at",
+]
 
 
 def capex_events(
@@ -55,7 +63,10 @@ def capex_events(
     Returns
     -------
     DataFrame
-        ``available_at, ticker, period_end, capex_usd, surprise``, sorted by date.
+        ``available_at, ticker, period_end, capex_usd, surprise, dated_by, accepted_at``,
+        sorted by date. ``dated_by`` says what dated the event (``release``, ``filing``,
+        ``lag``: see :mod:`data.capex_dates`), ``accepted_at`` the UTC acceptance time of
+        that release or filing (NaT for a lag).
 
     Timing
     ------
@@ -78,13 +89,21 @@ def capex_events(
     cap = capex[(capex["concept"] == "capex") & capex["ticker"].isin(list(tickers))]
     v = Vintages(cap)
     first = cap.sort_values("available_at", kind="stable").drop_duplicates(["ticker", "period_end"])
+    if "dated_by" in first.columns:
+        dated_by = first["dated_by"].astype(str).tolist()
+        accepted = pd.to_datetime(first["accepted_at"], utc=True).tolist()
+    else:  # quarters not dated by data.capex_dates: EDGAR facts by filing, tables by lag
+        dated_by = np.where(first["filed"].notna(), "filing", "lag").tolist()
+        accepted = [pd.NaT] * len(first)
     trend = range(-1, -quarters - 1, -1)  # the quarters before the event's
     rows = []
-    for t, pe, av, val in zip(
+    for t, pe, av, val, by, acc in zip(
         first["ticker"].astype(str),
         first["period_end"],
         first["available_at"],
         first["value"].astype(float),
+        dated_by,
+        accepted,
         strict=True,
     ):
         end = np.datetime64(pe, "D")
@@ -105,9 +124,12 @@ def capex_events(
                 "period_end": pe,
                 "capex_usd": val,
                 "surprise": surprise,
+                "dated_by": by,
+                "accepted_at": acc,
             }
         )
     out = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+    out["accepted_at"] = pd.to_datetime(out["accepted_at"], utc=True)
     return out.sort_values(["available_at", "ticker"], kind="stable").reset_index(drop=True)
 
 

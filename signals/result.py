@@ -29,7 +29,8 @@ class FactorResult:
     active : DataFrame of bool
         Component defined and within its staleness limit.
     events : DataFrame
-        Capex announcements: ``available_at, ticker, period_end, capex_usd, surprise``.
+        Capex announcements: ``available_at, ticker, period_end, capex_usd, surprise,
+        dated_by, accepted_at`` (see :func:`signals.capex_events.capex_events`).
     availability : DataFrame
         Per component: first active date, last active date, share of days active.
     method : str
@@ -69,12 +70,17 @@ class FactorResult:
         ev = self.events.copy()
         for c in ("available_at", "period_end"):
             ev[c] = pd.to_datetime(ev[c]).dt.strftime("%Y-%m-%d")
+        cols = ["available_at", "ticker", "period_end", "capex_usd", "surprise"]
+        if "dated_by" in ev.columns:
+            at = pd.to_datetime(ev["accepted_at"], utc=True)
+            ev["accepted_at"] = at.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+            cols += ["dated_by", "accepted_at"]
         return {
             "factor": fac.reset_index().assign(date=lambda d: d["date"].dt.strftime("%Y-%m-%d")),
             "components": comp.reset_index().assign(
                 date=lambda d: d["date"].dt.strftime("%Y-%m-%d")
             ),
-            "events": ev[["available_at", "ticker", "period_end", "capex_usd", "surprise"]],
+            "events": ev[cols],
         }
 
     def summary(self) -> str:

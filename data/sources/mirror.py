@@ -5,6 +5,7 @@ Layout::
     <root>/prices/<TICKER>.csv         Date,Close[,Open,High,Low,Volume]
     <root>/fred/<SERIES>.csv           observation_date,<SERIES>
     <root>/edgar/CIK##########.json    SEC companyfacts
+    <root>/edgar/submissions/CIK##########[-submissions-NNN].json   SEC submissions (index)
     <root>/capex/<NAME>.csv            ticker,year,quarter,payments_usd
     <root>/french/<FILE>.csv           Ken French daily factor files, as distributed
     <root>/fred-md/current.csv         one FRED-MD vintage
@@ -34,6 +35,7 @@ from data.sources.edgar import pad_cik, parse_companyfacts
 from data.sources.fred import parse_fredgraph_csv
 from data.sources.fredmd import parse_fred_md, parse_fred_qd
 from data.sources.french import parse_french_csv
+from data.sources.submissions import read_submissions_dir
 from data.sources.yahoo import parse_price_csv
 from data.tables import empty_quarters, sha256_bytes
 
@@ -139,6 +141,7 @@ class Mirror:
             "french": "table",
             "fred-md": "table",
             "fred-qd": "table",
+            "submissions": "cik",
         }
         if kind not in check:
             raise ValueError(f"`kind` must be one of {KINDS}, got {kind!r}")
@@ -150,6 +153,8 @@ class Mirror:
             )
         if kind == "edgar":
             p = self.root / "edgar" / f"CIK{pad_cik(name)}.json"
+        elif kind == "submissions":
+            p = self.root / "edgar" / "submissions" / f"CIK{pad_cik(name)}.json"
         elif kind in LONG_HISTORY_PARSERS:
             p = self.root / kind / "current.csv"
         else:
@@ -261,6 +266,43 @@ class Mirror:
         got.items.extend(extra.items)
         return got
 
+    def has_submissions(self) -> bool:
+        """Whether the mirror holds a filing index (``edgar/submissions/``)."""
+        return (self.root / "edgar" / "submissions").is_dir()
+
+    def read_submissions(
+        self,
+        ciks: Sequence[str],
+        *,
+        tickers: dict[str, str] | None = None,
+        warn: bool = True,
+        optional: Sequence[str] = (),
+    ) -> MirrorRead:
+        """Parse ``edgar/submissions/CIK##########.json`` and its pages for each CIK.
+
+        The result is the ``filings`` table (:mod:`data.sources.submissions`); ``tickers``
+        maps a 10-digit CIK to its ticker. A page listed but absent is a gap note; CIKs in
+        ``optional`` are skipped silently when absent.
+        """
+        tickers = {pad_cik(k): v for k, v in (tickers or {}).items()}
+        opt = {pad_cik(c) for c in optional}
+
+        def parse(p: Path, c: str) -> pd.DataFrame:
+            return read_submissions_dir(p.parent, c, tickers.get(c))
+
+        out = MirrorRead()
+        for names, missing_ok in (
+            ([pad_cik(c) for c in ciks if pad_cik(c) not in opt], False),
+            (sorted(opt), True),
+        ):
+            got = self._read("submissions", names, parse, warn=warn, missing_ok=missing_ok)
+            out.items += got.items
+            out.gaps += got.gaps
+        for it in out.items:
+            for page in it.table.attrs.get("missing_pages", []):
+                out.gaps.append(f"mirror {self.root}: no edgar/submissions/{page} (listed)")
+        return out
+
     def read_capex(
         self,
         names: Sequence[str] | None = None,
@@ -302,6 +344,28 @@ class Mirror:
             raise ValueError(f"`kind` must be fred-md or fred-qd, got {kind!r}")
         parse = LONG_HISTORY_PARSERS[kind]
         return self._read(kind, ["current"], lambda p, _: parse(p, source=str(p)), warn=warn)
+
+
+def check_layout(root: str | Path) -> Path:
+    """Check that an existing directory looks like a mirror (one of :data:`KINDS` inside).
+
+    Raises
+    ------
+    DataError
+        None of the subfolders ``prices/, fred/, edgar/, capex/, french/, fred-md/,
+        fred-qd/`` exists; names the folder and the expected layout.
+    """
+    root = Path(root)
+    if root.is_dir() and not any((root / k).is_dir() for k in KINDS):
+        raise DataError(
+            "not a mirror: none of the expected subfolders "
+            f"{', '.join(k + '/' for k in KINDS)} is here; a mirror holds prices/<TICKER>.csv, "
+            "fred/<SERIES>.csv, edgar/CIK##########.json (and edgar/submissions/), "
+            "capex/<NAME>.csv, french/<FILE>.csv, fred-md/current.csv, fred-qd/current.csv "
+            "(see DESIGN.md, 'Data sources and the offline mirror')",
+            source=str(root),
+        )
+    return root
 
 
 def combined_table_quarters(read: MirrorRead) -> pd.DataFrame:

@@ -70,7 +70,16 @@ def test_bad_choice_lists_the_choices_and_the_closest(tmp_path):
 def test_choices_table_matches_the_defaults():
     cfg = load_config()
     for (section, key), choices in CHOICES.items():
-        assert getattr(cfg, section)[key] in choices
+        top, *nested = section.split(".")  # nested sections such as data.releases
+        part = getattr(cfg, top)
+        for name in nested:
+            part = part[name]
+        assert part[key] in choices
+
+
+def test_nested_choice_is_checked_with_a_suggestion():
+    with pytest.raises(ConfigError, match=r"\[data.releases\].*capex_known_at.*`release`"):
+        load_config(data={"releases": {"capex_known_at": "relase"}})
 
 
 def test_suggestion_is_difflibs_closest():

@@ -95,9 +95,11 @@ def test_gaps_are_reported(market):
 def test_capex_sources_combined(market):
     c = market.capex[market.capex["concept"] == "capex"]
     assert set(c["ticker"]) >= {"META", "GOOGL", "MSFT", "AMZN"}
-    edgar = c[c["source"] == "edgar"]
-    assert (edgar["available_at"] > edgar["filed"]).all()
-    table = c[c["source"].str.startswith("capex_table")]
+    edgar = c[(c["source"] == "edgar") & (c["dated_by"] == "filing")]
+    assert (edgar["available_at"] >= edgar["filed"]).all()  # accepted before the open: that day
+    released = c[c["dated_by"] == "release"]  # data.capex_dates: the earnings release
+    assert (released["available_at"] > released["period_end"] + pd.Timedelta(days=5)).all()
+    table = c[c["source"].str.startswith("capex_table") & (c["dated_by"] == "lag")]
     assert (table["available_at"] > table["period_end"] + pd.Timedelta(days=39)).all()
 
 

@@ -186,6 +186,14 @@ def test_to_frames_layout(cfg):
     comp = frames["components"]
     assert comp.columns[0] == "date" and "rrp_level" in comp.columns and len(comp) == len(IDX)
     ev = frames["events"]
-    assert list(ev.columns) == ["available_at", "ticker", "period_end", "capex_usd", "surprise"]
+    assert list(ev.columns) == [
+        "available_at",
+        "ticker",
+        "period_end",
+        "capex_usd",
+        "surprise",
+        "dated_by",
+        "accepted_at",
+    ]
     assert ev["period_end"].tolist() == ["2020-03-31", "2020-06-30"]
     assert "defined 2024-01-05" in res.summary()  # three known RRP values: Jan 3, 4, 5

@@ -112,7 +112,15 @@ def test_capex_demand_carries_snapshots_forward_with_ages(entry_table):
     assert comp.loc[D("2024-03-01"), "capex_growth"] == pytest.approx(2.0)
     assert age.loc[known, "capex_growth"] == (known - D("2023-12-31")).days
     assert age.loc[D("2024-03-08"), "capex_to_ocf"] == (D("2024-03-08") - D("2023-12-31")).days
-    assert list(events.columns) == ["available_at", "ticker", "period_end", "capex_usd", "surprise"]
+    assert list(events.columns) == [
+        "available_at",
+        "ticker",
+        "period_end",
+        "capex_usd",
+        "surprise",
+        "dated_by",
+        "accepted_at",
+    ]
 
 
 def test_stale_company_leaves_the_aggregate_on_its_expiry_day():

@@ -258,7 +258,10 @@ def test_result_tables_and_summary(syn_factor, syn_market):
         "period_end",
         "capex_usd",
         "surprise",
+        "dated_by",
+        "accepted_at",
     ]
+    assert set(frames["events"]["dated_by"]) <= {"release", "filing", "lag"}
     text = str(res)
     assert text == res.summary()
     assert f"defined {res.first_date.date()}" in text

@@ -117,7 +117,15 @@ def test_returns_and_weights_files_follow_the_contract(report):
     factor = pd.read_csv(out / "factor.csv")
     assert list(factor.columns) == ["date", "factor", "regime"]
     events = pd.read_csv(out / "events.csv")
-    assert list(events.columns) == ["available_at", "ticker", "period_end", "capex_usd", "surprise"]
+    assert list(events.columns) == [
+        "available_at",
+        "ticker",
+        "period_end",
+        "capex_usd",
+        "surprise",
+        "dated_by",
+        "accepted_at",
+    ]
 
 
 def test_headline_stats_recomputed_independently(report):
