@@ -1,8 +1,9 @@
 """Members whose prices stop: a ticker's data ends while the table runs on.
 
 A ticker *stops* when its last price is older than its staleness limit
-(``[data.staleness_days]``: ``crypto`` or ``equity`` calendar days) at the table's last
-date. A shorter tail is a ragged edge, not a stop: crypto trades 7 days and equities 5, and a
+(``[data.staleness_days]``: ``crypto`` or ``equity`` calendar days) at the last price of its
+own asset class (another basket member of that class runs on). A shorter tail, or a whole
+class ending early, is a ragged edge, not a stop: crypto trades 7 days and equities 5, and a
 file fetched a day earlier than another leaves the last row or two empty; those tails end the
 backtest (:func:`data.calendar.fresh_end`) instead. A stopped member stays in its basket until
 its last price is older than its limit, the first date the stop is known, and leaves it after
@@ -41,7 +42,10 @@ DEFAULT_LIMIT = 7
 
 
 def price_stops(
-    prices: pd.DataFrame, tickers: Sequence[str], limits: Mapping[str, int] | None = None
+    prices: pd.DataFrame,
+    tickers: Sequence[str],
+    limits: Mapping[str, int] | None = None,
+    classes: Mapping[str, str] | None = None,
 ) -> dict[str, pd.Timestamp]:
     """Return the tickers whose prices stop before the table ends, with their last price date.
 
@@ -55,6 +59,11 @@ def price_stops(
     limits : mapping of str to int, optional
         Per ticker, the calendar days its last price may be old at the table's last date
         (:func:`stop_limits`); default :data:`DEFAULT_LIMIT`.
+    classes : mapping of str to str, optional
+        Per ticker, its asset class (``equity``, ``crypto``). With classes, a ticker's tail is
+        measured against the last price of its own class among ``tickers``, not the table's
+        end: when every equity file ends early (a mirror fetched before the crypto files),
+        that is a ragged edge that ends the backtest, not a stop of each equity.
 
     Returns
     -------
@@ -80,14 +89,21 @@ def price_stops(
     limits = dict(limits or {})
     if not len(prices):
         return {}
-    end = pd.Timestamp(prices.index[-1])
+    table_end = pd.Timestamp(prices.index[-1])
+    lasts = {
+        t: prices[t].last_valid_index()
+        for t in dict.fromkeys(tickers)
+        if t in prices.columns and prices[t].last_valid_index() is not None
+    }
+    class_end: dict[str, pd.Timestamp] = {}
+    for t, last in lasts.items():
+        k = (classes or {}).get(t)
+        if k is not None:
+            class_end[k] = max(class_end.get(k, pd.Timestamp(last)), pd.Timestamp(last))
     out: dict[str, pd.Timestamp] = {}
-    for t in dict.fromkeys(tickers):
-        if t not in prices.columns:
-            continue
-        last = prices[t].last_valid_index()
-        if last is None:
-            continue
+    for t, last in lasts.items():
+        k = (classes or {}).get(t)
+        end = class_end[k] if k is not None else table_end
         limit = int(limits.get(t, DEFAULT_LIMIT))
         if limit < 0:
             raise DataError(f"staleness limit of {t} must be >= 0, got {limit}", source="config")
@@ -113,7 +129,8 @@ def stop_limits(cfg: Config, tickers: Sequence[str]) -> dict[str, int]:
 def stops_for(prices: pd.DataFrame, cfg: Config) -> dict[str, pd.Timestamp]:
     """Return :func:`price_stops` of every basket member (:func:`basket_tickers`) of ``cfg``."""
     tickers = basket_tickers(cfg)
-    return price_stops(prices, tickers, stop_limits(cfg, tickers))
+    classes = {t: "crypto" if t in cfg.data.crypto else "equity" for t in tickers}
+    return price_stops(prices, tickers, stop_limits(cfg, tickers), classes)
 
 
 def stop_notes(
