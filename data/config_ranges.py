@@ -84,6 +84,7 @@ RANGES: dict[str, Range] = {
     "data.capex_annual_lag_days": LAG,
     "data.staleness_days.equity": LAG,
     "data.staleness_days.crypto": LAG,
+    "data.releases.window_days": LAG,
     "data.plausibility.equity_max_move": POSITIVE,
     "data.plausibility.equity_warn_move": POSITIVE,
     "data.plausibility.crypto_max_move": POSITIVE,
