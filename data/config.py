@@ -100,6 +100,8 @@ class Config:
         What is traded: the near/long baskets (default) or Ken French spreads.
     verdict : Section
         The verdict rule (``[verdict]``).
+    mechanism : Section
+        The mechanism study's declared links (``[mechanism]``, :mod:`signals.mechanism`).
     path : str
         Where the user overrides came from ("<default>" when none).
     """
@@ -117,6 +119,7 @@ class Config:
     verdict: Section
     path: str = "<default>"
     targets: Section = field(default_factory=lambda: Section("targets"))
+    mechanism: Section = field(default_factory=lambda: Section("mechanism"))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as nested plain dicts (for writing next to a report)."""
@@ -189,6 +192,8 @@ FREE_FORM = (
     "universe.robustness.long",
     "factor.weights",
     "factor.macro_components",
+    "mechanism.variables",
+    "mechanism.links",
 )
 
 #: keys whose value is one of a few words: (section, key) -> choices
@@ -203,6 +208,9 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("inference", "hurdle_method"): ("bonferroni", "holm", "bhy"),
     ("sweep", "engine"): ("numba", "vectorbt", "reference"),
     ("data.releases", "capex_known_at"): ("release", "filing"),
+    ("mechanism", "errors"): ("nw", "lag_augmented"),
+    ("mechanism", "adjust"): ("holm", "none"),
+    ("mechanism", "state_rule"): ("below_expanding_median",),
 }
 
 

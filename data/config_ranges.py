@@ -153,6 +153,14 @@ RANGES: dict[str, Range] = {
     "verdict.pbo": PROB,
     "verdict.placebo_pvalue": PROB,
     "verdict.min_later_days": LAG,
+    # [mechanism]
+    "mechanism.horizons": LAG,
+    "mechanism.lags": LAG,
+    "mechanism.alpha": OPEN_PROB,
+    "mechanism.min_obs": COUNT,
+    "mechanism.threshold_trim": Range(0, 0.5, lo_open=True, hi_open=True),
+    "mechanism.threshold_boot": LAG,
+    "mechanism.seed": LAG,
     # [sweep]
     "sweep.zscore_window": LAG,
     "sweep.change_window": COUNT,

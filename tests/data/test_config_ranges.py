@@ -12,7 +12,14 @@ from data.config_ranges import RANGES, UNBOUNDED, Range
 from data.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
-FREE_TABLES = ("data.units", "factor.weights", "factor.macro_components", "macro.series")
+FREE_TABLES = (
+    "data.units",
+    "factor.weights",
+    "factor.macro_components",
+    "macro.series",
+    "mechanism.links",  # checked by signals.mechanism.spec (sign +-1, horizon >= 0)
+    "mechanism.variables",
+)
 
 
 def _user(tmp_path: Path, text: str) -> Path:
