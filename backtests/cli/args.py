@@ -168,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="first synthetic seed (runs of disjoint seed ranges can be combined)",
     )
     _cache_parser(sub)
+    _register_parser(sub)
     return parser
 
 
@@ -202,6 +203,34 @@ def _cache_parser(sub) -> None:
         "--verbose",
         action="store_true",
         help="log details at INFO, third-party libraries included (default: off)",
+    )
+    p.set_defaults(seed=None, effect_size=None, mirror=None, source="cache")
+
+
+def _register_parser(sub) -> None:
+    """``scarcity register``: record the spec's date and hash in ``registrations/<name>.json``."""
+    text = (
+        "record the frozen spec (run.registered and its spec hash) in "
+        "registrations/<run.name>.json, for you to commit"
+    )
+    p = sub.add_parser("register", help=text, description=text, formatter_class=HelpFormatter)
+    p.add_argument(
+        "--config",
+        default=None,
+        metavar="FILE",
+        help="TOML file overriding data/default.toml key by key (default: the defaults)",
+    )
+    p.add_argument(
+        "--dir",
+        default=None,
+        metavar="DIR",
+        help="where records live (default: SCARCITY_REGISTRATIONS, else registrations/)",
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log details at INFO (default: off)",
     )
     p.set_defaults(seed=None, effect_size=None, mirror=None, source="cache")
 

@@ -277,6 +277,19 @@ def cmd_power(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def cmd_register(args: argparse.Namespace, cfg: Config) -> int:
+    """``scarcity register``: write ``registrations/<run.name>.json`` (date, spec hash, config)."""
+    from data.registration import write_registration
+
+    path, rec = write_registration(cfg, Path(args.dir) if args.dir else None)
+    _out(
+        f"registered spec `{rec['name']}` on {rec['registered']} (spec hash {rec['spec_hash']}) "
+        f"in {path}: commit it; reports count post-registration data only while their spec "
+        "hash matches"
+    )
+    return 0
+
+
 COMMANDS = {
     "fetch": cmd_fetch,
     "signal": cmd_signal,
@@ -285,6 +298,7 @@ COMMANDS = {
     "report": cmd_report,
     "power": cmd_power,
     "cache": cmd_cache,
+    "register": cmd_register,
 }
 
 

@@ -46,6 +46,7 @@ from backtests.study.ablation import nested_block
 from backtests.study.assess import selection_tests
 from backtests.study.evidence import active_returns, sample_blocks
 from data.config import Config
+from data.registration import read_registration, registered_date
 from signals.composite import reweight
 from signals.diagnostics import persistence, predictive_regression
 from signals.macro import component_specs
@@ -232,7 +233,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
     cfg, inf = res.cfg, res.cfg.inference
     idx = res.targets.index
     oos_start = pd.Timestamp(cfg.run.oos_start)
-    samples = split_samples(idx, cfg.run.oos_start, cfg.run.get("registered", cfg.run.oos_start))
+    samples = split_samples(idx, cfg.run.oos_start, registered_date(cfg, idx))
     spread = res.targets[res.headline]
     seed = int(inf.seed)
     lags = int(inf.hac_lags) or None
@@ -349,6 +350,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         "vintages": res.market.vintages,
         "provenance": dict(res.market.provenance),
         "spec_hash": spec_hash(cfg),
+        "registration": read_registration(cfg).to_metrics(),
     }
     rule = cfg.verdict.to_dict() if hasattr(cfg, "verdict") else {}
     m["verdict"] = decide_verdict(m, rule, benchmark_label=f"holding {res.headline} (static)")

@@ -8,7 +8,6 @@ validates against ``schema.json`` beside this module.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from pathlib import Path
@@ -24,6 +23,9 @@ from backtests.report import tables as T
 from backtests.report.today import now_block
 from backtests.study.assess import predictive_headline
 from backtests.study.benchmarks import benchmark_label
+from data.registration import NON_RESULT_KEYS, read_registration, spec_hash
+
+__all__ = ["NON_RESULT_KEYS", "build_metrics", "clean", "spec_hash", "validate_metrics"]
 
 # the report contract's statistics: the engine's, less exposure and the rebalance count
 STAT_KEYS = tuple(k for k in STAT_NAMES if k not in ("exposure", "n_rebalances"))
@@ -65,32 +67,6 @@ def _predictive_headline(predictive: Any, horizon: int) -> tuple[float | None, f
 
 # keys of the configuration that cannot change a result (names, paths, network settings and
 # chunking, which is tested to give identical tables)
-NON_RESULT_KEYS: dict[str, tuple[str, ...]] = {
-    "run": ("name",),
-    "data": ("cache_dir", "http_timeout_s", "http_retries", "sec_max_requests_per_s"),
-    "sweep": ("chunk_size",),
-}
-
-
-def spec_hash(cfg: Any) -> str:
-    """SHA-256 (first 16 hex digits) of every configuration key that can change a result.
-
-    Parameters
-    ----------
-    cfg : Config
-        The run's configuration.
-
-    Returns
-    -------
-    str
-        Equal for two configurations exactly when they agree on every result-relevant key.
-    """
-    d = cfg.to_dict()
-    for section, keys in NON_RESULT_KEYS.items():
-        for k in keys:
-            d.get(section, {}).pop(k, None)
-    text = json.dumps(d, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _predictive_block(result: Any, horizon: int) -> dict[str, Any]:
@@ -197,6 +173,7 @@ def build_metrics(result: Any) -> dict[str, Any]:
         metrics["samples"] = clean(a.sample_metrics)
     metrics.update(pm_tables(result))
     metrics["spec_hash"] = spec_hash(cfg)
+    metrics["registration"] = read_registration(cfg).to_metrics()
     metrics["verdict"] = decide_verdict(
         clean(metrics),
         dict(cfg.verdict.to_dict()),

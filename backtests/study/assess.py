@@ -48,6 +48,7 @@ from backtests.sweep.core import SweepResult
 from backtests.sweep.grid import expand_grid
 from data.config import Config
 from data.errors import ConfigError, DataError
+from data.registration import registered_date
 from signals.diagnostics import predictive_regression
 
 log = logging.getLogger(__name__)
@@ -315,7 +316,7 @@ def assess(
         )
     bench, prices = benches[name], as_prices(prices)
     oos_start = pd.Timestamp(cfg.run.oos_start)
-    samples = split_samples(prices.index, oos_start, cfg.run.registered)
+    samples = split_samples(prices.index, oos_start, registered_date(cfg, prices.index))
     lags = int(inf.hac_lags) or None
     level = float(inf.get("ci_level", 0.95))
     block = float(inf.get("bootstrap_block_length", 0.0)) or None

@@ -45,6 +45,7 @@ from backtests.study.window import (
 from backtests.sweep.core import SweepResult
 from data.config import Config
 from data.loaders import MarketData, load_market
+from data.registration import registered_date
 from signals import build_factor
 from signals.diagnostics import event_study, predictive_regression
 
@@ -212,7 +213,7 @@ def run_pipeline(
             cfg, market, prices=is_prices, cash_rate=cash, factor=factor.factor, progress=progress
         )
 
-    samples = split_samples(prices.index, oos_start, cfg.run.registered)
+    samples = split_samples(prices.index, oos_start, registered_date(cfg, prices.index))
     ablation = None
     if with_ablation:
         stage("ablation")
