@@ -3,8 +3,9 @@
 Every regressor of the linear projection (constant, shock, lag controls, extra controls) is
 interacted with I(state[t]) ("exhausted": idle money used up) and with I(not state[t])
 ("slack"), so each state has its own intercept, slope and dynamics, estimated jointly in one
-regression with one robust covariance (Newey–West over the whole sample, or HC1 with lag
-augmentation, as in :mod:`signals.mechanism.lp`). The slopes of the two states are compared
+regression with one robust covariance (Newey–West over the whole sample, or
+heteroskedasticity-robust with lag augmentation; HC3-scaled residuals by default, as in
+:mod:`signals.mechanism.lp`). The slopes of the two states are compared
 by a Wald test with that covariance.
 
 :func:`below_expanding_median` builds a state known at t from a liquidity level.
@@ -33,6 +34,7 @@ from signals.mechanism._design import (
     check_int,
     design,
     empty_row,
+    error_label,
     fmt_table,
     hac_lags,
     one_sided,
@@ -62,6 +64,8 @@ class StateLPResult:
         Lags of Δy and x (each interacted with the state).
     hac_lags : tuple of int
         Newey–West lags at each h (0 for ``lag_augmented``).
+    leverage : bool
+        Residuals scaled by 1 / (1 - leverage) in the covariance (HC3-type).
     """
 
     exhausted: pd.DataFrame = field(repr=False)
@@ -70,6 +74,7 @@ class StateLPResult:
     errors: str
     lags: int
     hac_lags: tuple[int, ...]
+    leverage: bool = True
 
     def at(self, h: int, state: Literal["exhausted", "slack"]) -> pd.Series:
         """Return the IRF row of ``state`` at horizon ``h``."""
@@ -92,7 +97,7 @@ class StateLPResult:
 
     def summary(self) -> str:
         """Both IRF tables and the difference test as text."""
-        err = "Newey-West, max(h+1, lags) lags" if self.errors == "nw" else "HC1, lag-augmented"
+        err = error_label(self.errors, self.leverage)
         parts = [
             f"State-dependent local projection ({self.lags} lags, all regressors interacted "
             f"with the state); errors: {err}",
@@ -130,6 +135,7 @@ def state_local_projection(
     lags: int = 2,
     errors: Literal["nw", "lag_augmented"] = "nw",
     controls: pd.DataFrame | None = None,
+    leverage: bool = True,
 ) -> StateLPResult:
     """Estimate the response of ``y`` to ``x`` separately when ``state`` is True and False.
 
@@ -139,7 +145,7 @@ def state_local_projection(
         Outcome level and shock, as in :func:`~signals.mechanism.lp.local_projection`.
     state : Series of bool
         True = idle money exhausted at t (known at t); NaN rows are dropped.
-    horizons, lags, errors, controls
+    horizons, lags, errors, controls, leverage
         As in :func:`~signals.mechanism.lp.local_projection`.
 
     Returns
@@ -164,7 +170,7 @@ def state_local_projection(
     for h in range(H + 1):
         m = hac_lags(errors, h, p)
         used.append(m)
-        rows, drow = _one_horizon(frame, s, h, p, errors, m)
+        rows, drow = _one_horizon(frame, s, h, p, errors, m, leverage)
         for k in STATES:
             tables[k].append(rows[k])
         diffs.append(drow)
@@ -176,18 +182,25 @@ def state_local_projection(
         errors=errors,
         lags=p,
         hac_lags=tuple(used),
+        leverage=bool(leverage),
     )
 
 
 def state_diff_stat(
-    frame: pd.DataFrame, s: pd.Series, h: int, lags: int, errors: str
+    frame: pd.DataFrame, s: pd.Series, h: int, lags: int, errors: str, leverage: bool = True
 ) -> tuple[dict[str, dict[str, float | int]], dict[str, float]]:
-    """Per-state rows and the difference row at one horizon (frame from ``align``)."""
-    return _one_horizon(frame, s, h, lags, errors, hac_lags(errors, h, lags))
+    """Return the per-state rows and the difference row at one horizon (frame from ``align``)."""
+    return _one_horizon(frame, s, h, lags, errors, hac_lags(errors, h, lags), leverage)
 
 
 def _one_horizon(
-    frame: pd.DataFrame, s: pd.Series, h: int, lags: int, errors: str, maxlags: int
+    frame: pd.DataFrame,
+    s: pd.Series,
+    h: int,
+    lags: int,
+    errors: str,
+    maxlags: int,
+    leverage: bool,
 ) -> tuple[dict[str, dict[str, float | int]], dict[str, float]]:
     d = design(frame.assign(_state=s), h, lags)
     ind = d.pop("_state").to_numpy()
@@ -203,7 +216,7 @@ def _one_horizon(
     k = d.shape[1]
     fit = None
     if min(n_state.values()) > k:
-        fit = robust_fit(outcome, X, errors, maxlags)
+        fit = robust_fit(outcome, X, errors, maxlags, leverage=leverage)
     nan_diff = {c: float("nan") for c in DIFF_COLUMNS}
     if fit is None:
         return {st: empty_row(n_state[st]) for st in STATES}, nan_diff

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.regression.linear_model import OLS
 
 from data.errors import DataError
 from signals.mechanism import below_expanding_median, state_local_projection
@@ -71,6 +72,9 @@ def test_state_slopes_equal_separate_subsample_regressions():
         coef = np.linalg.lstsq(X[mask], out[mask], rcond=None)[0]
         assert res.at(h, state)["beta"] == pytest.approx(coef[1], rel=1e-9)
         assert res.at(h, state)["n"] == mask.sum()
+        # HC3 of the joint regression = HC3 of the subsample (block-diagonal design)
+        hc3 = OLS(out[mask], X[mask]).fit(cov_type="HC3")
+        assert res.at(h, state)["se"] == pytest.approx(hc3.bse[1], rel=1e-8)
 
 
 def test_diff_wald_matches_two_t_statistics_when_covariance_is_block_diagonal():
@@ -106,7 +110,9 @@ def test_bad_state_raises():
     with pytest.raises(ValueError, match="state"):
         state_local_projection(y, x, s, horizons=0).at(0, "tight")  # type: ignore[arg-type]
     text = state_local_projection(y, x, s, horizons=1).summary()
-    assert "exhausted" in text and "slack" in text and "Wald" in text
+    assert "exhausted" in text and "slack" in text and "Wald" in text and "HC3" in text
+    plain = state_local_projection(y, x, s, horizons=1, errors="lag_augmented", leverage=False)
+    assert "HC1" in plain.summary() and not plain.leverage
 
 
 def test_below_expanding_median_hand_case():
