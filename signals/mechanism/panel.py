@@ -17,6 +17,10 @@ import pandas as pd
 from data.config import Config
 from data.pit import macro_known_at
 from signals.mechanism.spec import MechanismSpec, VariableSpec
+from signals.mechanism.state import below_expanding_median
+
+STATE_MIN_MONTHS = 12
+"""Months of a state variable before its expanding median defines the state."""
 
 
 def month_ends(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
@@ -59,22 +63,22 @@ def state_series(panel: pd.DataFrame, regime: pd.Series | None, spec: MechanismS
     """Return 1.0 where idle money is exhausted at month end, 0.0 where ample, NaN if unknown.
 
     ``state_variable = "regime"`` takes the factor's regime rule at month end; otherwise
-    ``state_rule = "below_expanding_median"`` marks the months whose value is below the median
-    of that variable's values up to and including the month (known at t).
+    ``state_rule = "below_expanding_median"`` marks the months whose value is at or below the
+    median of that variable's values up to and including the month (known at t; defined from
+    the variable's twelfth month).
     """
     if spec.state_variable == "regime":
         if regime is None:
             return pd.Series(np.nan, index=panel.index, name="state")
         r = regime.astype(float).reindex(panel.index, method="ffill")
         return r.rename("state")
-    x = panel[spec.state_variable]
     if spec.state_rule != "below_expanding_median":
         raise ValueError(
             f"`mechanism.state_rule` must be below_expanding_median, got {spec.state_rule!r}"
         )
-    med = x.expanding(min_periods=12).median()
-    out = (x < med).astype(float).where(x.notna() & med.notna())
-    return out.rename("state")
+    x = panel[spec.state_variable].dropna()
+    out = below_expanding_median(x, min_periods=STATE_MIN_MONTHS)
+    return out.reindex(panel.index).rename("state")
 
 
 def monthly_panel(

@@ -22,12 +22,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from signals.mechanism.lp import LPResult, local_projection
 from signals.mechanism.multiplicity import holm
+from signals.mechanism.spec import LinkSpec, MechanismSpec
 from signals.mechanism.state import StateLPResult, state_local_projection
 from signals.mechanism.threshold import ThresholdResult, threshold_regression
-
-from signals.mechanism.spec import LinkSpec, MechanismSpec
 
 LABELS = ("supported", "not supported", "wrong sign", "no data")
 

@@ -127,5 +127,6 @@ def test_state_below_expanding_median_by_hand(cfg):
     x = pd.Series([10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, -1, 100, -5], index=idx, dtype=float)
     s = state_series(pd.DataFrame({"rrp_level": x}), None, spec)
     assert s.iloc[:11].isna().all()
-    # month 12: median of the 12 values up to it is 4.5 and -1 < 4.5; month 13: 100 > median
+    # month 12: median of the 12 values up to it is 4.5 and -1 <= 4.5; month 13: 100 > median 4;
+    # month 14: -5 <= median 4.5
     assert s.iloc[11] == 1.0 and s.iloc[12] == 0.0 and s.iloc[13] == 1.0
