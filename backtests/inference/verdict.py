@@ -97,7 +97,9 @@ def decide_verdict(
     dict
         ``label`` (one of :data:`LABELS`), ``rule`` (the rule's values and its text under
         ``text``), ``checks`` (name -> True / False / None), ``failed``, ``unavailable``,
-        ``later`` (per later sample: ``consistent``, ``long_enough``) and ``sentence``.
+        ``later`` (per later sample: ``consistent``, ``long_enough``) and ``sentence``
+        (ending with ``now.coverage_sentence`` when the metrics have one: whose capex is
+        live and which components are stale; it changes no check).
 
     Examples
     --------
@@ -197,6 +199,9 @@ def decide_verdict(
         parts.append("Later samples: " + "; ".join(later_failed) + ".")
     if unavailable:
         parts.append("Not available: " + ", ".join(unavailable) + ".")
+    coverage = _get(metrics, "now.coverage_sentence")  # data behind the answer; not a check
+    if coverage:
+        parts.append(str(coverage))
     return {
         "label": label,
         "rule": {**r, "text": rule_text(r)},

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from backtests.report.html_base import SAMPLE_TITLES, esc, figure, num, table
+from backtests.report.html_dating import events_html
 from backtests.report.html_pm import (
     ablation_table,
     coverage_section,
@@ -369,6 +370,8 @@ def render_html(
             "<p class='muted'>Full-sample regressions:</p>",
             predictive_table(predictive),
         ]
+    if metrics.get("events"):
+        sections += ["<h2 id='events'>Around capex announcements</h2>", events_html(metrics)]
     head_js = ""
     if interactive:
         from backtests.report.interactive_base import interactive_section, plotly_script

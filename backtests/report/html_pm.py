@@ -10,6 +10,7 @@ from typing import Any
 
 from backtests.report import words as W
 from backtests.report.html_base import SAMPLE_TITLES, esc, num, table
+from backtests.report.html_dating import capex_dating_html, today_coverage_html
 from backtests.study.benchmarks import benchmark_label
 
 
@@ -70,6 +71,7 @@ def today_section(metrics: dict[str, Any]) -> str:
             rows,
         )
     )
+    lines.append(today_coverage_html(metrics))
     comps = now.get("components") or {}
     stale = [k for k, c in comps.items() if c["stale"]]
     crow = [
@@ -113,10 +115,12 @@ def coverage_section(metrics: dict[str, Any]) -> str:
         f"<p>The factor is first defined on <b>{esc(cov.get('factor_first_date'))}</b>; "
         f"{esc(cov.get('start_note', ''))}. Each component joins when it has its own history "
         "and drops out when stale.</p>"
-        "<p>Hyperscaler capex (each quarter usable from its filing, or the configured lag):</p>"
+        "<p>Hyperscaler capex (each quarter usable from its earnings release, its 10-Q/10-K "
+        "or the configured lag, whichever dated it first):</p>"
         + table(
             ["company", "first quarter", "last quarter", "last usable", "quarters", "source"], cap
         )
+        + capex_dating_html(metrics)
         + "<details><summary>Component availability over time</summary>"
         + table(["component", *cols], comp)
         + "</details>"

@@ -30,6 +30,7 @@ from backtests.report.interactive_base import (
     interactive_section,
     plotly_script,
 )
+from backtests.report.metrics_events import account_events, events_block, sign_cars
 
 __all__ = [
     "BLOCK_TITLES",
@@ -265,7 +266,7 @@ BLOCK_TITLES = {"capex": "capex demand", "liquidity": "idle liquidity", "funding
 def event_study_by_sign(
     cars: Mapping[str, pd.DataFrame], counts: Mapping[str, int], *, synthetic: bool = False
 ) -> go.Figure:
-    """Mean cumulative near-minus-long return around filings, one line per surprise sign."""
+    """Mean cumulative near-minus-long return around announcements, one line per surprise sign."""
     fig = go.Figure()
     colours = {"positive": "#2a9d8f", "negative": "#e63946"}
     for sign, car in cars.items():
@@ -294,11 +295,11 @@ def event_study_by_sign(
             )
         )
     fig.add_vline(x=0, line={"color": "#888", "width": 1})
-    fig.update_xaxes(title_text="business days from filing")
+    fig.update_xaxes(title_text="business days from the announcement (day 0)")
     fig.update_yaxes(tickformat=".1%", title_text="cumulative return")
     return _layout(
         fig,
-        "Near-minus-long return around capex filings, by surprise sign",
+        "Near-minus-long return around capex announcements, by surprise sign",
         synthetic=synthetic,
         height=420,
     )
@@ -329,7 +330,6 @@ def sweep_heatmap(pivot: pd.DataFrame, *, synthetic: bool = False) -> go.Figure:
 def build_interactive(result: Any, returns: pd.DataFrame) -> dict[str, tuple[str, str]]:
     """All interactive figures of a run as ``name -> (div html, caption)``."""
     from signals.composite import BLOCKS
-    from signals.diagnostics import event_study
 
     syn = bool(result.market.synthetic)
     spec = result.spec
@@ -368,20 +368,16 @@ def build_interactive(result: Any, returns: pd.DataFrame) -> dict[str, tuple[str
     ev = fac.events
     spread = getattr(result, "spread", None)
     if ev is not None and len(ev) and spread is not None:
-        at = pd.to_datetime(ev["available_at"])
-        inside = ev[(at >= window[0]) & (at <= window[-1])]
-        ew = tuple(result.cfg.inference.event_window)
-        cars, counts = {}, {}
-        for sign, sub in (
-            ("positive", inside[inside["surprise"] > 0]),
-            ("negative", inside[inside["surprise"] < 0]),
-        ):
-            counts[sign] = len(sub)
-            cars[sign] = event_study(spread, sub, window=ew).car if len(sub) else None
+        ew = tuple(result.cfg.inference.event_window)  # the events the caption counts are
+        acc = account_events(ev, spread, ew)  # exactly those behind the two paths
+        block = events_block(ev, spread, ew, synthetic=syn)
+        counts = {s: block["included"][s] for s in ("positive", "negative")}
         out["events"] = (
-            figure_div(event_study_by_sign(cars, counts, synthetic=syn), "fig-events"),
-            f"Capex filings inside the report's window: {W.events_in_window(ev, window)}. Mean "
-            "cumulative near-minus-long return around them, by surprise sign, with 95% bands.",
+            figure_div(
+                event_study_by_sign(sign_cars(acc, spread, ew), counts, synthetic=syn),
+                "fig-events",
+            ),
+            f"{block['caption']} Lines: the mean paths by surprise sign, with 95% bands.",
         )
     if result.sweep is not None:
         pivot = sweep_pivot(result.sweep.table)

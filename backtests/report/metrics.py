@@ -20,6 +20,8 @@ from backtests.engines.stats import STAT_NAMES
 from backtests.engines.stats import sharpe as sharpe_of
 from backtests.inference.verdict import decide_verdict
 from backtests.report import tables as T
+from backtests.report.metrics_dating import dating_metrics
+from backtests.report.metrics_events import events_metrics
 from backtests.report.today import now_block
 from backtests.study.assess import predictive_headline
 from backtests.study.benchmarks import benchmark_label
@@ -172,6 +174,10 @@ def build_metrics(result: Any) -> dict[str, Any]:
     if a is not None:
         metrics["samples"] = clean(a.sample_metrics)
     metrics.update(pm_tables(result))
+    dating = dating_metrics(result, metrics["now"])  # capex dating, live capex, stale parts
+    metrics["coverage"].update(dating["coverage"])
+    metrics["now"].update(dating["now"])
+    metrics["events"] = events_metrics(result)
     metrics["spec_hash"] = spec_hash(cfg)
     metrics["registration"] = read_registration(cfg).to_metrics()
     metrics["verdict"] = decide_verdict(

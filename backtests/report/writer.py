@@ -23,6 +23,7 @@ from backtests.report import figures as F
 from backtests.report import words as W
 from backtests.report.frames import returns_frame, sweep_pivot
 from backtests.report.html import render_html
+from backtests.report.html_dating import dating_markdown
 from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
@@ -172,7 +173,8 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
         lines += [
             f"**Today ({now['date']}):** factor {W.dec(now.get('factor'), sign=True)}, regime "
             f"{'exhausted' if now.get('regime') else 'not exhausted'}, holding the "
-            f"{now.get('held_basket')} basket ({held or 'nothing'}).",
+            f"{now.get('held_basket')} basket ({held or 'nothing'}). "
+            f"{now.get('coverage_sentence', '')}".rstrip(),
             "",
         ]
     lines += [
@@ -218,6 +220,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
     for text in W.nested_sentences(metrics):
         lines += ["", text]
     lines += universe_markdown(metrics)
+    lines += dating_markdown(metrics)
     lines.append("")
     if figures:
         lines += [f"![{alt}](figures/{name}.png)" for name, alt in figures.items()]
