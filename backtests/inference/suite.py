@@ -11,6 +11,7 @@ from backtests.inference.bootstrap import SharpeCI
 from backtests.inference.deflated import DeflatedSharpe
 from backtests.inference.pbo import PBOResult
 from backtests.inference.placebo import PlaceboResult
+from backtests.inference.psr import _count_str
 from backtests.inference.walkforward import WalkForwardResult
 
 
@@ -38,8 +39,9 @@ class InferenceReport:
         Multiple-testing t-hurdle for ``hurdle_trials`` trials.
     n_trials : int
         Variants tried (raw count; 1 without a sweep).
-    hurdle_trials : int, optional
-        Trials the hurdle is computed for (the effective count; default ``n_trials``).
+    hurdle_trials : float, optional
+        Trials the hurdle is computed for (the effective count, not rounded; default
+        ``n_trials``).
     """
 
     alpha: AlphaResult | None = None
@@ -51,11 +53,11 @@ class InferenceReport:
     held_out: dict[str, Any] | None = None
     hurdle: float | None = None
     n_trials: int = 1
-    hurdle_trials: int | None = None
+    hurdle_trials: float | None = None
 
     @property
-    def _hurdle_n(self) -> int:
-        return int(self.hurdle_trials if self.hurdle_trials is not None else self.n_trials)
+    def _hurdle_n(self) -> str:
+        return _count_str(self.hurdle_trials if self.hurdle_trials is not None else self.n_trials)
 
     def verdicts(self) -> list[str]:
         """Plain-language reading of each available test (for reports)."""
@@ -77,7 +79,7 @@ class InferenceReport:
             sig = "significant" if self.deflated.dsr >= 0.95 else "not significant"
             out.append(
                 f"deflated Sharpe {fmt(self.deflated.dsr, '.2f')}: {sig} at 5% after "
-                f"{self.deflated.n_trials} trials"
+                f"{_count_str(self.deflated.n_trials)} trials"
             )
         if self.pbo is not None:
             reading = (

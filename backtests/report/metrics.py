@@ -95,6 +95,8 @@ def _assessment_metrics(result: Any) -> dict[str, Any]:
         "spa_pvalue": spa.pvalue if spa is not None else None,
         "spa_pvalue_lower": spa.pvalue_lower if spa is not None else None,
         "spa_pvalue_upper": spa.pvalue_upper if spa is not None else None,
+        "spa_studentized": spa.studentized if spa is not None else None,
+        "spa_pvalue_unstudentized": spa.pvalue_unstudentized if spa is not None else None,
         "stepm_better": [str(b) for b in stepm.better] if stepm is not None else None,
         "trials": x["trials"],
         "trials_note": x.get("trials_note"),
