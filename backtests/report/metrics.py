@@ -20,6 +20,8 @@ from backtests.engines.stats import STAT_NAMES
 from backtests.engines.stats import sharpe as sharpe_of
 from backtests.inference.verdict import decide_verdict
 from backtests.report import tables as T
+from backtests.report.metrics_samples import name_samples
+from backtests.report.stale_components import stale_components, stale_sentence
 from backtests.report.today import now_block
 from backtests.study.assess import predictive_headline
 from backtests.study.benchmarks import benchmark_label
@@ -176,11 +178,16 @@ def build_metrics(result: Any) -> dict[str, Any]:
     metrics.update(pm_tables(result))
     metrics["spec_hash"] = spec_hash(cfg)
     metrics["registration"] = read_registration(cfg).to_metrics()
+    metrics = name_samples(metrics, result)  # every statistic names its sample
+    metrics["stale_components"] = stale_components(metrics)
     metrics["verdict"] = decide_verdict(
         clean(metrics),
         dict(cfg.verdict.to_dict()),
         benchmark_label=benchmark_label(metrics["inference"].get("benchmark")),
     )
+    stale = stale_sentence(metrics)  # the traded factor: parts tested in-sample, stale later
+    if stale:
+        metrics["verdict"]["sentence"] = f"{metrics['verdict']['sentence']} {stale}"
     return clean(metrics)
 
 

@@ -142,6 +142,17 @@ def _placebo_for(
     return run
 
 
+def _held_out_active(block: dict[str, Any]) -> dict[str, Any]:
+    """Return the held-out sample's dates and active Sharpe (the console's held-out line)."""
+    act = block["active"]
+    keep = ("start", "end", "n_days")
+    return {
+        **{k: block[k] for k in keep},
+        "sharpe": act["sharpe"],
+        "sharpe_diff": act["sharpe_diff"],
+    }
+
+
 def assess(
     cfg: Config,
     result: BacktestResult,
@@ -248,6 +259,8 @@ def assess(
         hurdle=hurdle,
         n_trials=int(trials["trials"]["raw"]),
         hurdle_trials=trials["n_hurdle"],
+        in_sample=sample_metrics["in_sample"]["active"],
+        held_out_active=_held_out_active(sample_metrics["held_out"]),
     )
     extras = {
         "trials": trials["trials"],
