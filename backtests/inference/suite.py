@@ -141,7 +141,12 @@ class InferenceReport:
             self.placebo,
             self.walkforward,
         )
-        lines += [f"  {p.summary()}" for p in parts if p is not None]
+        full = "full sample: " if self.in_sample is not None else ""
+        lines += [
+            f"  {full if p is self.alpha or p is self.sharpe_ci else ''}{p.summary()}"
+            for p in parts
+            if p is not None
+        ]
         if self.hurdle is not None:
             lines.append(
                 f"  t-hurdle for {self._hurdle_n} effective of {self.n_trials} trial(s): "
