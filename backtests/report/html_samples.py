@@ -10,6 +10,7 @@ from typing import Any
 
 from backtests.report import metrics_samples as S
 from backtests.report.html_base import esc, num
+from backtests.study.benchmarks import benchmark_label
 
 
 def in_sample_rows(metrics: dict[str, Any]) -> list[list[str]]:
@@ -61,7 +62,7 @@ def trials_row(metrics: dict[str, Any]) -> list[str]:
 
 def samples_notes(metrics: dict[str, Any]) -> str:
     """Paragraphs under the samples table: the held-out line and the registration status."""
-    bench = metrics["inference"].get("benchmark") or "the benchmark"
+    bench = benchmark_label(metrics["inference"].get("benchmark"))
     parts = [f"<p>{esc(S.held_out_line(metrics, bench))}.</p>"]
     sentence = S.registration_sentence(metrics)
     if sentence:
