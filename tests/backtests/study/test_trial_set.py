@@ -24,9 +24,7 @@ def _blocks(t: int = 900, groups: int = 4, per: int = 6, seed: int = 0) -> pd.Da
 
 def test_assemble_cuts_variants_to_the_sweep_dates_and_names_them():
     idx = pd.bdate_range("2020-01-01", periods=4)
-    sweep = pd.DataFrame(
-        {"a": [0.01, 0.02, np.nan, 0.03], "b": [0.0, 0.0, 0.0, np.nan]}, index=idx
-    )
+    sweep = pd.DataFrame({"a": [0.01, 0.02, np.nan, 0.03], "b": [0.0, 0.0, 0.0, np.nan]}, index=idx)
     bench = pd.Series([0.0, 0.01, 0.01, 0.01], index=idx)
     later = pd.bdate_range("2020-01-02", periods=6)  # starts a day late, runs past the end
     var = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]}, index=later)
