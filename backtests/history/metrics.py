@@ -18,7 +18,6 @@ factor at close t uses only FRED-MD/QD values released by t (configured lags).
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 import numpy as np
@@ -39,12 +38,14 @@ from backtests.inference import (
     tstat_hurdle,
 )
 from backtests.inference.samples import split_samples
+from backtests.inference.trial_null import null_trial_count
 from backtests.inference.verdict import decide_verdict
 from backtests.rotation.rules import rebalance_mask
 from backtests.rotation.spec import RotationSpec
 from backtests.study.ablation import nested_block
 from backtests.study.assess import selection_tests
 from backtests.study.evidence import active_returns, sample_blocks
+from backtests.study.trial_set import NULL_SIMS
 from data.config import Config
 from data.registration import read_registration, registered_date
 from signals.composite import reweight
@@ -179,15 +180,18 @@ def _trials(res: HistoryResult, ins, n_ablation: int) -> dict[str, Any]:
     ).fillna(0.0)
     counted = count_trials(active)
     kept = active[list(counted.kept)]
-    effective = float(counted.effective)
-    n_eff = max(1, int(math.ceil(effective)))
+    null = null_trial_count(active, n_sims=NULL_SIMS, seed=int(res.cfg.inference.seed))
+    n_eff = max(1.0, float(null.null_equivalent))  # the count the deflation uses, unrounded
     trial_sr = np.asarray([sharpe_ratio(kept[c]) for c in kept.columns], dtype=float)
     head = active_returns(ins.take(res.strategy.returns), ins.take(res.benchmark.returns))
     out: dict[str, Any] = {
         "trials": {
             "raw": int(counted.raw) + int(n_ablation),
             "distinct": int(counted.distinct),
-            "effective": effective,
+            "effective": n_eff,
+            "participation": float(null.participation),
+            "clusters": int(null.clusters),
+            "null_equivalent": float(null.null_equivalent),
         },
         "n_hurdle": n_eff,
         "deflated": deflated_sharpe(head, trial_sr, n_trials=n_eff),
@@ -271,9 +275,9 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         placebo=None,
         walkforward=tr["walkforward"],
         held_out=held_out(res.strategy.returns, oos_start),
-        hurdle=tstat_hurdle(int(tr["n_hurdle"]), alpha=hurdle_alpha, method=method),
+        hurdle=tstat_hurdle(tr["n_hurdle"], alpha=hurdle_alpha, method=method),
         n_trials=int(tr["trials"]["raw"]),
-        hurdle_trials=int(tr["n_hurdle"]),
+        hurdle_trials=tr["n_hurdle"],
     )
     spa, stepm = tr["spa"], tr["stepm"]
     inference = report.to_metrics()
@@ -289,7 +293,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
             "tstat_hurdle_raw": tstat_hurdle(
                 int(tr["trials"]["raw"]), alpha=hurdle_alpha, method=method
             ),
-            "hurdle_trials": int(tr["n_hurdle"]),
+            "hurdle_trials": tr["n_hurdle"],
             "deflated_sharpe_best": float(tr["deflated_best"].dsr),
             "active": True,
         }

@@ -152,12 +152,14 @@ def inference_rows(m: dict[str, Any]) -> list[list[str]]:
         [
             "trials",
             f"{t['raw']} raw, {t['distinct']} distinct, {_n(t['effective'], '.1f')} effective",
-            "targets x off positions, plus the ablation variants",
+            "targets x off positions, plus the ablation variants (raw count only); effective: "
+            f"the null-equivalent count (participation ratio {_n(t.get('participation'), '.1f')}, "
+            f"{t.get('clusters')} clusters)",
         ],
         [
             "HAC alpha t (full)",
             _n(inf.get("hac_alpha_tstat")),
-            f"t-hurdle {_n(inf.get('tstat_hurdle'), '.2f')} for {inf.get('hurdle_trials')} "
+            f"t-hurdle {_n(inf.get('tstat_hurdle'), '.2f')} for {_n(inf.get('hurdle_trials'), '.1f')} "
             f"effective trials ({_n(inf.get('tstat_hurdle_raw'), '.2f')} for {t['raw']} raw)",
         ],
         [

@@ -22,8 +22,10 @@ from backtests.report.html_pm import (
     today_section,
     years_table,
 )
+from backtests.report.html_samples import in_sample_rows, samples_notes, trials_row
 from backtests.report.metrics import STAT_KEYS
 from backtests.report.robustness import universe_html
+from backtests.report.stale_components import stale_sentence
 from backtests.study.benchmarks import benchmark_label
 
 THESIS = (
@@ -71,7 +73,6 @@ def inference_table(metrics: dict[str, Any]) -> str:
     inf = metrics["inference"]
     bench = esc(inf.get("benchmark", "the benchmark"))
     ci = inf.get("sharpe_ci95") or [None, None]
-    trials = inf.get("trials") or {}
     rows = [
         [
             "HAC alpha t-statistic",
@@ -89,11 +90,11 @@ def inference_table(metrics: dict[str, Any]) -> str:
             "the same hurdle if every raw trial were independent",
         ],
         [
-            "active Sharpe 95% CI low",
+            "active Sharpe 95% CI low (full sample)",
             num("inference.sharpe_ci95.0", ci[0]),
             "stationary bootstrap of the active return's Sharpe",
         ],
-        ["active Sharpe 95% CI high", num("inference.sharpe_ci95.1", ci[1]), "same"],
+        ["active Sharpe 95% CI high (full sample)", num("inference.sharpe_ci95.1", ci[1]), "same"],
         [
             "deflated Sharpe (default spec)",
             num("inference.deflated_sharpe", inf.get("deflated_sharpe")),
@@ -111,9 +112,9 @@ def inference_table(metrics: dict[str, Any]) -> str:
             "probability of backtest overfitting (CSCV over the in-sample sweep)",
         ],
         [
-            "SPA p-value",
+            "SPA p-value (studentized)",
             num("inference.spa_pvalue", inf.get("spa_pvalue")),
-            f"Hansen's test that no variant of the sweep beats {bench} (in-sample)",
+            f"Hansen's studentized test that no variant tried beats {bench} (in-sample)",
         ],
         [
             "StepM: variants better",
@@ -125,17 +126,8 @@ def inference_table(metrics: dict[str, Any]) -> str:
             num("inference.placebo_pvalue", inf.get("placebo_pvalue")),
             "active Sharpe among factors circularly shifted within the in-sample window",
         ],
-        [
-            "trials: raw / distinct / effective",
-            f"{num('inference.trials.raw', trials.get('raw'))} / "
-            f"{num('inference.trials.distinct', trials.get('distinct'))} / "
-            f"{num('inference.trials.effective', trials.get('effective'))}",
-            esc(
-                inf.get("trials_note")
-                or "variants tried; duplicates removed; effective "
-                "number of independent trials from the correlation of their active returns"
-            ),
-        ],
+        trials_row(metrics),
+        *in_sample_rows(metrics),
     ]
     if "walkforward_sharpe" in inf:
         rows.append(
@@ -321,6 +313,7 @@ def render_html(
         f"<p>{esc(THESIS)}</p>",
         '<h2 id="today">Today</h2>',
         today_section(metrics),
+        f"<p>{esc(stale_sentence(metrics))}</p>" if stale_sentence(metrics) else "",
         f'<div class="verdict" id="verdict"><b>Verdict ({esc(v["label"])}).</b> '
         f"{esc(v['sentence'])}</div>",
         f"<p class='muted'>Verdict rule (stated before the numbers): "
@@ -335,6 +328,7 @@ def render_html(
         "was seen by whoever chose the specification (pseudo-out-of-sample); only "
         "post-registration data was seen by nobody.</p>",
         samples_table(metrics),
+        samples_notes(metrics),
         "<h2>Which part of the thesis carries the result? (ablation)</h2>",
         "<p>Each variant is traded by the same rotation on the same dates against the same "
         "benchmark; every variant counts as a trial.</p>",

@@ -20,6 +20,7 @@ from typing import Any
 import tomli_w
 
 from backtests.report import figures as F
+from backtests.report import metrics_samples as S
 from backtests.report import words as W
 from backtests.report.frames import returns_frame, sweep_pivot
 from backtests.report.html import render_html
@@ -30,6 +31,7 @@ from backtests.report.long_history import html_paragraph, markdown_line
 from backtests.report.metrics import build_metrics, validate_metrics
 from backtests.report.robustness import universe_markdown
 from backtests.report.staging import write_staged
+from backtests.report.stale_components import stale_sentence
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +157,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
     lines = []
     if metrics["synthetic"]:
         lines.append("> **SYNTHETIC DATA** — simulated market, not real history.\n")
-    s, inf, oos = metrics["strategy"], metrics["inference"], metrics["oos"]
+    s, inf = metrics["strategy"], metrics["inference"]
     bench = W.name(inf.get("benchmark"))
     ci = inf.get("sharpe_ci95") or [None, None]
     trials = inf.get("trials") or {}
@@ -174,7 +176,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
             f"**Today ({now['date']}):** factor {W.dec(now.get('factor'), sign=True)}, regime "
             f"{'exhausted' if now.get('regime') else 'not exhausted'}, holding the "
             f"{now.get('held_basket')} basket ({held or 'nothing'}). "
-            f"{now.get('coverage_sentence', '')}".rstrip(),
+            f"{now.get('coverage_sentence', '')} {stale_sentence(metrics)}".rstrip(),
             "",
         ]
     lines += [
@@ -182,14 +184,14 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
         f"{metrics['period']['end']}",
         f"- strategy: {s['rule']} ({s['rebalance']}), Sharpe {W.dec(s['sharpe'])}, total "
         f"return {W.pct(s['total_return'])}, max drawdown {W.pct(s['max_drawdown'])}",
-        f"- against {bench}: HAC alpha t {W.dec(inf.get('hac_alpha_tstat'))} (hurdle "
-        f"{W.dec(inf.get('tstat_hurdle'))} for {W.dec(trials.get('effective'), 1)} effective of "
-        f"{trials.get('raw')} trials), active Sharpe 95% CI {W.dec(ci[0])} to {W.dec(ci[1])}, "
-        f"deflated Sharpe {W.dec(inf.get('deflated_sharpe'))}, PBO {W.dec(inf.get('pbo'))}, "
-        f"SPA p {W.pval(inf.get('spa_pvalue'))}, in-sample placebo p "
-        f"{W.pval(inf.get('placebo_pvalue'))}",
-        f"- held out from {oos['start']}: Sharpe {W.dec(oos['sharpe'])}, total return "
-        f"{W.pct(oos['total_return'])}",
+        f"- against {bench}, {S.in_sample_line(metrics)}; deflated Sharpe "
+        f"{W.dec(inf.get('deflated_sharpe'))}, PBO {W.dec(inf.get('pbo'))}, studentized SPA p "
+        f"{W.pval(inf.get('spa_pvalue'))}, placebo p {W.pval(inf.get('placebo_pvalue'))} "
+        f"(all in-sample); full sample: HAC alpha t {W.dec(inf.get('hac_alpha_tstat'))}, "
+        f"active Sharpe 95% CI {W.dec(ci[0])} to {W.dec(ci[1])}",
+        f"- trials: {S.trial_counts_text(trials)}",
+        f"- {S.held_out_line(metrics, bench)}",
+        f"- registration: {S.registration_sentence(metrics)}",
         "",
         f"Against {bench}, sample by sample:",
         "",

@@ -237,6 +237,10 @@ def run_pipeline(
         sweep,
         extra_trials=(ablation.n_trials if ablation is not None else 0)
         + (universes.n_trials if universes is not None else 0),
+        extra_active={
+            "ablation": getattr(ablation, "active", None),
+            "universe": getattr(universes, "active", None),
+        },
     )
     costs = {1.0: result}
     for mult in COST_MULTIPLES[1:]:
