@@ -62,7 +62,7 @@ class FrenchFactors:
 
 
 def _french_cfg(cfg: Config) -> Config:
-    """The configuration with the factor files as ``[targets] french_files`` (no macro)."""
+    """Return the configuration with the factor files as ``[targets] french_files`` (no macro)."""
     return cfg.replace(targets={"french_files": list(FF_FILES), "spreads": ["Mkt-RF"]})
 
 

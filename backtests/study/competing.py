@@ -77,7 +77,7 @@ class CompetingResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def metrics(self) -> dict[str, Any]:
-        """The ``competing`` block of ``metrics.json``."""
+        """Return the ``competing`` block of ``metrics.json``."""
         return {
             "nested": list(self.nested),
             "alpha_ff": dict(self.alpha_ff),
@@ -85,7 +85,7 @@ class CompetingResult:
         }
 
     def summary(self) -> str:
-        """A few lines: the factor's t given each rival, the five-factor alpha, the trend."""
+        """Return a few lines: the factor's t given each rival, the five-factor alpha, the trend."""
         lines = ["competing explanations:"]
         for r in self.nested:
             lines.append(
@@ -113,7 +113,7 @@ def _f(x: Any, spec: str = "+.2f") -> str:
 
 
 def trend_signal(spread: pd.Series) -> pd.Series:
-    """The spread's 12-1 month trend over the standard deviation of its values known at t."""
+    """Return the spread's 12-1 month trend over the standard deviation of its values known at t."""
     tr = spread_trend(spread)
     scale = tr.expanding(min_periods=TREND_MIN_PERIODS).std()
     return (tr / scale).rename("trend_signal")
@@ -134,7 +134,7 @@ def nested_rows(
     samples: dict[str, Sample],
     horizon: int,
 ) -> list[dict[str, Any]]:
-    """The factor's slope given each rival, per sample in :data:`NESTED_SAMPLES`.
+    """Return the factor's slope given each rival, per sample in :data:`NESTED_SAMPLES`.
 
     The target is the h-day forward sum of the spread inside the sample (no return after the
     sample's last day); the factor and rivals are taken on the sample's dates.
@@ -258,7 +258,7 @@ def run_competing(
 
 
 def french_for(market: Any, cfg: Config, mirror: str | None) -> pd.DataFrame | None:
-    """The five factors and momentum for a real-data run (None for synthetic data or none)."""
+    """Return the five factors and momentum of a real-data run (None: synthetic or absent)."""
     if bool(getattr(market, "synthetic", False)):
         return None
     from data.french_factors import load_french_factors
