@@ -163,7 +163,11 @@ def alpha_block(active: pd.Series, french: pd.DataFrame | None) -> dict[str, Any
     keys = ("alpha_ann", "tstat", "pvalue", "betas", "r2", "n", "lags")
     if french is None:
         out = dict.fromkeys(keys)
-        out.update(sample="full", note="no data: the Ken French files are not in the mirror")
+        out.update(
+            sample="full",
+            note="no data: the Ken French files are not loaded (synthetic market, or "
+            "neither the mirror nor the cache holds them)",
+        )
         return out
     try:
         res = factor_alpha(active, french)
