@@ -273,9 +273,13 @@ def run_pipeline(
         assessment=assessment,
         start_note=start_note(cfg, factor.factor, prices),
         extras={
-            "ablation": ablation, "universes": universes, "costs": costs, "prices": prices,
-            "forecasts": forecasts, "competing": competing,
-        },  # fmt: skip
+            "ablation": ablation,
+            "universes": universes,
+            "costs": costs,
+            "prices": prices,
+            "forecasts": forecasts,
+            "competing": competing,
+        },
     )
 
 
