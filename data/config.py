@@ -102,6 +102,8 @@ class Config:
         The verdict rule (``[verdict]``).
     mechanism : Section
         The mechanism study's declared links (``[mechanism]``, :mod:`signals.mechanism`).
+    forecast : Section
+        Out-of-sample forecasts against the historical mean (``[forecast]``).
     path : str
         Where the user overrides came from ("<default>" when none).
     """
@@ -120,6 +122,7 @@ class Config:
     path: str = "<default>"
     targets: Section = field(default_factory=lambda: Section("targets"))
     mechanism: Section = field(default_factory=lambda: Section("mechanism"))
+    forecast: Section = field(default_factory=lambda: Section("forecast"))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as nested plain dicts (for writing next to a report)."""

@@ -45,6 +45,7 @@ from backtests.rotation.spec import RotationSpec
 from backtests.study.ablation import nested_block
 from backtests.study.assess import selection_tests
 from backtests.study.evidence import active_returns, sample_blocks
+from backtests.study.forecasts import run_forecasts
 from backtests.study.trial_set import NULL_SIMS
 from data.config import Config
 from data.registration import read_registration, registered_date
@@ -260,6 +261,8 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         k: _predictive(spread, res.fac, cfg, samples[k]) for k in ("in_sample", "held_out", "full")
     }
     ablation, variant_factors = _ablation(res, spec, samples)
+    named = {("composite" if k == "all" else k): f for k, f in variant_factors.items()}
+    res.forecasts = run_forecasts(cfg, named, spread, samples)  # against the historical mean
     tr = _trials(res, ins, n_ablation=len(ablation) - 1)
     active = active_returns(res.strategy.returns, res.benchmark.returns)
     bench = res.benchmark.returns.rename(res.headline).to_frame()
@@ -349,6 +352,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         ),
         "ablation": ablation,
         "capex_beyond_funding": nested_block(spread, variant_factors, samples, cfg),
+        "oos_forecast": res.forecasts.rows(),
         "now": _now(res, spec),
         "calendar_years": T.calendar_years(res.strategy.returns, res.benchmark.returns),
         "vintages": res.market.vintages,

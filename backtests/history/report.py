@@ -4,7 +4,8 @@
 ``reports/history/`` gets ``index.html`` (self-contained, figures embedded), ``metrics.json``,
 ``returns.csv`` (``strategy`` and one column per target spread, lowercase, holding exactly its
 daily return without costs), ``weights.csv`` (the headline position and cash),
-``factor.csv``, ``summary.md`` and ``config.json``.
+``factor.csv``, ``forecasts.csv`` (recursive forecasts against the historical mean, as in the
+main report), ``summary.md`` and ``config.json``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import pandas as pd
 
 from backtests.history.result import HistoryResult
 from backtests.report import words as W
+from backtests.report.forecast_outputs import forecast_outputs
+from backtests.report.html_forecast import forecast_html, forecast_markdown
 from backtests.report.metrics import validate_metrics
 from backtests.report.staging import write_staged
 from backtests.report.writer import ReportPaths, atomic_write_text
@@ -227,6 +230,7 @@ def summary_markdown(m: dict[str, Any]) -> str:
     inc = capex_increment_line(m)
     if inc:
         lines += ["", inc]
+    lines += forecast_markdown(m)
     return "\n".join(lines) + "\n"
 
 
@@ -267,6 +271,11 @@ def _write_history_files(res: HistoryResult, out: Path) -> None:
         out / "config.json", json.dumps(res.cfg.to_dict(), indent=2, default=str) + "\n"
     )
     figs = figures(res)
+    fc = forecast_outputs(
+        res.forecasts, marks={"post-2000": res.cfg.run.oos_start}, synthetic=False
+    )  # forecasts.csv and the Goyal-Welch figure (the main report's code)
+    if fc.csv is not None:
+        atomic_write_text(out / "forecasts.csv", fc.csv)
     ep_rows = [
         [
             e["start"],
@@ -310,6 +319,7 @@ otherwise; benchmark: holding the spread.</p>
 <p>{html.escape(capex_increment_line(m))}</p>
 <p>Predictive test: {html.escape(str(m["factor"].get("predictive_test") or ""))}.</p>
 """
+    body += forecast_html(m, fc.figure_html())
     page = (
         "<!doctype html><html><head><meta charset='utf-8'><title>capital-scarcity: long history</title>"
         "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse}"

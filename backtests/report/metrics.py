@@ -22,6 +22,7 @@ from backtests.inference.verdict import decide_verdict
 from backtests.report import tables as T
 from backtests.report.metrics_dating import dating_metrics
 from backtests.report.metrics_events import events_metrics
+from backtests.report.metrics_forecast import forecast_metrics
 from backtests.report.metrics_samples import name_samples
 from backtests.report.stale_components import stale_components, stale_sentence
 from backtests.report.today import now_block
@@ -182,6 +183,7 @@ def build_metrics(result: Any) -> dict[str, Any]:
     metrics["coverage"].update(dating["coverage"])
     metrics["now"].update(dating["now"])
     metrics["events"] = events_metrics(result)
+    metrics.update(forecast_metrics(result))  # oos_forecast, competing
     metrics["spec_hash"] = spec_hash(cfg)
     metrics["registration"] = read_registration(cfg).to_metrics()
     metrics = name_samples(metrics, result)  # every statistic names its sample

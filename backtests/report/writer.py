@@ -22,9 +22,16 @@ import tomli_w
 from backtests.report import figures as F
 from backtests.report import metrics_samples as S
 from backtests.report import words as W
+from backtests.report.forecast_outputs import forecast_outputs
 from backtests.report.frames import returns_frame, sweep_pivot
 from backtests.report.html import render_html
 from backtests.report.html_dating import dating_markdown
+from backtests.report.html_forecast import (
+    competing_html,
+    competing_markdown,
+    forecast_html,
+    forecast_markdown,
+)
 from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
@@ -223,6 +230,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
         lines += ["", text]
     lines += universe_markdown(metrics)
     lines += dating_markdown(metrics)
+    lines += forecast_markdown(metrics) + competing_markdown(metrics)
     lines.append("")
     if figures:
         lines += [f"![{alt}](figures/{name}.png)" for name, alt in figures.items()]
@@ -283,6 +291,15 @@ def _write_files(result: Any, root: Path, name: str) -> None:
     for name, (png, _alt, _caption) in figs.items():
         atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
     alts = {name: alt for name, (_png, alt, _caption) in figs.items()}
+    fc = forecast_outputs(
+        (getattr(result, "extras", {}) or {}).get("forecasts"),
+        marks={"held-out": result.cfg.run.oos_start, "registered": result.cfg.run.registered},
+        synthetic=bool(result.market.synthetic),
+    )  # forecasts.csv and the Goyal-Welch figure
+    if fc.csv is not None:
+        atomic_write_text(root / "forecasts.csv", fc.csv)
+        atomic_write_bytes(fig_dir / "goyal_welch.png", base64.b64decode(fc.png))
+        alts["goyal_welch"] = fc.alt
     atomic_write_text(root / "summary.md", summary_markdown(metrics, alts) + markdown_line(root))
     page = render_html(
         metrics,
@@ -295,6 +312,9 @@ def _write_files(result: Any, root: Path, name: str) -> None:
             **build_table_figures(result, returns_frame(result)),
         },
     )
+    anchor = "<h2>Calendar years</h2>"  # forecasts and rivals after the robustness grid
+    extra = forecast_html(metrics, fc.figure_html()) + competing_html(metrics)
+    page = page.replace(anchor, extra + anchor, 1)
     link = html_paragraph(root)  # the long-history headline, when reports/history exists
     if link:  # on the first screen, after the verdict and its checks
         anchor = "<h2>Data coverage</h2>" if "<h2>Data coverage</h2>" in page else "</main>"

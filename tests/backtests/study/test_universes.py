@@ -121,7 +121,8 @@ def test_report_grid_counts_as_trials(golden_report):
     t = m["inference"]["trials"]
     # sweep trials + ablation variants beyond the composite + pairs that ran, all of them
     # in the trial matrix (distinct, effective count, SPA, StepM, PBO)
-    assert t["variants"] == (len(m["ablation"]) - 1) + len(ran)
+    trend = 1 if (m.get("competing") or {}).get("trend_rotation") else 0  # a competing rule
+    assert t["variants"] == (len(m["ablation"]) - 1) + len(ran) + trend
     assert t["raw"] >= t["distinct"] >= t["variants"]
     assert m["inference"]["pbo_splits"] is not None
     html = (out / "index.html").read_text()
