@@ -20,6 +20,7 @@ from backtests.engines.stats import STAT_NAMES
 from backtests.engines.stats import sharpe as sharpe_of
 from backtests.inference.verdict import decide_verdict
 from backtests.report import tables as T
+from backtests.report.metrics_tearsheet import tearsheet_metrics
 from backtests.report.today import now_block
 from backtests.study.assess import predictive_headline
 from backtests.study.benchmarks import benchmark_label
@@ -172,6 +173,7 @@ def build_metrics(result: Any) -> dict[str, Any]:
     if a is not None:
         metrics["samples"] = clean(a.sample_metrics)
     metrics.update(pm_tables(result))
+    metrics.update(tearsheet_metrics(result))  # tail, drawdowns (with durations), switches, ...
     metrics["spec_hash"] = spec_hash(cfg)
     metrics["registration"] = read_registration(cfg).to_metrics()
     metrics["verdict"] = decide_verdict(
