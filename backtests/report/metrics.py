@@ -242,6 +242,7 @@ def pm_tables(result: Any) -> dict[str, Any]:
         "components": T.component_coverage(result.factor.availability),
         "factor_first_date": clean(result.factor.factor.first_valid_index()),
         "start_note": getattr(result, "start_note", ""),
+        "capex_events": T.events_count(result.factor.events, rets.index),
     }
     prices = extras.get("prices")
     if prices is not None:
