@@ -65,7 +65,11 @@ def tail_table(metrics: dict[str, Any]) -> str:
             _pct(s.get("win_rate_months")).lstrip("+"),
             _pct(b.get("win_rate_months")).lstrip("+"),
         ],
-        ["volatility (annualized)", _pct(s.get("ann_vol")), _pct(b.get("ann_vol"))],
+        [
+            "volatility (annualized)",
+            _pct(s.get("ann_vol")).lstrip("+"),
+            _pct(b.get("ann_vol")).lstrip("+"),
+        ],
     ]
     rv_s, rv_b = s.get("rolling_vol") or {}, b.get("rolling_vol") or {}
     win = rv_s.get("window", 63)
@@ -152,7 +156,7 @@ def attribution_tables(metrics: dict[str, Any]) -> str:
     tickers = sorted({t for y in years.values() for t in y["tickers"]})
     rows = [
         [esc(y)]
-        + [_pct(v["tickers"].get(t)) for t in tickers]
+        + [_pct(v["tickers"][t]) if v["tickers"].get(t) else "—" for t in tickers]
         + [_pct(v["cash_and_costs"]), _pct(v["strategy"])]
         for y, v in sorted(years.items())
     ]
@@ -160,7 +164,7 @@ def attribution_tables(metrics: dict[str, Any]) -> str:
         "<p>Contribution of each ticker: the weight held at the previous close times the "
         "day's return, summed over the days of the year (percentage points of the strategy's "
         "summed daily return; the last two columns are cash interest less costs, and the "
-        "strategy's own sum).</p>",
+        "strategy's own sum; — where the ticker was not held).</p>",
         table(["year", *tickers, "cash less costs", "strategy"], rows),
     ]
     top = att.get("top_months") or []
