@@ -1,11 +1,11 @@
 """Execute the research notebooks (slow): they show their figures and agree with the report.
 
 A module fixture writes the report exactly as ``make report`` does (the CLI, the default
-configuration, the mirror when present, else the synthetic market). Each notebook runs top
-to bottom against the same data, keeps an HTML copy under ``reports/notebooks/`` with its
-figures inline (PNG images, not ``<Figure size ...>`` placeholders), and its key numbers
-(placebo p-value, trial counts, capex events, SPA, deflated Sharpe, PBO, ...) equal that
-report's ``metrics.json``.
+configuration, the mirror when present, else the synthetic market) into
+``reports/notebooks/report/``. Each notebook runs top to bottom against the same data, keeps
+an HTML copy under ``reports/notebooks/`` with its figures inline (PNG images, not
+``<Figure size ...>`` placeholders), and its key numbers (placebo p-value, trial counts,
+capex events, SPA, deflated Sharpe, PBO, ...) equal that report's ``metrics.json``.
 """
 
 from __future__ import annotations
@@ -36,8 +36,12 @@ def _source() -> list[str]:
 
 @pytest.fixture(scope="module")
 def reference_report(tmp_path_factory) -> Path:
-    """The report as ``make report`` writes it (same command line, default configuration)."""
-    out = tmp_path_factory.mktemp("notebook-report") / "default"
+    """The report as ``make report`` writes it (same command line, default configuration).
+
+    Written beside the notebooks' HTML copies (``reports/notebooks/report/``), so the report
+    each executed notebook names is there to open.
+    """
+    out = HTML_OUT / "report"
     env = {**os.environ, "SCARCITY_CACHE": str(tmp_path_factory.mktemp("notebook-cache"))}
     cmd = [sys.executable, "-m", "backtests.cli", "report", *_source(), "--out", str(out)]
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
