@@ -23,6 +23,7 @@ from backtests.report.html_pm import (
     years_table,
 )
 from backtests.report.html_samples import in_sample_rows, samples_notes, trials_row
+from backtests.report.html_tearsheet import tearsheet_section
 from backtests.report.metrics import STAT_KEYS
 from backtests.report.robustness import universe_html
 from backtests.report.stale_components import stale_sentence
@@ -50,6 +51,8 @@ figure{margin:1rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee
 figcaption{font-size:.85rem;color:#555}code{font-size:.8rem;word-break:break-all}
 .muted{color:#666;font-size:.85rem}
 """
+
+INLINE_FIGURES = ("tearsheet",)  # shown inside their own section, not with the other figures
 
 # the page loads nothing from anywhere: inline styles and scripts (plotly.js is embedded),
 # images as data: URIs; a request the page tried would be refused and logged to the console
@@ -340,6 +343,7 @@ def render_html(
         "<h2>Calendar years</h2>",
         years_table(metrics),
         pm_section(metrics),
+        tearsheet_section(metrics, figures.get("tearsheet")),
         "<h2>Strategy and benchmarks (full period)</h2>",
         f"<p class='muted'>{esc(metrics['period'].get('start_note', ''))}</p>",
         stats_table(metrics),
@@ -373,12 +377,13 @@ def render_html(
         head_js = plotly_script()
         sections += ["<h2>Figures</h2>", interactive_section(interactive)]
         sections.append("<details><summary>Static figures (as in summary.md)</summary>")
-        sections += [figure(png, alt, caption) for png, alt, caption in figures.values()]
+        sections += [figure(*f) for n, f in figures.items() if n not in INLINE_FIGURES]
         sections.append("</details>")
     else:
         sections.append("<h2>Figures</h2>")
-        for _, (png, alt, caption) in figures.items():
-            sections.append(figure(png, alt, caption))
+        for n, (png, alt, caption) in figures.items():
+            if n not in INLINE_FIGURES:
+                sections.append(figure(png, alt, caption))
     sections += ["<h2>Data provenance</h2>", provenance_section(metrics, availability)]
     body = "".join(sections)
     return (

@@ -24,6 +24,7 @@ from backtests.report.metrics_dating import dating_metrics
 from backtests.report.metrics_events import events_metrics
 from backtests.report.metrics_forecast import forecast_metrics
 from backtests.report.metrics_samples import name_samples
+from backtests.report.metrics_tearsheet import tearsheet_metrics
 from backtests.report.stale_components import stale_components, stale_sentence
 from backtests.report.today import now_block
 from backtests.study.assess import predictive_headline
@@ -184,6 +185,7 @@ def build_metrics(result: Any) -> dict[str, Any]:
     metrics["now"].update(dating["now"])
     metrics["events"] = events_metrics(result)
     metrics.update(forecast_metrics(result))  # oos_forecast, competing
+    metrics.update(tearsheet_metrics(result))  # tail, drawdowns (with durations), switches, ...
     metrics["spec_hash"] = spec_hash(cfg)
     metrics["registration"] = read_registration(cfg).to_metrics()
     metrics = name_samples(metrics, result)  # every statistic names its sample
@@ -257,6 +259,7 @@ def pm_tables(result: Any) -> dict[str, Any]:
         "components": T.component_coverage(result.factor.availability),
         "factor_first_date": clean(result.factor.factor.first_valid_index()),
         "start_note": getattr(result, "start_note", ""),
+        "capex_events": T.events_count(result.factor.events, rets.index),
     }
     prices = extras.get("prices")
     if prices is not None:

@@ -22,6 +22,7 @@ import tomli_w
 from backtests.report import figures as F
 from backtests.report import metrics_samples as S
 from backtests.report import words as W
+from backtests.report.figures_tearsheet import tearsheet_png
 from backtests.report.forecast_outputs import forecast_outputs
 from backtests.report.frames import returns_frame, sweep_pivot
 from backtests.report.html import render_html
@@ -32,6 +33,7 @@ from backtests.report.html_forecast import (
     forecast_html,
     forecast_markdown,
 )
+from backtests.report.html_tearsheet import tearsheet_markdown
 from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
@@ -142,6 +144,7 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
         "Rolling one-year Sharpe ratio",
         "Trailing 252-day annualized Sharpe ratio.",
     )
+    figs["tearsheet"] = tearsheet_png(result, rets, synthetic=syn)
     if result.sweep is not None:
         pivot = sweep_pivot(result.sweep.table)
         if pivot is not None:
@@ -228,6 +231,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
         ]
     for text in W.nested_sentences(metrics):
         lines += ["", text]
+    lines += tearsheet_markdown(metrics)
     lines += universe_markdown(metrics)
     lines += dating_markdown(metrics)
     lines += forecast_markdown(metrics) + competing_markdown(metrics)
