@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+
+from backtests.study.benchmarks import benchmark_label
 
 SYNTHETIC_MARK = "SYNTHETIC DATA"
 
@@ -103,13 +106,24 @@ def events_figure(
     return fig
 
 
+def readable_log_axis(ax: Any) -> None:
+    """Label a log y axis at 1, 2 and 5 times powers of ten, without minor labels."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def equity_figure(returns: pd.DataFrame, *, synthetic: bool = False) -> Figure:
     """Growth of one dollar for the strategy and each benchmark (log scale)."""
     fig, (ax,) = _new("Equity curves (net of costs)", height=3.8, synthetic=synthetic)
     eq = (1.0 + returns.fillna(0.0)).cumprod()
     for col in eq.columns:
-        ax.plot(eq.index, eq[col].values, lw=1.6 if col == "strategy" else 0.9, label=col)
+        label = col if col == "strategy" else benchmark_label(col).removeprefix("the ")
+        ax.plot(eq.index, eq[col].values, lw=1.6 if col == "strategy" else 0.9, label=label)
     ax.set_yscale("log")
+    readable_log_axis(ax)
     ax.set_ylabel("growth of $1 (log)")
     ax.set_xlabel("date")
     ax.legend(fontsize=8)

@@ -24,10 +24,12 @@ from backtests.report import words as W
 from backtests.report.frames import returns_frame, sweep_pivot
 from backtests.report.html import render_html
 from backtests.report.html_dating import dating_markdown
+from backtests.report.html_first import advice_markdown, rule_words
 from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
 from backtests.report.metrics import build_metrics, validate_metrics
+from backtests.report.plain import plain
 from backtests.report.robustness import universe_markdown
 from backtests.report.staging import write_staged
 
@@ -147,10 +149,13 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
     return figs
 
 
-def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = None) -> str:
+def summary_markdown(
+    metrics: dict[str, Any], figures: dict[str, str] | None = None, rule: str = ""
+) -> str:
     """Write a short Markdown summary of the report (numbers rounded, names in words).
 
-    ``figures`` (name -> alt text) adds links to the PNGs written under ``figures/``.
+    ``figures`` (name -> alt text) adds links to the PNGs written under ``figures/``;
+    ``rule`` (the rule in words) closes the first paragraph.
     """
     lines = []
     if metrics["synthetic"]:
@@ -163,7 +168,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
     lines += [
         "# capital-scarcity report",
         "",
-        f"**Verdict ({metrics['verdict']['label']}).** {metrics['verdict']['sentence']}",
+        f"**Verdict ({metrics['verdict']['label']}).** {plain(metrics['verdict']['sentence'])}",
         "",
     ]
     if now:
@@ -174,7 +179,9 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
             f"**Today ({now['date']}):** factor {W.dec(now.get('factor'), sign=True)}, regime "
             f"{'exhausted' if now.get('regime') else 'not exhausted'}, holding the "
             f"{now.get('held_basket')} basket ({held or 'nothing'}). "
-            f"{now.get('coverage_sentence', '')}".rstrip(),
+            f"{plain(now.get('coverage_sentence', ''))}".rstrip(),
+            "",
+            advice_markdown(metrics, rule),
             "",
         ]
     lines += [
@@ -188,8 +195,8 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
         f"deflated Sharpe {W.dec(inf.get('deflated_sharpe'))}, PBO {W.dec(inf.get('pbo'))}, "
         f"SPA p {W.pval(inf.get('spa_pvalue'))}, in-sample placebo p "
         f"{W.pval(inf.get('placebo_pvalue'))}",
-        f"- held out from {oos['start']}: Sharpe {W.dec(oos['sharpe'])}, total return "
-        f"{W.pct(oos['total_return'])}",
+        f"- held out from {oos['start']} (seen when the specification was chosen): Sharpe "
+        f"{W.dec(oos['sharpe'])}, total return {W.pct(oos['total_return'])}",
         "",
         f"Against {bench}, sample by sample:",
         "",
@@ -212,7 +219,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
             "",
         ]
         lines += [
-            f"- {r['name']}: {W.dec(r['in_sample_active_sharpe'], sign=True)} / "
+            f"- {plain(r['name'])}: {W.dec(r['in_sample_active_sharpe'], sign=True)} / "
             f"{W.dec(r['held_out_active_sharpe'], sign=True)}, p "
             f"{W.pval(r['predictive_pvalue'])}, placebo {W.pval(r['placebo_pvalue'])}"
             for r in abl
@@ -281,10 +288,13 @@ def _write_files(result: Any, root: Path, name: str) -> None:
     for name, (png, _alt, _caption) in figs.items():
         atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
     alts = {name: alt for name, (_png, alt, _caption) in figs.items()}
-    atomic_write_text(root / "summary.md", summary_markdown(metrics, alts) + markdown_line(root))
+    rule = rule_words(getattr(result, "spec", None))
+    summary = summary_markdown(metrics, alts, rule) + markdown_line(root)
+    atomic_write_text(root / "summary.md", summary)
+    files = {n: (f"figures/{n}.png", alt, cap) for n, (_png, alt, cap) in figs.items()}
     page = render_html(
         metrics,
-        figs,
+        files,  # the PNGs beside the page, not inside it
         predictive=predictive,
         availability=availability,
         title=f"capital-scarcity report: {name}",
@@ -292,6 +302,7 @@ def _write_files(result: Any, root: Path, name: str) -> None:
             **build_interactive(result, returns_frame(result)),
             **build_table_figures(result, returns_frame(result)),
         },
+        spec=getattr(result, "spec", None),
     )
     link = html_paragraph(root)  # the long-history headline, when reports/history exists
     if link:  # on the first screen, after the verdict and its checks
