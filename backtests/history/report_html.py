@@ -60,6 +60,7 @@ def main_report_href(out_dir: Path | None) -> str:
 def undefined_note(m: dict[str, Any], cfg: Any) -> str:
     """Say why the factor is undefined on the last day: which inputs are stale, since when.
 
+    Stale components are grouped by source, frequency, release lag and last usable date.
     Returns '' when the factor is defined on the last day.
 
     Examples
@@ -71,9 +72,10 @@ def undefined_note(m: dict[str, Any], cfg: Any) -> str:
     >>> m = {"now": {"date": "2026-01-30", "factor": None, "factor_last_date": "2025-12-18",
     ...      "components": {"pnfi_growth": {"stale": True, "as_of": "2025-12-18"}}}}
     >>> undefined_note(m, cfg)  # doctest: +NORMALIZE_WHITESPACE
-    'The factor is undefined since 2025-12-19: pnfi growth (FRED-QD PNFIx, quarterly,
-     published 65 days after the period is dated, dropped after 200 days) last usable on
-     2025-12-18. A stale component leaves the composite, and the factor needs every block.'
+    'The factor is undefined since 2025-12-19, its inputs being stale: FRED-QD quarterly
+     series PNFIx (pnfi growth; published 65 days after the date of their period; dropped
+     200 days after their last value) last usable on 2025-12-18. A component whose latest
+     value is older than that leaves the composite.'
     """
     now = m.get("now") or {}
     if now.get("factor") is not None or not now.get("factor_last_date"):
@@ -82,30 +84,41 @@ def undefined_note(m: dict[str, Any], cfg: Any) -> str:
     comps = getattr(cfg.factor, "macro_components", {}) or {}
     series_cfg = getattr(cfg.macro, "series", {}) or {}
     stale_days = getattr(cfg.factor, "staleness_days", {}) or {}
-    parts = []
+    groups: dict[tuple[str, str, str, str], tuple[list[str], list[str]]] = {}
     for name, c in (now.get("components") or {}).items():
         if not c.get("stale"):
             continue
         spec = comps.get(name) or {}
-        freq = spec.get("frequency", "")
-        srcs = []
-        for s in spec.get("series", ()):
+        freq = str(spec.get("frequency", ""))
+        for s in spec.get("series", ()) or ("?",):
             sc = series_cfg.get(s) or {}
-            srcs.append(f"{str(sc.get('source', 'FRED')).upper()} {s}")
-            lag = str(sc.get("lag", "")).removesuffix("D")
-        how = ", ".join(srcs) or "no series"
-        if srcs and freq:
-            how += f", {freq}"
-            if lag:
-                how += f", published {lag} days after the period is dated"
-            if freq in stale_days:
-                how += f", dropped after {stale_days[freq]} days"
-        parts.append(f"{plain(name)} ({how}) last usable on {c.get('as_of') or 'never'}")
-    if not parts:
+            key = (
+                str(sc.get("source", "FRED")).upper(),
+                freq,
+                str(sc.get("lag", "")).removesuffix("D"),
+                str(c.get("as_of") or "never"),
+            )
+            names, series = groups.setdefault(key, ([], []))
+            if s not in series:
+                series.append(s)
+            if plain(name) not in names:
+                names.append(plain(name))
+    if not groups:
         return f"The factor is undefined since {since}."
+    parts = []
+    for (src, freq, lag, as_of), (names, series) in groups.items():
+        how = [", ".join(names)]
+        if lag:
+            how.append(f"published {lag} days after the date of their period")
+        if freq in stale_days:
+            how.append(f"dropped {stale_days[freq]} days after their last value")
+        parts.append(
+            f"{src} {freq} series {', '.join(series)} ({'; '.join(how)}) last usable on {as_of}"
+        )
     return (
-        f"The factor is undefined since {since}: " + "; ".join(parts) + ". A stale component "
-        "leaves the composite, and the factor needs every block."
+        f"The factor is undefined since {since}, its inputs being stale: "
+        + "; ".join(parts)
+        + ". A component whose latest value is older than that leaves the composite."
     )
 
 

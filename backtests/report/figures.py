@@ -51,18 +51,26 @@ def factor_figure(
     regime: pd.Series | None,
     *,
     synthetic: bool = False,
+    levels: dict[str, float] | None = None,
 ) -> Figure:
-    """Plot the factor and its component z-scores, shading the idle-money-exhausted regime."""
+    """Plot the factor and its component z-scores, shading the idle-money-exhausted regime.
+
+    ``levels`` (a switch rule's ``{"near": up-level, "long": down-level}``) are drawn as
+    dotted lines instead of the zero line.
+    """
     fig, (ax1, ax2) = _new(
         "Capital-scarcity factor (shaded: idle money exhausted)", rows=2, synthetic=synthetic
     )
     ax1.plot(factor.index, factor.values, color="#1d3557", lw=1.2, label="factor")
-    ax1.axhline(0, color="grey", lw=0.6)
+    for side, level in (levels or {"zero": 0.0}).items():
+        colour = {"near": "#2a9d8f", "long": "#e63946"}.get(side, "grey")
+        label = {"near": f"to near above {level:+.2f}", "long": f"to long below {level:+.2f}"}
+        ax1.axhline(level, color=colour, lw=0.8, ls=":" if levels else "-", label=label.get(side))
     _shade(ax1, regime)
     ax1.set_ylabel("composite (z units)")
     ax1.legend(loc="upper left", fontsize=8)
     for col in zscores.columns:
-        ax2.plot(zscores.index, zscores[col].values, lw=0.7, label=col)
+        ax2.plot(zscores.index, zscores[col].values, lw=0.7, label=str(col).replace("_", " "))
     _shade(ax2, regime)
     ax2.set_ylabel("component z-score (signed)")
     ax2.set_xlabel("date")

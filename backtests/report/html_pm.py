@@ -55,10 +55,11 @@ def today_section(metrics: dict[str, Any]) -> str:
             continue
         diff = blk["active"].get("sharpe_diff")
         beat = "n/a" if diff is None else ("yes" if diff > 0 else "no")
-        seen = " (seen when the specification was chosen)" if name == "held_out" else ""
+        if name == "held_out":
+            title = "held-out (pseudo-OOS: seen when the specification was chosen)"
         rows.append(
             [
-                esc(title + seen),
+                esc(title),
                 esc(f"{blk['start'] or '—'} .. {blk['end'] or '—'}"),
                 esc(beat),
                 esc(_f2(blk["strategy"].get("sharpe"))),

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-MAX_POINTS = 400
+MAX_POINTS = 300
 
 
 def log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:

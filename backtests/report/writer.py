@@ -24,7 +24,7 @@ from backtests.report import words as W
 from backtests.report.frames import returns_frame, sweep_pivot
 from backtests.report.html import render_html
 from backtests.report.html_dating import dating_markdown
-from backtests.report.html_first import advice_markdown, rule_words
+from backtests.report.html_first import advice_markdown, rule_words, switch_levels
 from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
@@ -106,6 +106,7 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
                 fac.zscores.reindex(window),
                 fac.regime.reindex(window),
                 synthetic=syn,
+                levels=switch_levels(getattr(result, "spec", None)),
             )
         ),
         "Line chart of the capital-scarcity factor and its component z-scores",

@@ -68,7 +68,8 @@ def test_undefined_note_names_stale_series_and_lags():
         },
     }
     note = undefined_note({"now": now}, cfg)
-    assert note.startswith("The factor is undefined since 2025-12-19: capex orders (FRED-MD")
-    assert "published 50 days after" in note and "dropped after 95 days" in note
+    assert note.startswith("The factor is undefined since 2025-12-19, its inputs being stale: ")
+    assert "FRED-MD monthly series ANDENOx (capex orders; published 50 days after" in note
+    assert "dropped 95 days after their last value) last usable on 2025-12-18" in note
     assert "baa" not in note
     assert undefined_note({"now": {**now, "factor": 0.3}}, cfg) == ""

@@ -144,7 +144,7 @@ def test_first_screen_says_what_to_do(golden_report, cfg):
     assert f"{imp['value'] * 100:+.1f}%" in para
     assert ("weak" in para) == imp["weak"]
     # the held-out row says it was seen when the spec was chosen
-    assert "(seen when the specification was chosen)" in page_text(page[today : advice + 20_000])
+    assert "seen when the specification was chosen)" in page_text(page[today : advice + 20_000])
 
 
 def test_summary_leads_with_the_verdict_and_today(golden_report):
