@@ -195,7 +195,8 @@ def checks_table(metrics: dict[str, Any]) -> str:
     """Render the verdict's checks, each passed, failed or unavailable."""
     checks = metrics["verdict"].get("checks") or {}
     word = {True: "passes", False: "fails", None: "not available"}
-    rows = [[esc(plain(k).replace("_", " ")), esc(word[v])] for k, v in checks.items()]
+    names = {"spa": "SPA", "pbo": "PBO", "deflated_sharpe": "deflated Sharpe"}
+    rows = [[esc(names.get(k) or plain(k)), esc(word[v])] for k, v in checks.items()]
     return table(["check", "result"], rows)
 
 

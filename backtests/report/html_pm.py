@@ -107,7 +107,7 @@ def coverage_section(metrics: dict[str, Any]) -> str:
             esc(r["last_quarter"] or "—"),
             esc(r["last_available"] or "—"),
             esc(r["quarters"]),
-            esc(r["sources"]),
+            esc(plain(r["sources"]).replace(":", ", ")),
         ]
         for r in cov["capex"]
     ]

@@ -268,6 +268,7 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
 
 def _write_files(result: Any, root: Path, name: str) -> None:
     """Write every report file into ``root`` (the staging folder of report ``name``)."""
+    report_name = name  # the loops below reuse ``name`` for files and figures
     metrics = build_metrics(result)
     validate_metrics(metrics)
     atomic_write_text(root / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
@@ -298,7 +299,7 @@ def _write_files(result: Any, root: Path, name: str) -> None:
         files,  # the PNGs beside the page, not inside it
         predictive=predictive,
         availability=availability,
-        title=f"capital-scarcity report: {name}",
+        title=f"capital-scarcity report: {report_name}",
         interactive={
             **build_interactive(result, returns_frame(result)),
             **build_table_figures(result, returns_frame(result)),

@@ -221,3 +221,18 @@ def test_page_weight_one_plotly_and_pngs_beside_it(golden_report):
     assert page.count('id="plotly-js"') == 1
     srcs = re.findall(r'<img [^>]*src="([^"]+)"', page)
     assert srcs and all(s.startswith("figures/") and (out / s).is_file() for s in srcs)
+
+
+def test_strings_from_metrics_reach_the_page_in_words():
+    from backtests.report.html_dating import today_coverage_html
+    from backtests.report.html_pm import coverage_section
+
+    sentence = "stale components: capex_to_ocf (no value after 2021-10-15), reserves_level"
+    para = today_coverage_html({"now": {"coverage_sentence": sentence}})
+    assert "capex relative to operating cash flow" in para and find_identifiers(para) == []
+    row = {"ticker": "MSFT", "first_quarter": "2008-09-30", "last_quarter": "2025-09-30"}
+    row |= {"last_available": "2025-10-30", "quarters": 52, "sources": "capex_table:quarterly"}
+    comp = [{"component": "capex_growth", "first_active": "2016-01-04", "share_active": 0.5}]
+    cov = {"capex": [row], "components": comp, "factor_first_date": "2011-04-04"}
+    html = coverage_section({"coverage": cov})
+    assert "capex table, quarterly" in html and find_identifiers(page_text(html)) == []
