@@ -17,6 +17,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -105,17 +106,33 @@ def probe(index: Path, *, width: int = 1280, timeout: float = 120.0) -> dict[str
     return json.loads(html.unescape(m.group(1)))
 
 
-def measure_page(index: Path, *, repeats: int = 3) -> dict[str, Any]:
-    """Return ``{html_bytes, html_load_s, html_load_runs, scroll_width}`` for a report page.
+def _timed_probe(index: Path) -> tuple[dict[str, Any], float]:
+    t0 = time.perf_counter()
+    r = probe(index)
+    return r, time.perf_counter() - t0
 
-    ``html_load_s`` is the median over ``repeats`` loads; without a browser it is None and
-    ``skipped`` says why.
+
+def measure_page(index: Path, *, repeats: int = 3) -> dict[str, Any]:
+    """Return the page's size and load time.
+
+    Keys: ``html_bytes``; ``html_load_s`` (median over ``repeats`` loads of the time from
+    navigation start to the load event) and its ``html_load_runs``; ``html_wall_s`` and
+    ``blank_wall_s`` (median wall seconds of the whole headless browser run for this page
+    and for an empty page: start-up, load, DOM dump, exit); ``scroll_width``. Without a
+    browser the times are None and ``skipped`` says why.
     """
     out: dict[str, Any] = {"html_bytes": Path(index).stat().st_size}
     if chromium() is None:
         return {**out, "html_load_s": None, "skipped": "headless Chromium not installed"}
-    runs = [probe(index) for _ in range(max(1, repeats))]
-    out["html_load_runs"] = [r["load_s"] for r in runs]
+    runs = [_timed_probe(Path(index)) for _ in range(max(1, repeats))]
+    out["html_load_runs"] = [r["load_s"] for r, _ in runs]
     out["html_load_s"] = statistics.median(out["html_load_runs"])
-    out["scroll_width"] = runs[-1]["scroll_width"]
+    out["html_wall_s"] = statistics.median(w for _, w in runs)
+    with tempfile.TemporaryDirectory(prefix="page-blank-") as tmp:
+        blank = Path(tmp) / "index.html"
+        blank.write_text("<!DOCTYPE html><html><head></head><body><p>.</p></body></html>")
+        out["blank_wall_s"] = statistics.median(
+            _timed_probe(blank)[1] for _ in range(max(1, repeats))
+        )
+    out["scroll_width"] = runs[-1][0]["scroll_width"]
     return out

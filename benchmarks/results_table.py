@@ -139,7 +139,8 @@ def table(results: dict[str, Any]) -> str:
     if pg.get("html_bytes") is not None:
         lines.append(
             f"report page: {pg['html_bytes'] / 2**20:.2f} MiB, loads in "
-            f"{fmt(pg.get('html_load_s'))} s headless"
+            f"{fmt(pg.get('html_load_s'))} s headless (whole browser run "
+            f"{fmt(pg.get('html_wall_s'))} s, empty page {fmt(pg.get('blank_wall_s'))} s)"
         )
     inf = results.get("inference", {})
     if "bootstrap_s" in inf:

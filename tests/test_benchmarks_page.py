@@ -38,6 +38,7 @@ def test_measure_page_weighs_the_file_and_times_the_load(tmp_path):
         assert out["html_load_s"] is None
     else:
         assert 0.0 <= out["html_load_s"] < 10.0 and out["scroll_width"] <= 1280
+        assert out["html_wall_s"] > out["html_load_s"] and out["blank_wall_s"] > 0
 
 
 def test_table_prints_the_page_line():
@@ -50,4 +51,4 @@ def test_table_prints_the_page_line():
         "page": {"html_bytes": 3 * 2**20, "html_load_s": 1.5},
     }
     text = table({**base, "targets": target_rows(base)})
-    assert "report page: 3.00 MiB, loads in 1.5 s headless" in text
+    assert "report page: 3.00 MiB, loads in 1.5 s headless (whole browser run - s" in text
