@@ -29,6 +29,7 @@ PHASES = (
     "history",
     "spa",
     "report",
+    "page",
     "inference",
 )
 LEAN_FROM = 50_000  # sweeps this large keep only the table and the moments
@@ -183,6 +184,17 @@ class Phases:
             tiny=self.args.tiny,
             cold=not self.args.tiny,  # a cold report compiles vectorbt (about a minute)
         )
+
+    def page(self, results: dict[str, Any]) -> None:
+        """Weigh the report page and time its load in headless Chromium (``page``)."""
+        from benchmarks.page_weight import measure_page
+
+        index = self.workdir / "report" / "report" / "index.html"
+        if not index.is_file():
+            results["page"] = {"skipped": "no report page (the report phase was skipped)"}
+            return
+        log("report page: size and headless load time")
+        results["page"] = measure_page(index)
 
     def inference(self, results: dict[str, Any]) -> None:
         """Time the pipeline stages and the inference suite (``inference``)."""

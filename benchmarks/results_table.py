@@ -21,6 +21,10 @@ TARGETS = {
     # the long-history report (16,000 bars: sweep and inference included) within the
     # budget of a warm report
     "long_history_report_s": (15.0, "<="),
+    # the report page: at most 5 MiB (one plotly.js, compact figure data, PNGs beside it),
+    # loaded (navigation start to the load event, figures drawn) within 2 s headless
+    "html_bytes": (5.0 * 1024 * 1024, "<="),
+    "html_load_s": (2.0, "<="),
 }
 
 
@@ -44,6 +48,8 @@ def target_rows(results: dict[str, Any]) -> dict[str, Any]:
     measured["long_history_report_s"] = (
         results.get("long_history_report", {}).get("seconds", {}).get("total")
     )
+    measured["html_bytes"] = results.get("page", {}).get("html_bytes")
+    measured["html_load_s"] = results.get("page", {}).get("html_load_s")
     if results.get("mode") == "tiny":
         measured = dict.fromkeys(measured)  # toy sizes: nothing to compare
     rows = {}
@@ -129,6 +135,13 @@ def table(results: dict[str, Any]) -> str:
             "",
             f"scarcity report: cold {fmt(rep.get('cold'))} s, warm {fmt(rep['warm'])} s",
         ]
+    pg = results.get("page", {})
+    if pg.get("html_bytes") is not None:
+        lines.append(
+            f"report page: {pg['html_bytes'] / 2**20:.2f} MiB, loads in "
+            f"{fmt(pg.get('html_load_s'))} s headless (whole browser run "
+            f"{fmt(pg.get('html_wall_s'))} s, empty page {fmt(pg.get('blank_wall_s'))} s)"
+        )
     inf = results.get("inference", {})
     if "bootstrap_s" in inf:
         lines.append(

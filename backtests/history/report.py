@@ -19,13 +19,17 @@ from typing import Any
 
 import pandas as pd
 
+from backtests.history.report_html import history_page, undefined_note
 from backtests.history.result import HistoryResult
 from backtests.report import words as W
+from backtests.report.figures import readable_log_axis
 from backtests.report.forecast_outputs import forecast_outputs
+from backtests.report.html_base import figure
 from backtests.report.html_forecast import forecast_html, forecast_markdown
 from backtests.report.metrics import validate_metrics
+from backtests.report.plain import plain
 from backtests.report.staging import write_staged
-from backtests.report.writer import ReportPaths, atomic_write_text
+from backtests.report.writer import ReportPaths, atomic_write_bytes, atomic_write_text
 
 SAMPLE_LABELS = {
     "in_sample": "pre-2000 (in-sample)",
@@ -63,7 +67,12 @@ def figures(res: HistoryResult) -> dict[str, str]:
     ax.plot(f.index, f.to_numpy(), lw=0.6, color="#333")
     for e in res.metrics.get("episodes", []):
         ax.axvspan(pd.Timestamp(e["start"]), pd.Timestamp(e["end"]), color="#f4a261", alpha=0.35)
-    ax.axhline(0, color="#999", lw=0.5)
+    spec = res.cfg.backtest
+    for level, colour in (
+        (spec.threshold + spec.band / 2, "#2a9d8f"),
+        (spec.threshold - spec.band / 2, "#e63946"),
+    ):
+        ax.axhline(level, color=colour, lw=0.7, ls=":")
     ax.set_title(
         "Capital-scarcity factor (FRED-MD/QD, point-in-time lags); shaded: capex-boom episodes"
     )
@@ -76,6 +85,7 @@ def figures(res: HistoryResult) -> dict[str, str]:
     ):
         ax.plot(r.index, (1 + r.fillna(0)).cumprod().to_numpy(), lw=0.8, label=name)
     ax.set_yscale("log")
+    readable_log_axis(ax)
     ax.axvline(pd.Timestamp(res.cfg.run.oos_start), color="#999", ls="--", lw=0.8)
     ax.set_title("Growth of 1 (log scale); dashed: pre-2000 / post-2000 split")
     ax.legend()
@@ -182,14 +192,14 @@ def inference_rows(m: dict[str, Any]) -> list[list[str]]:
     ]
 
 
-def summary_markdown(m: dict[str, Any]) -> str:
-    """Return the report in a few lines of Markdown."""
+def summary_markdown(m: dict[str, Any], note: str = "") -> str:
+    """Return the report in a few lines of Markdown (``note``: why the factor is undefined)."""
     lines = [
         "# The thesis on sixty years (long history)",
         "",
-        f"**Verdict: {m['verdict']['label']}.** {m['verdict']['sentence']}",
+        f"**Verdict: {m['verdict']['label']}.** {plain(m['verdict']['sentence'])}",
         "",
-        today_line(m),
+        f"{today_line(m)} {note}".strip(),
         "",
         f"> {m['caveat']}",
         "",
@@ -223,7 +233,7 @@ def summary_markdown(m: dict[str, Any]) -> str:
     for a in m["ablation"]:
         i, h = a["in_sample"], a["held_out"]
         lines.append(
-            f"| {a['name']} | {_n(i['active_sharpe'])} | {_n(i['predictive_tstat'])} | "
+            f"| {plain(a['name'])} | {_n(i['active_sharpe'])} | {_n(i['predictive_tstat'])} | "
             f"{_n(i['predictive_pvalue'], '.3f')} | {_n(a.get('placebo_pvalue'), '.3f')} | "
             f"{_n(h['active_sharpe'])} | {_n(h['predictive_tstat'])} |"
         )
@@ -266,16 +276,20 @@ def _write_history_files(res: HistoryResult, out: Path) -> None:
     frames = res.factor.to_frames()
     fac = frames["factor"]
     atomic_write_text(out / "factor.csv", fac.to_csv(index=False, float_format="%.10g"))
-    atomic_write_text(out / "summary.md", summary_markdown(m))
+    note = undefined_note(m, res.cfg)
+    atomic_write_text(out / "summary.md", summary_markdown(m, note))
     atomic_write_text(
         out / "config.json", json.dumps(res.cfg.to_dict(), indent=2, default=str) + "\n"
     )
-    figs = figures(res)
+    fig_dir = out / "figures"
+    for name, png in figures(res).items():  # beside the page, not inside it
+        atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
     fc = forecast_outputs(
         res.forecasts, marks={"post-2000": res.cfg.run.oos_start}, synthetic=False
     )  # forecasts.csv and the Goyal-Welch figure (the main report's code)
     if fc.csv is not None:
         atomic_write_text(out / "forecasts.csv", fc.csv)
+        atomic_write_bytes(fig_dir / "goyal_welch.png", base64.b64decode(fc.png))
     ep_rows = [
         [
             e["start"],
@@ -289,7 +303,7 @@ def _write_history_files(res: HistoryResult, out: Path) -> None:
     ]
     ab_rows = [
         [
-            a["name"],
+            plain(a["name"]),
             _n(a["in_sample"]["active_sharpe"]),
             _n(a["in_sample"]["predictive_tstat"]),
             _n(a["in_sample"]["predictive_pvalue"], ".3f"),
@@ -299,31 +313,25 @@ def _write_history_files(res: HistoryResult, out: Path) -> None:
         ]
         for a in m["ablation"]
     ]
-    body = f"""<h1>The thesis on sixty years: long history</h1>
-<p class="caveat"><b>Caveat.</b> {html.escape(m["caveat"])}</p>
-<p><b>Verdict: {html.escape(m["verdict"]["label"])}.</b> {html.escape(m["verdict"]["sentence"])}</p>
-<p>{html.escape(today_line(m))}</p>
-<p>Target {html.escape(m["target"])}: +spread when scarcity is high, {html.escape(m["off_position"])}
-otherwise; benchmark: holding the spread.</p>
-<h2>Inference (benchmark-relative, as in the main report)</h2>
-{_table(inference_rows(m), ["test", "value", "reading"])}
-<h2>Pre-2000 and post-2000 side by side</h2>
-{_table(sample_rows(m), ["", *[SAMPLE_LABELS[k] for k in SAMPLE_LABELS if k in m["samples"]]])}
-<figure><img alt="factor with episodes" src="data:image/png;base64,{figs["factor"]}"></figure>
-<h2>Episodes</h2><p>Rule: {html.escape(m["episode_rule"])}.
-{"One episode spans the late 1990s." if m["late_1990s_episode"] else "No episode spans the late 1990s."}</p>
-{_table(ep_rows, ["start", "end", "quarters", "spread return", "strategy return", "factor mean"])}
-<figure><img alt="growth of one" src="data:image/png;base64,{figs["equity"]}"></figure>
-<h2>Does capex demand add anything beyond funding price?</h2>
-{_table(ab_rows, ["factor", "pre-2000 active Sharpe", "pre-2000 predictive t", "pre-2000 predictive p", "pre-2000 placebo p", "post-2000 active Sharpe", "post-2000 predictive t"])}
-<p>{html.escape(capex_increment_line(m))}</p>
-<p>Predictive test: {html.escape(str(m["factor"].get("predictive_test") or ""))}.</p>
-"""
-    body += forecast_html(m, fc.figure_html())
-    page = (
-        "<!doctype html><html><head><meta charset='utf-8'><title>capital-scarcity: long history</title>"
-        "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}.caveat{background:#fff3cd;padding:6px}"
-        "img{max-width:100%}</style></head><body>" + body + "</body></html>\n"
+    samples_head = ["", *[SAMPLE_LABELS[k] for k in SAMPLE_LABELS if k in m["samples"]]]
+    ab_head = ["factor", "pre-2000 active Sharpe", "pre-2000 predictive t"]
+    ab_head += ["pre-2000 predictive p", "pre-2000 placebo p", "post-2000 active Sharpe"]
+    ep_head = ["start", "end", "quarters", "spread return", "strategy return", "factor mean"]
+    page = history_page(
+        m,
+        figures={"factor": "figures/factor.png", "equity": "figures/equity.png"},
+        tables={
+            "inference": (inference_rows(m), ["test", "value", "reading"]),
+            "samples": (sample_rows(m), samples_head),
+            "episodes": (ep_rows, ep_head),
+            "ablation": (ab_rows, [*ab_head, "post-2000 predictive t"]),
+        },
+        today=today_line(m),
+        increment=capex_increment_line(m),
+        cfg=res.cfg,
+        out_dir=out,
+        extra=forecast_html(
+            m, figure("figures/goyal_welch.png", fc.alt, fc.caption) if fc.png else ""
+        ),
     )
     atomic_write_text(out / "index.html", page)

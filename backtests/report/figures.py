@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+
+from backtests.study.benchmarks import benchmark_label
 
 SYNTHETIC_MARK = "SYNTHETIC DATA"
 
@@ -48,18 +51,26 @@ def factor_figure(
     regime: pd.Series | None,
     *,
     synthetic: bool = False,
+    levels: dict[str, float] | None = None,
 ) -> Figure:
-    """Plot the factor and its component z-scores, shading the idle-money-exhausted regime."""
+    """Plot the factor and its component z-scores, shading the idle-money-exhausted regime.
+
+    ``levels`` (a switch rule's ``{"near": up-level, "long": down-level}``) are drawn as
+    dotted lines instead of the zero line.
+    """
     fig, (ax1, ax2) = _new(
         "Capital-scarcity factor (shaded: idle money exhausted)", rows=2, synthetic=synthetic
     )
     ax1.plot(factor.index, factor.values, color="#1d3557", lw=1.2, label="factor")
-    ax1.axhline(0, color="grey", lw=0.6)
+    for side, level in (levels or {"zero": 0.0}).items():
+        colour = {"near": "#2a9d8f", "long": "#e63946"}.get(side, "grey")
+        label = {"near": f"to near above {level:+.2f}", "long": f"to long below {level:+.2f}"}
+        ax1.axhline(level, color=colour, lw=0.8, ls=":" if levels else "-", label=label.get(side))
     _shade(ax1, regime)
     ax1.set_ylabel("composite (z units)")
     ax1.legend(loc="upper left", fontsize=8)
     for col in zscores.columns:
-        ax2.plot(zscores.index, zscores[col].values, lw=0.7, label=col)
+        ax2.plot(zscores.index, zscores[col].values, lw=0.7, label=str(col).replace("_", " "))
     _shade(ax2, regime)
     ax2.set_ylabel("component z-score (signed)")
     ax2.set_xlabel("date")
@@ -103,13 +114,24 @@ def events_figure(
     return fig
 
 
+def readable_log_axis(ax: Any) -> None:
+    """Label a log y axis at 1, 2 and 5 times powers of ten, without minor labels."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def equity_figure(returns: pd.DataFrame, *, synthetic: bool = False) -> Figure:
     """Growth of one dollar for the strategy and each benchmark (log scale)."""
     fig, (ax,) = _new("Equity curves (net of costs)", height=3.8, synthetic=synthetic)
     eq = (1.0 + returns.fillna(0.0)).cumprod()
     for col in eq.columns:
-        ax.plot(eq.index, eq[col].values, lw=1.6 if col == "strategy" else 0.9, label=col)
+        label = col if col == "strategy" else benchmark_label(col).removeprefix("the ")
+        ax.plot(eq.index, eq[col].values, lw=1.6 if col == "strategy" else 0.9, label=label)
     ax.set_yscale("log")
+    readable_log_axis(ax)
     ax.set_ylabel("growth of $1 (log)")
     ax.set_xlabel("date")
     ax.legend(fontsize=8)

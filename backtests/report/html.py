@@ -12,8 +12,10 @@ from typing import Any
 
 import pandas as pd
 
+from backtests.report import glossary as G
 from backtests.report.html_base import SAMPLE_TITLES, esc, figure, num, table
 from backtests.report.html_dating import events_html
+from backtests.report.html_first import advice_html, rule_words
 from backtests.report.html_pm import (
     ablation_table,
     coverage_section,
@@ -23,8 +25,12 @@ from backtests.report.html_pm import (
     years_table,
 )
 from backtests.report.html_samples import in_sample_rows, samples_notes, trials_row
+from backtests.report.html_shell import CSP as SHELL_CSP
+from backtests.report.html_shell import CSS as SHELL_CSS
+from backtests.report.html_shell import page
 from backtests.report.html_tearsheet import tearsheet_section
 from backtests.report.metrics import STAT_KEYS
+from backtests.report.plain import plain
 from backtests.report.robustness import universe_html
 from backtests.report.stale_components import stale_sentence
 from backtests.study.benchmarks import benchmark_label
@@ -36,30 +42,20 @@ THESIS = (
     "rotate away from long-duration speculative assets toward names with near-term cash flows."
 )
 
-CSS = """
-body{font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1b1b1b;
-line-height:1.45;background:#fafafa}
-main{max-width:1000px;margin:0 auto;padding:1rem}
-h1{font-size:1.5rem;margin:.5rem 0}
-h2{font-size:1.15rem;margin-top:1.8rem;border-bottom:1px solid #ddd}
-.banner{background:#b00020;color:#fff;padding:.7rem 1rem;font-weight:700;text-align:center}
-.verdict{background:#eef3f8;border-left:4px solid #1d3557;padding:.6rem .9rem}
-table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0;display:block;overflow-x:auto}
-th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left}
-figure{margin:1rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee;background:#fff}
-figcaption{font-size:.85rem;color:#555}code{font-size:.8rem;word-break:break-all}
-.muted{color:#666;font-size:.85rem}
-"""
+# the style and content policy live in the shared shell (also the long-history report's)
+CSS, CSP = SHELL_CSS, SHELL_CSP
+
 
 INLINE_FIGURES = ("tearsheet",)  # shown inside their own section, not with the other figures
+CSP = SHELL_CSP  # the page's security policy (backtests.report.html_shell)
 
-# the page loads nothing from anywhere: inline styles and scripts (plotly.js is embedded),
-# images as data: URIs; a request the page tried would be refused and logged to the console
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data:; font-src data:"
-)
+STAT_WORDS = {
+    "total_return": "total return",
+    "cagr": "growth a year (CAGR)",
+    "ann_vol": "volatility a year",
+    "max_drawdown": "max drawdown",
+    "turnover": "turnover a year",
+}
 
 
 def stats_table(metrics: dict[str, Any]) -> str:
@@ -68,13 +64,13 @@ def stats_table(metrics: dict[str, Any]) -> str:
     for name, st in metrics["benchmarks"].items():
         label = benchmark_label(name).removeprefix("the ")
         rows.append([esc(label)] + [num(f"benchmarks.{name}.{k}", st[k]) for k in STAT_KEYS])
-    return table(["", *STAT_KEYS], rows)
+    return table(["", *[STAT_WORDS.get(k, k) for k in STAT_KEYS]], rows)
 
 
 def inference_table(metrics: dict[str, Any]) -> str:
     """Render the benchmark-relative inference numbers with a short explanation of each."""
     inf = metrics["inference"]
-    bench = esc(inf.get("benchmark", "the benchmark"))
+    bench = esc(benchmark_label(inf.get("benchmark")))
     ci = inf.get("sharpe_ci95") or [None, None]
     rows = [
         [
@@ -195,7 +191,8 @@ def checks_table(metrics: dict[str, Any]) -> str:
     """Render the verdict's checks, each passed, failed or unavailable."""
     checks = metrics["verdict"].get("checks") or {}
     word = {True: "passes", False: "fails", None: "not available"}
-    rows = [[esc(k.replace("_", " ")), esc(word[v])] for k, v in checks.items()]
+    names = {"spa": "SPA", "pbo": "PBO", "deflated_sharpe": "deflated Sharpe"}
+    rows = [[esc(names.get(k) or plain(k)), esc(word[v])] for k, v in checks.items()]
     return table(["check", "result"], rows)
 
 
@@ -227,7 +224,13 @@ def predictive_table(predictive: pd.DataFrame) -> str:
     rows = []
     for h, r in predictive.iterrows():
         rows.append([esc(h)] + [esc(f"{v:.4g}" if isinstance(v, float) else v) for v in r])
-    return table(["horizon (days)", *cols], rows)
+    heads = [plain(str(c)).replace("tstat", "t").replace("pvalue", "p") for c in cols]
+    return (
+        f"<details><summary>Full-sample regressions ({len(cols)} columns per horizon, "
+        "click to open)</summary>"
+        + table(["horizon (days)", *heads], rows).replace("<table>", "<table class='wide'>", 1)
+        + "</details>"
+    )
 
 
 def provenance_section(metrics: dict[str, Any], availability: pd.DataFrame | None) -> str:
@@ -241,7 +244,7 @@ def provenance_section(metrics: dict[str, Any], availability: pd.DataFrame | Non
     ]
     gaps = metrics.get("gaps") or []
     if gaps:
-        items = "".join(f"<li>{esc(g)}</li>" for g in gaps)
+        items = "".join(f"<li>{esc(plain(g))}</li>" for g in gaps)
         parts.append(
             f"<details open><summary>{len(gaps)} data notes: missing, late-starting, stale or "
             f"restated data</summary><ul>{items}</ul></details>"
@@ -255,11 +258,12 @@ def provenance_section(metrics: dict[str, Any], availability: pd.DataFrame | Non
         av_rows = []
         for name, r in availability.iterrows():
             av_rows.append(
-                [esc(name)] + [esc(f"{v:.0%}" if isinstance(v, float) else v) for v in r.tolist()]
+                [esc(plain(str(name)))]
+                + [esc(f"{v:.0%}" if isinstance(v, float) else v) for v in r.tolist()]
             )
         parts.append(
             "<p>Factor components:</p>"
-            + table(["component", *map(str, availability.columns)], av_rows)
+            + table(["component", *[plain(str(c)) for c in availability.columns]], av_rows)
         )
     parts.append(
         f"<details><summary>{len(prov)} input files and their SHA-256</summary>"
@@ -277,6 +281,7 @@ def render_html(
     availability: pd.DataFrame | None = None,
     title: str = "capital-scarcity report",
     interactive: dict[str, tuple[str, str]] | None = None,
+    spec: Any = None,
 ) -> str:
     """Assemble the page.
 
@@ -295,6 +300,8 @@ def render_html(
     interactive : dict, optional
         name -> (plotly ``<div>``, caption) from :mod:`backtests.report.interactive`; when
         given, plotly.js is embedded once in the page and the PNGs move to a folded section.
+    spec : RotationSpec, optional
+        The rotation's specification: the rule in words on the first screen.
 
     Returns
     -------
@@ -315,12 +322,13 @@ def render_html(
         f"<h1>{esc(title)}</h1>",
         f"<p>{esc(THESIS)}</p>",
         '<h2 id="today">Today</h2>',
+        advice_html(metrics, rule_words(spec)),
         today_section(metrics),
-        f"<p>{esc(stale_sentence(metrics))}</p>" if stale_sentence(metrics) else "",
+        f"<p>{esc(plain(stale_sentence(metrics)))}</p>" if stale_sentence(metrics) else "",
         f'<div class="verdict" id="verdict"><b>Verdict ({esc(v["label"])}).</b> '
-        f"{esc(v['sentence'])}</div>",
+        f"{esc(plain(v['sentence']))}</div>",
         f"<p class='muted'>Verdict rule (stated before the numbers): "
-        f"{esc(v.get('rule', {}).get('text', ''))}.</p>",
+        f"{esc(plain(v.get('rule', {}).get('text', '')))}.</p>",
         checks_table(metrics),
         "<h2>Data coverage</h2>",
         coverage_section(metrics),
@@ -339,13 +347,13 @@ def render_html(
         nested_paragraph(metrics),
         "<h2>Does it hold on other baskets? (universe robustness)</h2>",
         universe_html(metrics)
-        or "<p class='muted'>No robustness baskets declared ([universe.robustness]).</p>",
+        or "<p class='muted'>No robustness baskets declared in the configuration.</p>",
         "<h2>Calendar years</h2>",
         years_table(metrics),
-        pm_section(metrics),
+        pm_section(metrics, spec),
         tearsheet_section(metrics, figures.get("tearsheet")),
         "<h2>Strategy and benchmarks (full period)</h2>",
-        f"<p class='muted'>{esc(metrics['period'].get('start_note', ''))}</p>",
+        f"<p class='muted'>{esc(plain(metrics['period'].get('start_note', '')))}</p>",
         stats_table(metrics),
         "<h2>Inference</h2>",
         inference_table(metrics),
@@ -365,7 +373,6 @@ def render_html(
             f"({esc(fm.get('predictive_test', ''))}); factor AR(1) persistence "
             f"{num('factor.persistence', fm.get('persistence'))}.</p>",
             robust_predictive_table(fm.get("predictive") or []),
-            "<p class='muted'>Full-sample regressions:</p>",
             predictive_table(predictive),
         ]
     if metrics.get("events"):
@@ -385,14 +392,9 @@ def render_html(
             if n not in INLINE_FIGURES:
                 sections.append(figure(png, alt, caption))
     sections += ["<h2>Data provenance</h2>", provenance_section(metrics, availability)]
-    body = "".join(sections)
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
-        f"<title>{esc(title)}{' (SYNTHETIC)' if synthetic else ''}</title>"
-        f"<style>{CSS}</style>{head_js}</head><body>{banner}<main>{body}"
+    body = G.link_terms("".join(sections)) + G.glossary_section()
+    foot = (
         "<p class='muted'>Generated by capital-scarcity. All returns are daily simple returns "
         "net of costs; Sharpe ratios are annualized with 252 business days.</p>"
-        "</main></body></html>"
     )
+    return page(title, body, head_js=head_js, banner=banner, footer=foot, synthetic=synthetic)

@@ -50,7 +50,16 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def figure(png_b64: str, alt: str, caption: str) -> str:
-    """Render an embedded PNG figure with alt text and a caption."""
+    """Render a PNG figure with alt text and a caption.
+
+    ``png_b64`` is the image in base64 (embedded), or a relative path ending in ``.png``
+    (a file beside the page, loaded lazily).
+    """
+    if png_b64.endswith(".png"):
+        return (
+            f'<figure><img alt="{esc(alt)}" loading="lazy" src="{esc(png_b64)}">'
+            f"<figcaption>{esc(caption)}</figcaption></figure>"
+        )
     return (
         f'<figure><img alt="{esc(alt)}" src="data:image/png;base64,{png_b64}">'
         f"<figcaption>{esc(caption)}</figcaption></figure>"

@@ -12,6 +12,7 @@ from typing import Any
 
 from backtests.report.html_base import esc, num, table
 from backtests.report.metrics_events import DATED_BY, REASONS, SIGNS
+from backtests.report.plain import plain
 
 SOURCE_WORDS = {"release": "earnings release", "filing": "10-Q/10-K filing", "lag": "table lag"}
 
@@ -37,14 +38,14 @@ def capex_dating_html(metrics: dict[str, Any]) -> str:
         "earnings release, else after its 10-Q/10-K, else the configured lag after the "
         "quarter end), quarters per company with the first and last quarter end of each:</p>"
         + table(["company", "quarters", *(f"by {SOURCE_WORDS[s]}" for s in DATED_BY)], body)
-        + (f"<p id='capex-dating-note'><b>{esc(note)}</b></p>" if note else "")
+        + (f"<p id='capex-dating-note'><b>{esc(plain(note))}</b></p>" if note else "")
     )
 
 
 def today_coverage_html(metrics: dict[str, Any]) -> str:
     """Render the Today block's sentence on live capex and stale components."""
     text = (metrics.get("now") or {}).get("coverage_sentence")
-    return f"<p id='today-coverage'>{esc(text)}</p>" if text else ""
+    return f"<p id='today-coverage'>{esc(plain(text))}</p>" if text else ""
 
 
 def events_html(metrics: dict[str, Any]) -> str:
@@ -77,7 +78,7 @@ def events_html(metrics: dict[str, Any]) -> str:
         for s in SIGNS
     ]
     return (
-        f"<p id='events-caption'>{esc(ev['caption'])}</p>"
+        f"<p id='events-caption'>{esc(plain(ev['caption']))}</p>"
         + table(["company", *(f"dated by {SOURCE_WORDS[s]}" for s in DATED_BY), "all"], rows)
         + table(["announcement", "count"], fate)
         + table(

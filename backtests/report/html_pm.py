@@ -11,6 +11,7 @@ from typing import Any
 from backtests.report import words as W
 from backtests.report.html_base import SAMPLE_TITLES, esc, num, table
 from backtests.report.html_dating import capex_dating_html, today_coverage_html
+from backtests.report.plain import plain
 from backtests.study.benchmarks import benchmark_label
 
 
@@ -54,6 +55,8 @@ def today_section(metrics: dict[str, Any]) -> str:
             continue
         diff = blk["active"].get("sharpe_diff")
         beat = "n/a" if diff is None else ("yes" if diff > 0 else "no")
+        if name == "held_out":
+            title = "held-out (pseudo-OOS: seen when the specification was chosen)"
         rows.append(
             [
                 esc(title),
@@ -76,7 +79,7 @@ def today_section(metrics: dict[str, Any]) -> str:
     stale = [k for k, c in comps.items() if c["stale"]]
     crow = [
         [
-            esc(k),
+            esc(plain(k)),
             esc("n/a" if c["value"] is None else f"{c['value']:.4g}"),
             esc(c["as_of"] or "never"),
             esc("stale" if c["stale"] else "live"),
@@ -85,7 +88,7 @@ def today_section(metrics: dict[str, Any]) -> str:
     ]
     lines.append(
         f"<details><summary>{len(comps) - len(stale)} of {len(comps)} components live"
-        f"{'; stale: ' + esc(', '.join(stale)) if stale else ''}</summary>"
+        f"{'; stale: ' + esc(plain(', '.join(stale))) if stale else ''}</summary>"
         + table(["component", "latest value", "last usable", "status"], crow)
         + "</details>"
     )
@@ -104,17 +107,17 @@ def coverage_section(metrics: dict[str, Any]) -> str:
             esc(r["last_quarter"] or "—"),
             esc(r["last_available"] or "—"),
             esc(r["quarters"]),
-            esc(r["sources"]),
+            esc(plain(r["sources"]).replace(":", ", ")),
         ]
         for r in cov["capex"]
     ]
     comp_rows = cov.get("components") or []
     cols = [k for k in (comp_rows[0] if comp_rows else {}) if k != "component"]
-    comp = [[esc(r["component"])] + [esc(_cell(r[k])) for k in cols] for r in comp_rows]
+    comp = [[esc(plain(r["component"]))] + [esc(_cell(r[k])) for k in cols] for r in comp_rows]
     return (
         f"<p>The factor is first defined on <b>{esc(cov.get('factor_first_date'))}</b>; "
-        f"{esc(cov.get('start_note', ''))}. Each component joins when it has its own history "
-        "and drops out when stale.</p>"
+        f"{esc(plain(cov.get('start_note', '')))}. Each component joins when it has its own "
+        "history and drops out when stale.</p>"
         "<p>Hyperscaler capex (each quarter usable from its earnings release, its 10-Q/10-K "
         "or the configured lag, whichever dated it first):</p>"
         + table(
@@ -122,7 +125,7 @@ def coverage_section(metrics: dict[str, Any]) -> str:
         )
         + capex_dating_html(metrics)
         + "<details><summary>Component availability over time</summary>"
-        + table(["component", *cols], comp)
+        + table(["component", *[plain(c) for c in cols]], comp)
         + "</details>"
     )
 
@@ -139,8 +142,8 @@ def ablation_table(metrics: dict[str, Any]) -> str:
     for r in metrics.get("ablation") or []:
         rows.append(
             [
-                esc(r["name"]),
-                esc(r["components"]),
+                esc(plain(r["name"])),
+                esc(plain(r["components"])),
                 esc(_f2(r["in_sample_active_sharpe"])),
                 esc(_f2(r["held_out_active_sharpe"])),
                 esc("n/a" if r["predictive_pvalue"] is None else f"{r['predictive_pvalue']:.3f}"),
@@ -179,8 +182,10 @@ def years_table(metrics: dict[str, Any]) -> str:
     return table(["year", "strategy", "benchmark", "relative"], rows) if rows else ""
 
 
-def pm_section(metrics: dict[str, Any]) -> str:
-    """Results by regime, cost sensitivity and basket members."""
+def pm_section(metrics: dict[str, Any], spec: Any = None) -> str:
+    """Drawdowns, results by regime, cost sensitivity (in bp with ``spec``) and members."""
+    from backtests.report.html_first import cost_words
+
     parts = []
     # the five worst drawdowns, with their durations, are in the tear sheet (html_tearsheet)
     reg = metrics.get("by_regime") or []
@@ -207,10 +212,10 @@ def pm_section(metrics: dict[str, Any]) -> str:
         parts.append(
             "<h3>Cost sensitivity</h3>"
             + table(
-                ["costs", "Sharpe", "total return", "active Sharpe"],
+                ["costs (bp per unit of turnover)", "Sharpe", "total return", "active Sharpe"],
                 [
                     [
-                        esc(f"{c['multiple']:g}x"),
+                        esc(cost_words(c["multiple"], spec)),
                         esc(_f2(c["sharpe"])),
                         esc(_pct(c["total_return"])),
                         esc(_f2(c["active_sharpe"])),

@@ -19,6 +19,8 @@ from plotly.subplots import make_subplots
 
 from backtests.report import words as W
 from backtests.report.frames import sweep_pivot
+from backtests.report.html_first import switch_levels
+from backtests.report.interactive_axes import set_log_ticks, switch_lines
 from backtests.report.interactive_base import (
     CONFIG,
     PALETTE,
@@ -143,6 +145,7 @@ def equity_drawdown(
                 col=1,
             )
     fig.update_yaxes(type="log", title_text="growth of $1", row=1, col=1)
+    set_log_ticks(fig, wealth)  # 1-2-5 per decade, not 2..9
     fig.update_yaxes(tickformat=".0%", title_text="drawdown", row=2, col=1)
     return _layout(fig, "Equity and drawdown, net of costs", synthetic=synthetic, height=620)
 
@@ -153,9 +156,13 @@ def factor_regime(
     near_share: pd.Series,
     *,
     threshold: float | None = None,
+    levels: Mapping[str, float] | None = None,
     synthetic: bool = False,
 ) -> go.Figure:
-    """Plot the factor with the exhausted regime shaded, and the near-basket share held."""
+    """Plot the factor with the exhausted regime shaded, and the near-basket share held.
+
+    ``levels`` (``{"near": ..., "long": ...}``, a switch rule's) replace the threshold line.
+    """
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.05
     )
@@ -166,7 +173,9 @@ def factor_regime(
         row=1,
         col=1,
     )
-    if threshold is not None and np.isfinite(threshold):
+    if levels:
+        switch_lines(fig, levels)
+    elif threshold is not None and np.isfinite(threshold):
         fig.add_hline(
             y=threshold,
             line={"dash": "dot", "color": "#888"},
@@ -351,6 +360,7 @@ def build_interactive(result: Any, returns: pd.DataFrame) -> dict[str, tuple[str
                 fac.regime.reindex(window),
                 share,
                 threshold=float(spec.threshold),
+                levels=switch_levels(spec),
                 synthetic=syn,
             ),
             "fig-factor",

@@ -38,7 +38,14 @@ def _layout(fig: go.Figure, title: str, *, synthetic: bool, height: int) -> go.F
 
 
 def figure_div(fig: go.Figure, div_id: str) -> str:
-    """One figure as an HTML ``<div>`` (plotly.js not included; see :func:`plotly_script`)."""
+    """One figure as an HTML ``<div>`` (plotly.js not included; see :func:`plotly_script`).
+
+    Long traces are thinned and stored compactly first
+    (:func:`backtests.report.interactive_axes.compact_figure`).
+    """
+    from backtests.report.interactive_axes import compact_figure
+
+    fig = compact_figure(fig)
     return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=CONFIG)
 
 

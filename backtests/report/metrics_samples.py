@@ -101,11 +101,12 @@ def held_out_line(metrics: dict[str, Any], bench: str) -> str:
     """Describe the held-out sample alone, benchmark-relative (not the pooled raw tail)."""
     blk = (metrics.get("samples") or {}).get("held_out")
     if not blk or not blk.get("n_days"):
-        return f"held out: no held-out days (run.oos_start {metrics['oos']['start']})"
+        return f"held out: no held-out days (the held-out start is {metrics['oos']['start']})"
     act = blk["active"]
     ci = act.get("sharpe_ci95") or [None, None]
     return (
-        f"held out {blk['start']} to {blk['end']} ({blk['n_days']} days), against {bench}: "
+        f"held out {blk['start']} to {blk['end']} ({blk['n_days']} days; seen when the "
+        f"specification was chosen), against {bench}: "
         f"active Sharpe {_num(act.get('sharpe'))} (95% CI {_num(ci[0])} to {_num(ci[1])}), "
         f"Sharpe difference {_num(act.get('sharpe_diff'), sign=True)}, HAC alpha t "
         f"{_num(act.get('hac_alpha_tstat'))}"

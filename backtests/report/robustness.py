@@ -52,7 +52,7 @@ def _intro(metrics: dict[str, Any]) -> str:
     n = sum(bool(r["run"]) for r in metrics.get("universes") or [])
     return (
         "The same factor, rule and costs on every pair of baskets declared in "
-        "[universe.robustness] before any result was seen; each cell is the active Sharpe "
+        "the configuration before any result was seen; each cell is the active Sharpe "
         f"against {bench} of that pair (in-sample / held-out) and the robust in-sample "
         f"predictive p-value for the pair's spread. "
         + (f"The {n} pairs that ran count as trials." if n != 1 else "The pair counts as a trial.")

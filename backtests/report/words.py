@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from backtests.report.glossary import term  # noqa: F401  (words.term("SPA"): a linked name)
 from backtests.study.benchmarks import benchmark_label
 
 SOURCE_WORDS = {"cache": "cache (origin unknown)"}

@@ -26,7 +26,9 @@ from backtests.report.figures_tearsheet import tearsheet_png
 from backtests.report.forecast_outputs import forecast_outputs
 from backtests.report.frames import returns_frame, sweep_pivot
 from backtests.report.html import render_html
+from backtests.report.html_base import figure
 from backtests.report.html_dating import dating_markdown
+from backtests.report.html_first import advice_markdown, rule_words, switch_levels
 from backtests.report.html_forecast import (
     competing_html,
     competing_markdown,
@@ -38,6 +40,7 @@ from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
 from backtests.report.metrics import build_metrics, validate_metrics
+from backtests.report.plain import plain
 from backtests.report.robustness import universe_markdown
 from backtests.report.staging import write_staged
 from backtests.report.stale_components import stale_sentence
@@ -115,6 +118,7 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
                 fac.zscores.reindex(window),
                 fac.regime.reindex(window),
                 synthetic=syn,
+                levels=switch_levels(getattr(result, "spec", None)),
             )
         ),
         "Line chart of the capital-scarcity factor and its component z-scores",
@@ -159,10 +163,13 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
     return figs
 
 
-def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = None) -> str:
+def summary_markdown(
+    metrics: dict[str, Any], figures: dict[str, str] | None = None, rule: str = ""
+) -> str:
     """Write a short Markdown summary of the report (numbers rounded, names in words).
 
-    ``figures`` (name -> alt text) adds links to the PNGs written under ``figures/``.
+    ``figures`` (name -> alt text) adds links to the PNGs written under ``figures/``;
+    ``rule`` (the rule in words) closes the first paragraph.
     """
     lines = []
     if metrics["synthetic"]:
@@ -175,7 +182,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
     lines += [
         "# capital-scarcity report",
         "",
-        f"**Verdict ({metrics['verdict']['label']}).** {metrics['verdict']['sentence']}",
+        f"**Verdict ({metrics['verdict']['label']}).** {plain(metrics['verdict']['sentence'])}",
         "",
     ]
     if now:
@@ -186,7 +193,9 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
             f"**Today ({now['date']}):** factor {W.dec(now.get('factor'), sign=True)}, regime "
             f"{'exhausted' if now.get('regime') else 'not exhausted'}, holding the "
             f"{now.get('held_basket')} basket ({held or 'nothing'}). "
-            f"{now.get('coverage_sentence', '')} {stale_sentence(metrics)}".rstrip(),
+            f"{plain(now.get('coverage_sentence', ''))} {plain(stale_sentence(metrics))}".rstrip(),
+            "",
+            advice_markdown(metrics, rule),
             "",
         ]
     lines += [
@@ -224,7 +233,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
             "",
         ]
         lines += [
-            f"- {r['name']}: {W.dec(r['in_sample_active_sharpe'], sign=True)} / "
+            f"- {plain(r['name'])}: {W.dec(r['in_sample_active_sharpe'], sign=True)} / "
             f"{W.dec(r['held_out_active_sharpe'], sign=True)}, p "
             f"{W.pval(r['predictive_pvalue'])}, placebo {W.pval(r['placebo_pvalue'])}"
             for r in abl
@@ -274,6 +283,7 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
 
 def _write_files(result: Any, root: Path, name: str) -> None:
     """Write every report file into ``root`` (the staging folder of report ``name``)."""
+    report_name = name  # the loops below reuse ``name`` for files and figures
     metrics = build_metrics(result)
     validate_metrics(metrics)
     atomic_write_text(root / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
@@ -304,20 +314,25 @@ def _write_files(result: Any, root: Path, name: str) -> None:
         atomic_write_text(root / "forecasts.csv", fc.csv)
         atomic_write_bytes(fig_dir / "goyal_welch.png", base64.b64decode(fc.png))
         alts["goyal_welch"] = fc.alt
-    atomic_write_text(root / "summary.md", summary_markdown(metrics, alts) + markdown_line(root))
+    rule = rule_words(getattr(result, "spec", None))
+    summary = summary_markdown(metrics, alts, rule) + markdown_line(root)
+    atomic_write_text(root / "summary.md", summary)
+    files = {n: (f"figures/{n}.png", alt, cap) for n, (_png, alt, cap) in figs.items()}
     page = render_html(
         metrics,
-        figs,
+        files,  # the PNGs beside the page, not inside it
         predictive=predictive,
         availability=availability,
-        title=f"capital-scarcity report: {name}",
+        title=f"capital-scarcity report: {report_name}",
         interactive={
             **build_interactive(result, returns_frame(result)),
             **build_table_figures(result, returns_frame(result)),
         },
+        spec=getattr(result, "spec", None),
     )
     anchor = "<h2>Calendar years</h2>"  # forecasts and rivals after the robustness grid
-    extra = forecast_html(metrics, fc.figure_html()) + competing_html(metrics)
+    gw = figure("figures/goyal_welch.png", fc.alt, fc.caption) if fc.png else ""  # a file
+    extra = forecast_html(metrics, gw) + competing_html(metrics)
     page = page.replace(anchor, extra + anchor, 1)
     link = html_paragraph(root)  # the long-history headline, when reports/history exists
     if link:  # on the first screen, after the verdict and its checks

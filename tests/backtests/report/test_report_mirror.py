@@ -104,3 +104,13 @@ def test_event_caption_counts_add_up(mirror_report):
         res = event_study(spread, sub, window=tuple(ev["window"]))
         assert res.n_events == inc[sign] == ev["car_end"][sign]["n"]
         assert ev["car_end"][sign]["car"] == pytest.approx(res.car["car"].iloc[-1], abs=1e-8)
+
+
+def test_no_internal_identifier_on_the_real_page(mirror_report):
+    """Stale components, capex sources and notes of real data reach the page in words."""
+    from backtests.report.plain import find_identifiers
+    from tests.backtests.report.test_report_reader import page_text
+
+    out, _, _ = mirror_report
+    assert find_identifiers(page_text((out / "index.html").read_text(encoding="utf-8"))) == []
+    assert find_identifiers((out / "summary.md").read_text(encoding="utf-8")) == []
