@@ -81,7 +81,7 @@ def _metrics() -> dict:
 
 def test_held_out_line_is_the_held_out_sample_benchmark_relative():
     line = S.held_out_line(_metrics(), "the 50/50 mix")
-    assert "2024-07-01 to 2026-01-30 (398 days)" in line
+    assert "2024-07-01 to 2026-01-30 (398 days; seen when" in line
     assert "active Sharpe -0.30" in line and "2.56" not in line  # not the pooled raw tail
 
 
@@ -168,5 +168,5 @@ def test_console_reads_in_sample_alpha_against_the_hurdle_and_the_held_out_sampl
     text = rep.summary()
     assert "in-sample HAC alpha t=1.10 does not clear the in-sample hurdle 3.10 for 43.7" in text
     assert "in-sample 95% active Sharpe interval [-0.20, 1.00] includes zero" in text
-    assert "held out 2024-07-01 to 2026-01-30 (398 days;" in text and "2.56" not in text
+    assert "held out 2024-07-01 to 2026-01-30 (398 days)" in text and "2.56" not in text
     assert pytest.approx(43.7) == rep.hurdle_trials
