@@ -62,9 +62,13 @@ def distinct_trials(trial: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarra
             if name in UNUSED_BY_RULE[rname]:
                 bits[rule == code] = 0  # not read for this rule: does not tell trials apart
         cols.append(bits)
-    keys = np.concatenate(cols, axis=1)
-    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.shape[0])
-    return first[order], rank[inverse.reshape(-1)]
+    keys = np.ascontiguousarray(np.concatenate(cols, axis=1))
+    seen: dict[bytes, int] = {}
+    first: list[int] = []
+    inverse = np.empty(n, dtype=np.int64)
+    for j in range(n):
+        pos = seen.setdefault(keys[j].tobytes(), len(first))
+        if pos == len(first):
+            first.append(j)
+        inverse[j] = pos
+    return np.array(first, dtype=np.int64), inverse

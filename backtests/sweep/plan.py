@@ -259,9 +259,8 @@ def run_plan_chunk(
         rets = part["returns"]
         if returns_out is None:
             out["returns"] = np.take(rets, inverse, axis=0)
-        else:
-            for j, src in enumerate(inverse):  # row by row: no second (K, T) copy
-                returns_out[j] = rets[src]
+        else:  # "clip" (the indices are valid): written in place, no buffered (K, T) copy
+            np.take(rets, inverse, axis=0, out=returns_out, mode="clip")
     return out
 
 
