@@ -6,7 +6,8 @@ on a fresh clone used to spend most of its time there. :func:`compile_kernels` r
 study (:func:`backtests.study.pipeline.run_pipeline` and the report writer) on a short
 synthetic market, so every kernel the report calls, this package's and vectorbt's, is
 compiled with the report's signatures (the same dtypes and layouts; the sizes do not matter).
-Its numbers are thrown away: nothing is written outside a temporary directory.
+Its numbers are thrown away: the report goes to a temporary directory and :func:`main`
+points the data cache (``SCARCITY_CACHE``) at another one, so the user's cache is untouched.
 
 ``python -m backtests.study.warmup`` is what ``make setup`` runs.
 """
