@@ -22,6 +22,7 @@ setup:  ## create .venv and install the project with its dev extra (pinned by co
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	@$(PY) -c "import data, signals, backtests; print('capital-scarcity installed in .venv')"
+	$(PY) -m backtests.study.warmup  # compile the report's kernels into .numba_cache (~40 s once)
 
 setup-browser:  ## best effort: Debian's chromium for the report screenshot test
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \

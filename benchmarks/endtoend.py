@@ -2,8 +2,8 @@
 
 - :func:`measure_report` fills a private cache from the mirror (``scarcity fetch``), then
   times ``scarcity report --source cache`` as a user runs it (a fresh process, wall clock):
-  once with an empty ``NUMBA_CACHE_DIR`` (cold: every numba function of the package and of
-  vectorbt is compiled) and then warm (the same cache directory, nothing recompiled).
+  first as on a fresh clone (an empty ``NUMBA_CACHE_DIR`` filled by ``make setup``'s
+  compile, :mod:`benchmarks.first_use`) and then warm (the same cache, nothing recompiled).
   Without a mirror the synthetic market is used (``--source synthetic``).
 - :func:`measure_pipeline` runs :func:`backtests.study.pipeline.run_pipeline` in process with a
   stage callback (where the report's time goes), then times the inference suite for the
@@ -99,9 +99,15 @@ def measure_report(
     tiny : bool
         Use a small grid and few draws (the test suite's mode).
     cold : bool
-        Time a run with an empty numba cache first; when False the warm runs use the
-        project's numba cache (``NUMBA_CACHE_DIR`` or ``.numba_cache``) after one untimed run.
+        Start from an empty numba cache and do what a new user does: ``make setup``'s
+        compile (``setup_compile_s``), the long-history report when the mirror has its files
+        (``history_first_s``, ``make report`` writes it first), then the first main report
+        (``first``; ``cold`` is the same number, the key kept for older readers). When
+        False the warm runs use the project's numba cache (``NUMBA_CACHE_DIR`` or
+        ``.numba_cache``) after one untimed run.
     """
+    from benchmarks.first_use import compile_at_setup, first_history_report, history_files_present
+
     workdir.mkdir(parents=True, exist_ok=True)
     numba_dir = (
         workdir / "numba_cache"
@@ -114,8 +120,12 @@ def measure_report(
     if fetch:
         out["fetch_s"] = run_cli(fetch, env)
     report = [*report, "--out", str(workdir / "report")]
+    if cold:
+        out["setup_compile_s"] = compile_at_setup(env)
+        if history_files_present(mirror):
+            out["history_first_s"] = first_history_report(workdir, mirror, env)
     first = run_cli(report, env)
-    out["cold"] = first if cold else None
+    out["first"] = out["cold"] = first if cold else None
     warm = [run_cli(report, env) for _ in range(max(1, warm_repeats))]
     out["warm"] = statistics.median(warm)
     out["warm_runs"] = warm

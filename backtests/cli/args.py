@@ -81,7 +81,7 @@ def _float_list(text: str) -> list[float]:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of ``scarcity``."""
-    from backtests.study.power import DEFAULT_EFFECTS, DEFAULT_SEEDS
+    from backtests.study.power_defaults import DEFAULT_EFFECTS, DEFAULT_SEEDS
 
     parser = argparse.ArgumentParser(
         prog="scarcity",

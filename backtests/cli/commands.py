@@ -19,12 +19,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from backtests.cli.announce import first_line
 from backtests.cli.args import parse_args
 from backtests.cli.outputs import check_output, check_report_output
-from data.config import Config, load_config
 from data.errors import ConfigError, ScarcityError
 from data.progress import Stages, showing_progress
+
+if TYPE_CHECKING:
+    from data.config import Config
 
 log = logging.getLogger("scarcity")
 
@@ -79,6 +83,8 @@ def setup_logging(verbose: bool) -> None:
 
 
 def _config(args: argparse.Namespace) -> Config:
+    from data.config import load_config  # imports pandas: after the first line
+
     overrides = {}
     syn = {}
     if args.seed is not None:
@@ -312,6 +318,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(from --mirror or SCARCITY_MIRROR); fix the path or drop it\n"
         )
         return 2
+    sys.stderr.write(first_line(args) + "\n")
+    sys.stderr.flush()
     try:
         cfg = _config(args)
         with showing_progress():

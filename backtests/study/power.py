@@ -21,6 +21,7 @@ from backtests.inference import PowerResult, power_study
 from backtests.report.figures import SYNTHETIC_MARK
 from backtests.rotation.spec import RotationSpec
 from backtests.study.benchmarks import run_benchmarks
+from backtests.study.power_defaults import DEFAULT_SEEDS
 from backtests.study.window import backtest_window, spread_returns
 from data.config import Config
 from data.loaders import load_market
@@ -30,9 +31,8 @@ from signals.diagnostics import predictive_regression
 
 log = logging.getLogger(__name__)
 
-#: Defaults of ``scarcity power`` (docs/POWER.md states them; a test checks they agree).
-DEFAULT_SEEDS = 40
-DEFAULT_EFFECTS = (0.0, 0.0007, 0.0014, 0.0028)  # 0.0014 is the config's default effect
+#: Defaults of ``scarcity power`` (docs/POWER.md states them; a test checks they agree):
+#: DEFAULT_SEEDS and DEFAULT_EFFECTS, defined in :mod:`backtests.study.power_defaults`.
 
 
 def headline_pvalue(cfg: Config, seed: int, effect_size: float) -> float:

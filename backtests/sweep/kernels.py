@@ -171,6 +171,10 @@ def sweep_chunk_nb(
         prev_cash = cash0
         prev_short = 0.0
         bk = borrow[k]
+        for b in range(n_blocks):
+            moments[k, b, 0] = 0.0
+            moments[k, b, 1] = 0.0
+            moments[k, b, 2] = 0.0
         for i in range(n_rows):
             traded = 0.0
             if e < n_ev and ev_row[e] == i:
@@ -188,6 +192,7 @@ def sweep_chunk_nb(
                 for c in range(nm):
                     ov[c] = size[c] * value - pos[c] * val_close[i, mem[c]]
                 _argsort(ov, order)
+                v = _snap(value)  # the same for every order of the bar
                 for j in range(nm):
                     c = order[j]
                     col = mem[c]
@@ -195,7 +200,6 @@ def sweep_chunk_nb(
                     p = _snap(pos[c])
                     pos[c] = p
                     vp = _snap(val_close[i, col])
-                    v = _snap(value)
                     target = size[c]
                     price = close[i, col]
                     if np.isnan(target) or np.isnan(price) or np.isnan(v) or v <= 0:
@@ -261,7 +265,13 @@ def sweep_chunk_nb(
                 carry = (prev_cash * cash_accrual[i] - prev_short * (bk * day_frac[i])) / prev_value
             else:
                 carry = 0.0
-            ret[i] = r + carry
+            x = r + carry
+            ret[i] = x
+            if not np.isnan(x):  # block moments, accumulated in row order as before
+                b = block_id[i]
+                moments[k, b, 0] += 1.0
+                moments[k, b, 1] += x
+                moments[k, b, 2] += x * x
             turn[i] = 0.0 if traded == 0 else traded / (2.0 * total_value)
             expo[i] = gross / total_value
             prev_value = total_value
@@ -269,14 +279,3 @@ def sweep_chunk_nb(
             prev_short = short
         n_rebalances[k] = n_bars
         _stats(ret, turn, expo, turn.copy(), stats_out[k])
-        for b in range(n_blocks):
-            moments[k, b, 0] = 0.0
-            moments[k, b, 1] = 0.0
-            moments[k, b, 2] = 0.0
-        for i in range(n_rows):
-            x = ret[i]
-            if not np.isnan(x):
-                b = block_id[i]
-                moments[k, b, 0] += 1.0
-                moments[k, b, 1] += x
-                moments[k, b, 2] += x * x

@@ -243,12 +243,37 @@ def run_plan_chunk(
 
     Returns ``stats`` (K, 9), ``n_rebalances`` (K,), ``moments`` (K, blocks, 3) and, when
     ``returns_out`` is None and ``plan.info["keep"]`` is true, ``returns`` (K, T).
+    Trials equal in every parameter their rule reads are computed once and their rows
+    copied (:func:`backtests.sweep.dedup.distinct_trials`; identical bit for bit).
     """
+    from backtests.sweep.dedup import distinct_trials
+
+    first, inverse = distinct_trials({name: a[lo:hi] for name, a in plan.trial.items()})
+    if first.shape[0] == hi - lo:
+        return _run_trials(plan, lo + first, returns_out)
+    keep = returns_out is not None or bool(plan.info.get("keep", True))
+    part = _run_trials(plan, lo + first, None, keep=keep)
+    out = {name: np.take(part[name], inverse, axis=0) for name in ("stats", "n_rebalances")}
+    out["moments"] = np.take(part["moments"], inverse, axis=0)
+    if keep:
+        rets = part["returns"]
+        if returns_out is None:
+            out["returns"] = np.take(rets, inverse, axis=0)
+        else:  # "clip" (the indices are valid): written in place, no buffered (K, T) copy
+            np.take(rets, inverse, axis=0, out=returns_out, mode="clip")
+    return out
+
+
+def _run_trials(
+    plan: SweepPlan, rows: np.ndarray, returns_out: np.ndarray | None, *, keep: bool | None = None
+) -> dict[str, np.ndarray]:
+    """Run the trials at ``rows`` (ascending plan positions) in one kernel call."""
     sh, tr = plan.shared, plan.trial
-    k = hi - lo
+    k = rows.shape[0]
     n_rows = sh["close"].shape[0]
     out: dict[str, np.ndarray] = {}
-    keep = returns_out is not None or bool(plan.info.get("keep", True))
+    if keep is None:
+        keep = returns_out is not None or bool(plan.info.get("keep", True))
     if returns_out is None:
         returns_out = np.empty((k, n_rows)) if keep else np.empty((k, 1))
         if keep:
@@ -256,7 +281,11 @@ def run_plan_chunk(
     stats = np.empty((k, N_STATS))
     n_reb = np.empty(k, dtype=np.int64)
     moments = np.empty((k, plan.n_blocks, 3))
-    p = {name: a[lo:hi] for name, a in tr.items()}
+    lo, hi = int(rows[0]), int(rows[-1]) + 1
+    if hi - lo == k:  # a contiguous run: views, no copies
+        p = {name: a[lo:hi] for name, a in tr.items()}
+    else:
+        p = {name: np.ascontiguousarray(a[rows]) for name, a in tr.items()}
     sweep_chunk_nb(
         sh["close"], sh["val_close"], sh["fill_close"], sh["cash_accrual"], sh["day_frac"],
         sh["block_id"], plan.n_blocks, sh["factors"], p["factor_idx"], sh["shares"],
