@@ -20,6 +20,8 @@ import pandas as pd
 
 from backtests.history.result import HistoryResult
 from backtests.report import words as W
+from backtests.report.html_mechanism import mechanism_link, mechanism_markdown, mechanism_section
+from backtests.report.mechanism_files import mechanism_files
 from backtests.report.metrics import validate_metrics
 from backtests.report.staging import write_staged
 from backtests.report.writer import ReportPaths, atomic_write_text
@@ -225,6 +227,7 @@ def summary_markdown(m: dict[str, Any]) -> str:
     inc = capex_increment_line(m)
     if inc:
         lines += ["", inc]
+    lines += mechanism_markdown(m)
     return "\n".join(lines) + "\n"
 
 
@@ -265,6 +268,9 @@ def _write_history_files(res: HistoryResult, out: Path) -> None:
         out / "config.json", json.dumps(res.cfg.to_dict(), indent=2, default=str) + "\n"
     )
     figs = figures(res)
+    mech_csv, mech_figs = mechanism_files(res)  # the mechanism study, when it ran
+    if mech_csv is not None:
+        atomic_write_text(out / "mechanism.csv", mech_csv)
     ep_rows = [
         [
             e["start"],
@@ -292,6 +298,7 @@ def _write_history_files(res: HistoryResult, out: Path) -> None:
 <p class="caveat"><b>Caveat.</b> {html.escape(m["caveat"])}</p>
 <p><b>Verdict: {html.escape(m["verdict"]["label"])}.</b> {html.escape(m["verdict"]["sentence"])}</p>
 <p>{html.escape(today_line(m))}</p>
+{mechanism_link(m)}
 <p>Target {html.escape(m["target"])}: +spread when scarcity is high, {html.escape(m["off_position"])}
 otherwise; benchmark: holding the spread.</p>
 <h2>Inference (benchmark-relative, as in the main report)</h2>
@@ -307,11 +314,13 @@ otherwise; benchmark: holding the spread.</p>
 {_table(ab_rows, ["factor", "pre-2000 active Sharpe", "pre-2000 predictive t", "pre-2000 predictive p", "pre-2000 placebo p", "post-2000 active Sharpe", "post-2000 predictive t"])}
 <p>{html.escape(capex_increment_line(m))}</p>
 <p>Predictive test: {html.escape(str(m["factor"].get("predictive_test") or ""))}.</p>
+{mechanism_section(m, mech_figs)}
 """
     page = (
         "<!doctype html><html><head><meta charset='utf-8'><title>capital-scarcity: long history</title>"
         "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}.caveat{background:#fff3cd;padding:6px}"
+        ".muted{color:#666;font-size:.85rem}figcaption{font-size:.85rem;color:#555}"
         "img{max-width:100%}</style></head><body>" + body + "</body></html>\n"
     )
     atomic_write_text(out / "index.html", page)

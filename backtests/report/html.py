@@ -14,6 +14,7 @@ import pandas as pd
 
 from backtests.report.html_base import SAMPLE_TITLES, esc, figure, num, table
 from backtests.report.html_dating import events_html
+from backtests.report.html_mechanism import mechanism_link, mechanism_section
 from backtests.report.html_pm import (
     ablation_table,
     coverage_section,
@@ -282,6 +283,7 @@ def render_html(
     availability: pd.DataFrame | None = None,
     title: str = "capital-scarcity report",
     interactive: dict[str, tuple[str, str]] | None = None,
+    mechanism_figures: dict[str, tuple[str, str, str]] | None = None,
 ) -> str:
     """Assemble the page.
 
@@ -300,6 +302,8 @@ def render_html(
     interactive : dict, optional
         name -> (plotly ``<div>``, caption) from :mod:`backtests.report.interactive`; when
         given, plotly.js is embedded once in the page and the PNGs move to a folded section.
+    mechanism_figures : dict, optional
+        The mechanism section's figures (:mod:`backtests.report.figures_mechanism`).
 
     Returns
     -------
@@ -325,6 +329,7 @@ def render_html(
         f"{esc(v['sentence'])}</div>",
         f"<p class='muted'>Verdict rule (stated before the numbers): "
         f"{esc(v.get('rule', {}).get('text', ''))}.</p>",
+        mechanism_link(metrics),
         checks_table(metrics),
         "<h2>Data coverage</h2>",
         coverage_section(metrics),
@@ -370,6 +375,7 @@ def render_html(
             "<p class='muted'>Full-sample regressions:</p>",
             predictive_table(predictive),
         ]
+    sections.append(mechanism_section(metrics, mechanism_figures))  # empty without the block
     if metrics.get("events"):
         sections += ["<h2 id='events'>Around capex announcements</h2>", events_html(metrics)]
     head_js = ""

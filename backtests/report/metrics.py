@@ -20,8 +20,10 @@ from backtests.engines.stats import STAT_NAMES
 from backtests.engines.stats import sharpe as sharpe_of
 from backtests.inference.verdict import decide_verdict
 from backtests.report import tables as T
+from backtests.report.mechanism_files import mechanism_of
 from backtests.report.metrics_dating import dating_metrics
 from backtests.report.metrics_events import events_metrics
+from backtests.report.metrics_mechanism import mechanism_block
 from backtests.report.today import now_block
 from backtests.study.assess import predictive_headline
 from backtests.study.benchmarks import benchmark_label
@@ -178,6 +180,7 @@ def build_metrics(result: Any) -> dict[str, Any]:
     metrics["coverage"].update(dating["coverage"])
     metrics["now"].update(dating["now"])
     metrics["events"] = events_metrics(result)
+    metrics.update(mechanism_block(mechanism_of(result)))  # the thesis's links, when studied
     metrics["spec_hash"] = spec_hash(cfg)
     metrics["registration"] = read_registration(cfg).to_metrics()
     metrics["verdict"] = decide_verdict(

@@ -24,9 +24,11 @@ from backtests.report import words as W
 from backtests.report.frames import returns_frame, sweep_pivot
 from backtests.report.html import render_html
 from backtests.report.html_dating import dating_markdown
+from backtests.report.html_mechanism import mechanism_markdown
 from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
+from backtests.report.mechanism_files import mechanism_files
 from backtests.report.metrics import build_metrics, validate_metrics
 from backtests.report.robustness import universe_markdown
 from backtests.report.staging import write_staged
@@ -221,6 +223,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
         lines += ["", text]
     lines += universe_markdown(metrics)
     lines += dating_markdown(metrics)
+    lines += mechanism_markdown(metrics)
     lines.append("")
     if figures:
         lines += [f"![{alt}](figures/{name}.png)" for name, alt in figures.items()]
@@ -276,11 +279,14 @@ def _write_files(result: Any, root: Path, name: str) -> None:
     predictive = getattr(result.predictive, "table", None)
     availability = getattr(result.factor, "availability", None)
     figs = make_figures(result)
+    mech_csv, mech_figs = mechanism_files(result)  # the mechanism study, when it ran
+    if mech_csv is not None:
+        atomic_write_text(root / "mechanism.csv", mech_csv)
     fig_dir = root / "figures"
     fig_dir.mkdir(exist_ok=True)
-    for name, (png, _alt, _caption) in figs.items():
+    for name, (png, _alt, _caption) in {**figs, **mech_figs}.items():
         atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
-    alts = {name: alt for name, (_png, alt, _caption) in figs.items()}
+    alts = {name: alt for name, (_png, alt, _caption) in {**figs, **mech_figs}.items()}
     atomic_write_text(root / "summary.md", summary_markdown(metrics, alts) + markdown_line(root))
     page = render_html(
         metrics,
@@ -292,6 +298,7 @@ def _write_files(result: Any, root: Path, name: str) -> None:
             **build_interactive(result, returns_frame(result)),
             **build_table_figures(result, returns_frame(result)),
         },
+        mechanism_figures=mech_figs,
     )
     link = html_paragraph(root)  # the long-history headline, when reports/history exists
     if link:  # on the first screen, after the verdict and its checks

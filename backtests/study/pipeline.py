@@ -32,6 +32,7 @@ from backtests.rotation.targets import target_weights
 from backtests.study.ablation import run_ablation
 from backtests.study.assess import Assessment, assess
 from backtests.study.benchmarks import run_benchmarks
+from backtests.study.mechanism import main_mechanism, mechanism_enabled
 from backtests.study.sweep import run_sweep_for
 from backtests.study.universes import run_universe_grid
 from backtests.study.variants import factor_variant_sharpes  # noqa: F401 (public re-export)
@@ -242,6 +243,10 @@ def run_pipeline(
     for mult in COST_MULTIPLES[1:]:
         costly = spec.replace(**{k: getattr(spec, k) * mult for k in COST_FIELDS})
         costs[mult] = run_backtest(checked, targets, costly, engine="vectorbt", cash_rate=cash)
+    mechanism = None  # the thesis's links, month by month (signals.mechanism); trades nothing
+    if mechanism_enabled(cfg):
+        stage("mechanism")
+        mechanism = main_mechanism(cfg, factor, market, spread)
     return PipelineResult(
         cfg=cfg,
         market=market,
@@ -256,7 +261,13 @@ def run_pipeline(
         inference=assessment.report,
         assessment=assessment,
         start_note=start_note(cfg, factor.factor, prices),
-        extras={"ablation": ablation, "universes": universes, "costs": costs, "prices": prices},
+        extras={
+            "ablation": ablation,
+            "universes": universes,
+            "costs": costs,
+            "prices": prices,
+            "mechanism": mechanism,
+        },
     )
 
 
