@@ -69,7 +69,10 @@ def irf_figure(result: Any, *, synthetic: bool = False) -> Figure | None:
         fontsize=11,
     )
     _mark(fig, synthetic)
-    fig.tight_layout(rect=(0, 0.01, 1, 0.97))
+    # fixed margins: tight_layout measures every label of every panel (about half the cost)
+    top = 1.0 - 0.75 / fig.get_figheight()
+    fig.subplots_adjust(left=0.05, right=0.99, bottom=0.5 / fig.get_figheight(), top=top)
+    fig.subplots_adjust(hspace=0.8, wspace=0.3)
     return fig
 
 
@@ -114,7 +117,7 @@ def threshold_figure(result: Any, *, synthetic: bool = False) -> Figure | None:
         ax.set_ylim(bottom=0.0, top=max(float(np.nanmax(prof["lr"])), 1.0) * 1.05)
     fig.suptitle("Threshold tests: is there a switch at an idle-liquidity level?", fontsize=11)
     _mark(fig, synthetic)
-    fig.tight_layout(rect=(0, 0.02, 1, 0.93))
+    fig.subplots_adjust(left=0.06, right=0.93, bottom=0.16, top=0.76, wspace=0.35)
     return fig
 
 

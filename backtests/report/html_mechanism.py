@@ -36,7 +36,8 @@ LABEL_WORDS = (
     "other sign with a two-sided p-value at most {alpha}; <b>no data</b> when the data has "
     'too few months; otherwise <b>not supported</b>. "Not supported" is a correct answer: '
     "the data does not show the link at the declared horizon, which is a finding, not a "
-    "failure of the study."
+    "failure of the study. Robustness links (marked) are labeled on their raw p-value and "
+    "stay out of the adjustment and of the count of links that hold."
 )
 
 
