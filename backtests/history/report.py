@@ -4,7 +4,8 @@
 ``reports/history/`` gets ``index.html`` (self-contained, figures embedded), ``metrics.json``,
 ``returns.csv`` (``strategy`` and one column per target spread, lowercase, holding exactly its
 daily return without costs), ``weights.csv`` (the headline position and cash),
-``factor.csv``, ``summary.md`` and ``config.json``.
+``factor.csv``, ``summary.md``, ``config.json`` and ``mechanism.csv`` (the mechanism study's
+monthly panel, when it ran).
 """
 
 from __future__ import annotations

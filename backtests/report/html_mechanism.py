@@ -163,7 +163,7 @@ def mechanism_section(
     adjust = "Holm" if mech.get("adjust") == "holm" else "no adjustment"
     parts = [
         "<h2 id='mechanism'>Does the mechanism hold?</h2>",
-        "<p>The thesis is a chain with a switch: hyperscaler capex demand → idle liquidity "
+        "<p>The thesis is a chain with a switch: capex demand → idle liquidity "
         "drained → funding price up → near-term cash flows beat long duration, and only once "
         "idle money is exhausted. Each link is tested on its own, on "
         f"{esc(mech.get('frequency', 'monthly'))} data as known at each month's end "

@@ -2,7 +2,8 @@
 
 ``reports/<name>/`` receives ``index.html``, ``metrics.json``, ``summary.md``,
 ``returns.csv``, ``weights.csv``, ``config.toml`` (the configuration used), and the signal
-files (``factor.csv``, ``components.csv``, ``events.csv``) and ``sweep.csv`` when a sweep ran.
+files (``factor.csv``, ``components.csv``, ``events.csv``), ``sweep.csv`` when a sweep ran
+and ``mechanism.csv`` when the mechanism study ran.
 Every file is written atomically (temporary file, then rename).
 """
 

@@ -100,7 +100,7 @@ def align(y: pd.Series, x: pd.Series, controls: pd.DataFrame | None) -> pd.DataF
 
 
 def _shift(a: np.ndarray, k: int) -> np.ndarray:
-    """``a`` moved down ``k`` rows (up for k < 0), NaN where nothing moves in (pandas shift)."""
+    """Return ``a`` moved down ``k`` rows (up for k < 0), NaN where nothing moves in."""
     out = np.full(a.shape, np.nan)
     n = len(a)
     if k == 0:
