@@ -41,16 +41,6 @@ LABEL_WORDS = (
 )
 
 
-def sig(key: str, value: Any) -> str:
-    """Like :func:`~backtests.report.html_base.num`, shown with four significant digits."""
-    if not isinstance(value, float):
-        return num(key, value)
-    return (
-        f'<span class="num" data-key="{esc(key)}" data-value="{esc(repr(value))}">'
-        f"{esc(f'{value:.4g}')}</span>"
-    )
-
-
 def _state_words(mech: dict[str, Any]) -> str:
     st = mech.get("state") or {}
     return (
@@ -78,14 +68,14 @@ def links_table(mech: dict[str, Any]) -> str:
                 esc(r.get("block", "")),
                 num(f"{k}.horizon", r.get("horizon")),
                 esc(_sign(r.get("sign"))),
-                sig(f"{k}.beta", r.get("beta")),
-                sig(f"{k}.se", r.get("se")),
+                num(f"{k}.beta", r.get("beta")),
+                num(f"{k}.se", r.get("se")),
                 num(f"{k}.pvalue", r.get("pvalue")),
                 num(f"{k}.pvalue_adjusted", r.get("pvalue_adjusted")),
                 f"<b>{esc(r.get('label'))}</b>",
                 num(f"{k}.n", r.get("n")),
-                f"{sig(f'{k}.by_state.exhausted.beta', ex.get('beta'))} / "
-                f"{sig(f'{k}.by_state.ample.beta', am.get('beta'))}",
+                f"{num(f'{k}.by_state.exhausted.beta', ex.get('beta'))} / "
+                f"{num(f'{k}.by_state.ample.beta', am.get('beta'))}",
                 num(f"{k}.state_diff_pvalue", r.get("state_diff_pvalue")),
             ]
         )
@@ -116,10 +106,10 @@ def threshold_table(mech: dict[str, Any]) -> str:
             [
                 f"{esc(t.get('shock'))} → {esc(t.get('outcome'))}",
                 esc(t.get("variable")),
-                sig(f"{k}.gamma", t.get("gamma")),
-                f"{sig(f'{k}.gamma_ci.0', ci[0])} to {sig(f'{k}.gamma_ci.1', ci[1])}",
-                f"{sig(f'{k}.beta_below', t.get('beta_below'))} / "
-                f"{sig(f'{k}.beta_above', t.get('beta_above'))}",
+                num(f"{k}.gamma", t.get("gamma")),
+                f"{num(f'{k}.gamma_ci.0', ci[0])} to {num(f'{k}.gamma_ci.1', ci[1])}",
+                f"{num(f'{k}.beta_below', t.get('beta_below'))} / "
+                f"{num(f'{k}.beta_above', t.get('beta_above'))}",
                 f"{num(f'{k}.n_below', t.get('n_below'))} of {num(f'{k}.n', t.get('n'))}",
                 num(f"{k}.sup_wald", t.get("sup_wald")),
                 num(f"{k}.pvalue", t.get("pvalue")),
