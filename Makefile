@@ -56,8 +56,9 @@ history:  ## the thesis on sixty years: Ken French spreads, FRED-MD/QD factor ->
 demo:  ## the whole pipeline on the synthetic market (labeled synthetic everywhere)
 	$(PY) -m backtests.cli report --source synthetic $(CFGARG) --out $(call out,reports/demo)
 
-notebooks:  ## execute the research notebooks
+notebooks:  ## execute the research notebooks (figures inline, numbers checked against the report's)
 	$(PY) -m pytest -m slow tests/test_notebooks.py
+	@echo "executed notebooks (HTML, figures inline):"; ls -1 $(CURDIR)/reports/notebooks/*.html
 
 test:  ## the default suite (no network, warnings are errors)
 	$(PY) -m pytest -m "not slow" -q

@@ -29,6 +29,7 @@ from data.config_names import (  # re-exported: the names' rules
 from data.config_names import show_value as _show
 from data.config_ranges import check_ranges
 from data.errors import ConfigError
+from data.stress_windows import parse_stress_windows
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default.toml")
 
@@ -102,6 +103,10 @@ class Config:
         The verdict rule (``[verdict]``).
     mechanism : Section
         The mechanism study's declared links (``[mechanism]``, :mod:`signals.mechanism`).
+    forecast : Section
+        Out-of-sample forecasts against the historical mean (``[forecast]``).
+    report : Section
+        What the report shows beyond the results (``[report]``: ``stress_windows``).
     path : str
         Where the user overrides came from ("<default>" when none).
     """
@@ -120,6 +125,8 @@ class Config:
     path: str = "<default>"
     targets: Section = field(default_factory=lambda: Section("targets"))
     mechanism: Section = field(default_factory=lambda: Section("mechanism"))
+    forecast: Section = field(default_factory=lambda: Section("forecast"))
+    report: Section = field(default_factory=lambda: Section("report"))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as nested plain dicts (for writing next to a report)."""
@@ -328,6 +335,9 @@ def _validate(d: dict[str, Any], origin: str) -> None:
     for key in ("equity_bps", "crypto_bps", "slippage_bps", "borrow_bps_annual"):
         if float(d["costs"][key]) < 0:
             raise bad("costs", key, f"must be >= 0, got {d['costs'][key]}")
+    parse_stress_windows(
+        d.get("report", {}).get("stress_windows", ()), f"{origin}: report.stress_windows"
+    )
     check_ranges(d, origin)  # numeric keys: probabilities, counts, lags (data.config_ranges)
 
 

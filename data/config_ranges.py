@@ -161,6 +161,9 @@ RANGES: dict[str, Range] = {
     "mechanism.threshold_trim": Range(0, 0.5, lo_open=True, hi_open=True),
     "mechanism.threshold_boot": LAG,
     "mechanism.seed": LAG,
+    # [forecast]
+    "forecast.horizons": COUNT,
+    "forecast.warmup": Range(3, integer=True),
     # [sweep]
     "sweep.zscore_window": LAG,
     "sweep.change_window": COUNT,

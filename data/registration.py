@@ -28,6 +28,7 @@ NON_RESULT_KEYS: dict[str, tuple[str, ...]] = {
     "run": ("name",),
     "data": ("cache_dir", "http_timeout_s", "http_retries", "sec_max_requests_per_s"),
     "sweep": ("chunk_size",),
+    "report": ("stress_windows",),
 }
 """Configuration keys that never change a result (they are left out of the hash)."""
 
@@ -51,6 +52,8 @@ def spec_hash(cfg: Any) -> str:
     for section, keys in NON_RESULT_KEYS.items():
         for k in keys:
             d.get(section, {}).pop(k, None)
+        if section in d and not d[section]:  # a section of display settings only
+            del d[section]
     text = json.dumps(d, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

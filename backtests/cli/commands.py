@@ -29,8 +29,8 @@ from data.progress import Stages, showing_progress
 log = logging.getLogger("scarcity")
 
 SYNTHETIC_LINE = "*** SYNTHETIC DATA: simulated market, not real history ***"
-STAGES = ("data", "signal", "backtest", "sweep", "ablation", "universes", "inference")
-STAGES += ("mechanism", "report")
+STAGES = ("data", "signal", "backtest", "sweep", "ablation", "universes", "forecasts")
+STAGES += ("competing", "inference", "mechanism", "report")
 
 
 def _out(msg: str = "") -> None:

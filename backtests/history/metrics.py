@@ -18,7 +18,6 @@ factor at close t uses only FRED-MD/QD values released by t (configured lags).
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 import numpy as np
@@ -39,6 +38,7 @@ from backtests.inference import (
     tstat_hurdle,
 )
 from backtests.inference.samples import split_samples
+from backtests.inference.trial_null import null_trial_count
 from backtests.inference.verdict import decide_verdict
 from backtests.report.metrics_mechanism import mechanism_block
 from backtests.rotation.rules import rebalance_mask
@@ -46,6 +46,8 @@ from backtests.rotation.spec import RotationSpec
 from backtests.study.ablation import nested_block
 from backtests.study.assess import selection_tests
 from backtests.study.evidence import active_returns, sample_blocks
+from backtests.study.forecasts import run_forecasts
+from backtests.study.trial_set import NULL_SIMS
 from data.config import Config
 from data.registration import read_registration, registered_date
 from signals.composite import reweight
@@ -180,15 +182,18 @@ def _trials(res: HistoryResult, ins, n_ablation: int) -> dict[str, Any]:
     ).fillna(0.0)
     counted = count_trials(active)
     kept = active[list(counted.kept)]
-    effective = float(counted.effective)
-    n_eff = max(1, int(math.ceil(effective)))
+    null = null_trial_count(active, n_sims=NULL_SIMS, seed=int(res.cfg.inference.seed))
+    n_eff = max(1.0, float(null.null_equivalent))  # the count the deflation uses, unrounded
     trial_sr = np.asarray([sharpe_ratio(kept[c]) for c in kept.columns], dtype=float)
     head = active_returns(ins.take(res.strategy.returns), ins.take(res.benchmark.returns))
     out: dict[str, Any] = {
         "trials": {
             "raw": int(counted.raw) + int(n_ablation),
             "distinct": int(counted.distinct),
-            "effective": effective,
+            "effective": n_eff,
+            "participation": float(null.participation),
+            "clusters": int(null.clusters),
+            "null_equivalent": float(null.null_equivalent),
         },
         "n_hurdle": n_eff,
         "deflated": deflated_sharpe(head, trial_sr, n_trials=n_eff),
@@ -257,6 +262,8 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         k: _predictive(spread, res.fac, cfg, samples[k]) for k in ("in_sample", "held_out", "full")
     }
     ablation, variant_factors = _ablation(res, spec, samples)
+    named = {("composite" if k == "all" else k): f for k, f in variant_factors.items()}
+    res.forecasts = run_forecasts(cfg, named, spread, samples)  # against the historical mean
     tr = _trials(res, ins, n_ablation=len(ablation) - 1)
     active = active_returns(res.strategy.returns, res.benchmark.returns)
     bench = res.benchmark.returns.rename(res.headline).to_frame()
@@ -272,9 +279,9 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         placebo=None,
         walkforward=tr["walkforward"],
         held_out=held_out(res.strategy.returns, oos_start),
-        hurdle=tstat_hurdle(int(tr["n_hurdle"]), alpha=hurdle_alpha, method=method),
+        hurdle=tstat_hurdle(tr["n_hurdle"], alpha=hurdle_alpha, method=method),
         n_trials=int(tr["trials"]["raw"]),
-        hurdle_trials=int(tr["n_hurdle"]),
+        hurdle_trials=tr["n_hurdle"],
     )
     spa, stepm = tr["spa"], tr["stepm"]
     inference = report.to_metrics()
@@ -290,7 +297,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
             "tstat_hurdle_raw": tstat_hurdle(
                 int(tr["trials"]["raw"]), alpha=hurdle_alpha, method=method
             ),
-            "hurdle_trials": int(tr["n_hurdle"]),
+            "hurdle_trials": tr["n_hurdle"],
             "deflated_sharpe_best": float(tr["deflated_best"].dsr),
             "active": True,
         }
@@ -346,6 +353,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         ),
         "ablation": ablation,
         "capex_beyond_funding": nested_block(spread, variant_factors, samples, cfg),
+        "oos_forecast": res.forecasts.rows(),
         "now": _now(res, spec),
         "calendar_years": T.calendar_years(res.strategy.returns, res.benchmark.returns),
         "vintages": res.market.vintages,

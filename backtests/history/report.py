@@ -4,7 +4,8 @@
 ``reports/history/`` gets ``index.html`` (self-contained, figures embedded), ``metrics.json``,
 ``returns.csv`` (``strategy`` and one column per target spread, lowercase, holding exactly its
 daily return without costs), ``weights.csv`` (the headline position and cash),
-``factor.csv``, ``summary.md``, ``config.json`` and ``mechanism.csv`` (the mechanism study's
+``factor.csv``, ``forecasts.csv`` (recursive forecasts against the historical mean, as in the
+main report), ``summary.md``, ``config.json`` and ``mechanism.csv`` (the mechanism study's
 monthly panel, when it ran).
 """
 
@@ -21,6 +22,8 @@ import pandas as pd
 
 from backtests.history.result import HistoryResult
 from backtests.report import words as W
+from backtests.report.forecast_outputs import forecast_outputs
+from backtests.report.html_forecast import forecast_html, forecast_markdown
 from backtests.report.html_mechanism import mechanism_link, mechanism_markdown, mechanism_section
 from backtests.report.mechanism_files import mechanism_files
 from backtests.report.metrics import validate_metrics
@@ -155,12 +158,14 @@ def inference_rows(m: dict[str, Any]) -> list[list[str]]:
         [
             "trials",
             f"{t['raw']} raw, {t['distinct']} distinct, {_n(t['effective'], '.1f')} effective",
-            "targets x off positions, plus the ablation variants",
+            "targets x off positions, plus the ablation variants (raw count only); effective: "
+            f"the null-equivalent count (participation ratio {_n(t.get('participation'), '.1f')}, "
+            f"{t.get('clusters')} clusters)",
         ],
         [
             "HAC alpha t (full)",
             _n(inf.get("hac_alpha_tstat")),
-            f"t-hurdle {_n(inf.get('tstat_hurdle'), '.2f')} for {inf.get('hurdle_trials')} "
+            f"t-hurdle {_n(inf.get('tstat_hurdle'), '.2f')} for {_n(inf.get('hurdle_trials'), '.1f')} "
             f"effective trials ({_n(inf.get('tstat_hurdle_raw'), '.2f')} for {t['raw']} raw)",
         ],
         [
@@ -229,6 +234,7 @@ def summary_markdown(m: dict[str, Any]) -> str:
     if inc:
         lines += ["", inc]
     lines += mechanism_markdown(m)
+    lines += forecast_markdown(m)
     return "\n".join(lines) + "\n"
 
 
@@ -272,6 +278,11 @@ def _write_history_files(res: HistoryResult, out: Path) -> None:
     mech_csv, mech_figs = mechanism_files(res)  # the mechanism study, when it ran
     if mech_csv is not None:
         atomic_write_text(out / "mechanism.csv", mech_csv)
+    fc = forecast_outputs(
+        res.forecasts, marks={"post-2000": res.cfg.run.oos_start}, synthetic=False
+    )  # forecasts.csv and the Goyal-Welch figure (the main report's code)
+    if fc.csv is not None:
+        atomic_write_text(out / "forecasts.csv", fc.csv)
     ep_rows = [
         [
             e["start"],
@@ -317,6 +328,7 @@ otherwise; benchmark: holding the spread.</p>
 <p>Predictive test: {html.escape(str(m["factor"].get("predictive_test") or ""))}.</p>
 {mechanism_section(m, mech_figs)}
 """
+    body += forecast_html(m, fc.figure_html())
     page = (
         "<!doctype html><html><head><meta charset='utf-8'><title>capital-scarcity: long history</title>"
         "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse}"

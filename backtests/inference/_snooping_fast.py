@@ -1,9 +1,14 @@
 """Vectorized SPA / StepM engine (see :mod:`backtests.inference.snooping`).
 
-Same statistic as ``arch.bootstrap.SPA`` (non-nested, ``studentize=True``) and ``StepM``:
-the bootstrap draws come from ``arch``'s own ``StationaryBootstrap`` with the same seed; the
-bootstrap means of all variants are one matrix product, the kernel variances one FFT per
-variant.
+Same statistics as ``arch.bootstrap.SPA`` and ``StepM`` (non-nested): the bootstrap draws
+come from ``arch``'s own ``StationaryBootstrap`` with the same seed; the bootstrap means of
+all variants are one matrix product, the kernel variances one FFT per variant.
+:meth:`FastSPA.pvalues` is ``arch``'s statistic (the maximum of the raw mean differentials;
+``arch`` 8 does not divide by the standard errors even with ``studentize=True``);
+:meth:`FastSPA.studentized_pvalues` is Hansen's (2005) studentized one: each variant's mean
+and bootstrap means divided by its kernel standard error ``omega_k`` (the same draws, the
+same re-centering rule), which equals ``arch.bootstrap.SPA`` run on the studentized
+differentials ``d_k / omega_k``.
 """
 
 from __future__ import annotations
@@ -69,6 +74,18 @@ def spa_variances(d: np.ndarray, block_length: float, *, chunk: int = 256) -> np
     return out
 
 
+def _maxima(boot: np.ndarray, mean: np.ndarray, valid: np.ndarray) -> tuple[float, float, float]:
+    """Lower, consistent, upper p-values of ``max_k mean_k`` against re-centered ``boot``."""
+    best = mean.max()
+    lower = np.where(mean < 0, 0.0, mean)
+    consistent = np.where(valid, mean, 0.0)
+    return (
+        float(((boot - lower).max(axis=1) > best).mean()),
+        float(((boot - consistent).max(axis=1) > best).mean()),
+        float(((boot - mean).max(axis=1) > best).mean()),
+    )
+
+
 class FastSPA:
     """Vectorized SPA state shared by the p-values and the StepM loop."""
 
@@ -79,6 +96,11 @@ class FastSPA:
         threshold = -1.0 * np.sqrt((var / t) * 2 * np.log(np.log(t)))
         valid = self.mean >= threshold
         boot = bootstrap_means(d, bootstrap_indices(t, block_length, reps, seed))
+        # Hansen's studentization: a variant whose differential has no variance (a copy of
+        # the benchmark) has nothing to studentize and contributes 0 to every maximum
+        omega = np.sqrt(np.clip(var, 0.0, None))
+        inv = np.divide(1.0, omega, out=np.zeros_like(omega), where=omega > 0)
+        self._student = _maxima(boot * inv, self.mean * inv, valid)
         lower = np.where(self.mean < 0, 0.0, self.mean)
         consistent = np.where(valid, self.mean, 0.0)
         self.max_lower = (boot - lower).max(axis=1)
@@ -87,6 +109,7 @@ class FastSPA:
         self.centered = boot  # bootstrap means re-centered for the consistent p-value
 
     def pvalues(self) -> tuple[float, float, float]:
+        """Lower, consistent and upper p-values of the raw-mean statistic (``arch``'s)."""
         best = self.mean.max()
         cons = self.centered.max(axis=1)
         return (
@@ -94,6 +117,10 @@ class FastSPA:
             float((cons > best).mean()),
             float((self.max_upper > best).mean()),
         )
+
+    def studentized_pvalues(self) -> tuple[float, float, float]:
+        """Lower, consistent and upper p-values of Hansen's studentized statistic."""
+        return self._student
 
     def stepm(self, size: float) -> list[int]:
         """Romano-Wolf steps exactly as ``arch.bootstrap.StepM.compute``."""

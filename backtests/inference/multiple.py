@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 from statsmodels.stats.multitest import multipletests
 
 from backtests.inference._common import (
@@ -40,15 +40,31 @@ Method = Literal["bonferroni", "holm", "bhy"]
 METHODS = ("bonferroni", "holm", "bhy")
 
 
-def _harmonic(n: int) -> float:
-    return float(np.sum(1.0 / np.arange(1, n + 1)))
+def _harmonic(n: float) -> float:
+    """``sum_{i=1..n} 1/i``; for a non-integer (effective) n, ``digamma(n + 1) + gamma``."""
+    if float(n).is_integer():
+        return float(np.sum(1.0 / np.arange(1, int(n) + 1)))
+    return float(special.digamma(n + 1.0) + np.euler_gamma)
+
+
+def _check_count(value: Any) -> float:
+    """Validate a trial count: an integer >= 1, or an effective (non-integer) count >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(f"`n_trials` must be a number >= 1, got {value!r}")
+    n = float(value)
+    if not math.isfinite(n) or n < 1.0:
+        raise ValueError(f"`n_trials` must be a number >= 1, got {value!r}")
+    return n
 
 
 def pvalue_threshold(
-    n_trials: int, *, alpha: float = 0.05, method: Method = "bonferroni", rank: int = 1
+    n_trials: float, *, alpha: float = 0.05, method: Method = "bonferroni", rank: int = 1
 ) -> float:
-    """Two-sided p-value a result of the given ``rank`` (1 = best) must not exceed."""
-    n = check_positive_int(n_trials, "n_trials")
+    """Two-sided p-value a result of the given ``rank`` (1 = best) must not exceed.
+
+    ``n_trials`` may be an effective (non-integer) count, used as is: no rounding.
+    """
+    n = _check_count(n_trials)
     alpha = check_probability(alpha, "alpha")
     method = check_choice(method, "method", METHODS)
     rank = check_positive_int(rank, "rank")
@@ -62,14 +78,15 @@ def pvalue_threshold(
 
 
 def tstat_hurdle(
-    n_trials: int, *, alpha: float = 0.05, method: Method = "bonferroni", rank: int = 1
+    n_trials: float, *, alpha: float = 0.05, method: Method = "bonferroni", rank: int = 1
 ) -> float:
     """Return the t-statistic a result must exceed given the number of trials.
 
     Parameters
     ----------
-    n_trials : int
-        Number of variants tried (>= 1); 1 gives the single-test 1.96 at 5%.
+    n_trials : float
+        Number of variants tried (>= 1); 1 gives the single-test 1.96 at 5%. An effective
+        (non-integer) count is used as is.
     alpha : float
         Error rate (family-wise for Bonferroni and Holm, false discovery rate for BHY).
     method : {"bonferroni", "holm", "bhy"}

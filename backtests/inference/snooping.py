@@ -27,9 +27,15 @@ Two engines give the same numbers:
   floating-point rounding of the means (p-values are counts of strict inequalities, so they
   agree exactly unless a bootstrap maximum ties the observed one to ~1e-16).
 
-Note that ``arch`` 8's SPA compares *unstudentized* maxima of mean loss differentials (the
-variances only set which variants are re-centered for the consistent p-value); this module
-reproduces that statistic as is.
+Studentization: ``arch`` 8's SPA compares *unstudentized* maxima of mean loss differentials
+even with ``studentize=True`` (the variances only set which variants are re-centered for the
+consistent p-value). Hansen (2005) divides each variant's mean differential, and each of its
+bootstrap means, by its standard error ``omega_k`` (the kernel variance above), so a noisy
+variant cannot dominate the maximum. With ``studentize=True`` (the default) the reported
+p-values are Hansen's; they equal ``arch.bootstrap.SPA`` run on the studentized
+differentials ``d_k / omega_k`` with the same draws (the test suite checks this), and the
+unstudentized consistent p-value (``arch``'s own statistic) is kept beside them
+(``pvalue_unstudentized``). StepM stays ``arch``'s (unstudentized) procedure.
 
 Block length: ``arch`` defaults to ``sqrt(T)``. Here, when None, the mean block of the
 stationary bootstrap is the median Politis-White (stationary) optimal block length of the
@@ -95,6 +101,7 @@ def data_snooping(
     seed: Seed = None,
     engine: Engine = "fast",
     oos_start: Any = None,
+    studentize: bool = True,
 ) -> DataSnooping:
     """SPA p-values and the StepM set of a sweep against a benchmark, one bootstrap.
 
@@ -117,6 +124,8 @@ def data_snooping(
         Vectorized implementation or ``arch.bootstrap.SPA`` / ``StepM`` themselves.
     oos_start : date-like, optional
         When given, data at or after it raise :class:`LookAheadError`.
+    studentize : bool
+        Report Hansen's studentized SPA p-values (default) or ``arch``'s raw-mean ones.
 
     Returns
     -------
@@ -136,6 +145,7 @@ def data_snooping(
     if engine == "fast":
         state = FastSPA(d, block, reps, seed)
         lower, cons, upper = state.pvalues()
+        student = state.studentized_pvalues()
         better = [names[j] for j in state.stepm(size)]
     else:
         # losses are negative returns: benchmark loss - model loss = trial - benchmark
@@ -148,10 +158,16 @@ def data_snooping(
         pv = stepm.spa.pvalues
         lower, cons, upper = float(pv["lower"]), float(pv["consistent"]), float(pv["upper"])
         better = [names[int(j)] for j in stepm.superior_models]
+        student = _arch_studentized(d, block, reps, seed)
+    raw_cons = cons
+    if studentize:
+        lower, cons, upper = student
     spa = SPAResult(
         pvalue=cons,
         pvalue_lower=lower,
         pvalue_upper=upper,
+        studentized=bool(studentize),
+        pvalue_unstudentized=raw_cons,
         n_variants=len(names),
         reps=reps,
         block_length=block,
@@ -173,6 +189,16 @@ def data_snooping(
     )
 
 
+def _arch_studentized(d: np.ndarray, block: float, reps: int, seed: Seed) -> tuple[float, ...]:
+    """Hansen's studentized SPA p-values from ``arch.bootstrap.SPA`` on ``d_k / omega_k``."""
+    omega = np.sqrt(np.clip(spa_variances(d, block), 0.0, None))
+    z = np.divide(d, omega, out=np.zeros_like(d), where=omega > 0)
+    spa = SPA(np.zeros(len(d)), -z, block_size=block, reps=reps, seed=seed)
+    spa.compute()
+    pv = spa.pvalues
+    return float(pv["lower"]), float(pv["consistent"]), float(pv["upper"])
+
+
 def spa_test(
     trials: pd.DataFrame,
     benchmark: pd.Series,
@@ -182,23 +208,36 @@ def spa_test(
     seed: Seed = None,
     engine: Engine = "fast",
     oos_start: Any = None,
+    studentize: bool = True,
 ) -> SPAResult:
     """Hansen's SPA of ``trials`` against ``benchmark`` (see :func:`data_snooping`)."""
     engine = check_choice(engine, "engine", ENGINES)
     if engine == "fast":
         return data_snooping(
-            trials, benchmark, reps=reps, block_length=block_length, seed=seed, oos_start=oos_start
+            trials,
+            benchmark,
+            reps=reps,
+            block_length=block_length,
+            seed=seed,
+            oos_start=oos_start,
+            studentize=studentize,
         ).spa
     d, names, reps, block = _prepare(trials, benchmark, reps, block_length, seed, oos_start)
     spa = SPA(np.zeros(len(d)), -d, block_size=block, reps=reps, seed=seed)
     spa.compute()
     pv = spa.pvalues
+    lower, cons, upper = float(pv["lower"]), float(pv["consistent"]), float(pv["upper"])
+    raw_cons = cons
+    if studentize:
+        lower, cons, upper = _arch_studentized(d, block, reps, seed)
     mean = d.mean(axis=0)
     best = int(np.argmax(mean))
     return SPAResult(
-        pvalue=float(pv["consistent"]),
-        pvalue_lower=float(pv["lower"]),
-        pvalue_upper=float(pv["upper"]),
+        pvalue=cons,
+        pvalue_lower=lower,
+        pvalue_upper=upper,
+        studentized=bool(studentize),
+        pvalue_unstudentized=raw_cons,
         n_variants=d.shape[1],
         reps=reps,
         block_length=block,

@@ -28,6 +28,10 @@ class SPAResult:
     pvalue_lower, pvalue_upper : float
         Lower (never re-center worse variants) and upper (always re-center, White's
         Reality Check) bounds.
+    studentized : bool
+        True when the three p-values are Hansen's studentized ones (the default).
+    pvalue_unstudentized : float
+        Consistent p-value of the raw-mean statistic (``arch``'s own).
     n_variants, reps, n : int
         Variants, bootstrap draws and days.
     block_length : float
@@ -50,11 +54,14 @@ class SPAResult:
     best: Hashable = None
     best_active_mean: float = float("nan")
     engine: str = "fast"
+    studentized: bool = False
+    pvalue_unstudentized: float = float("nan")
 
     def summary(self) -> str:
         """One line: the three p-values and the search size."""
+        kind = "studentized " if self.studentized else ""
         return (
-            f"SPA (Hansen 2005) vs benchmark: p {fmt(self.pvalue, '.3f')} consistent "
+            f"{kind}SPA (Hansen 2005) vs benchmark: p {fmt(self.pvalue, '.3f')} consistent "
             f"[{fmt(self.pvalue_lower, '.3f')} lower, {fmt(self.pvalue_upper, '.3f')} upper] "
             f"over {self.n_variants} variants; best {self.best} "
             f"({fmt(self.best_active_mean * 252 * 100, '+.1f')}%/yr active); stationary "
@@ -71,6 +78,8 @@ class SPAResult:
                 "spa_pvalue": self.pvalue,
                 "spa_pvalue_lower": self.pvalue_lower,
                 "spa_pvalue_upper": self.pvalue_upper,
+                "spa_studentized": self.studentized,
+                "spa_pvalue_unstudentized": self.pvalue_unstudentized,
                 "n_variants": self.n_variants,
                 "reps": self.reps,
                 "block_length": self.block_length,

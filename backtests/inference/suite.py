@@ -11,6 +11,7 @@ from backtests.inference.bootstrap import SharpeCI
 from backtests.inference.deflated import DeflatedSharpe
 from backtests.inference.pbo import PBOResult
 from backtests.inference.placebo import PlaceboResult
+from backtests.inference.psr import _count_str
 from backtests.inference.walkforward import WalkForwardResult
 
 
@@ -38,8 +39,18 @@ class InferenceReport:
         Multiple-testing t-hurdle for ``hurdle_trials`` trials.
     n_trials : int
         Variants tried (raw count; 1 without a sweep).
-    hurdle_trials : int, optional
-        Trials the hurdle is computed for (the effective count; default ``n_trials``).
+    hurdle_trials : float, optional
+        Trials the hurdle is computed for (the effective count, not rounded; default
+        ``n_trials``).
+    in_sample : dict, optional
+        The selection sample's own active statistics (``hac_alpha_tstat``, ``sharpe_ci95``;
+        :func:`backtests.study.evidence.active_block`). When given, the readings compare
+        *its* alpha t with the (in-sample) hurdle and name ``alpha`` and ``sharpe_ci`` as
+        full-sample.
+    held_out_active : dict, optional
+        ``{start, end, n_days, sharpe, sharpe_diff}`` of the held-out sample alone,
+        benchmark-relative; when given, the summary's held-out line shows it instead of
+        the pooled tail of raw returns in ``held_out``.
     """
 
     alpha: AlphaResult | None = None
@@ -51,16 +62,20 @@ class InferenceReport:
     held_out: dict[str, Any] | None = None
     hurdle: float | None = None
     n_trials: int = 1
-    hurdle_trials: int | None = None
+    hurdle_trials: float | None = None
+    in_sample: dict[str, Any] | None = None
+    held_out_active: dict[str, Any] | None = None
 
     @property
-    def _hurdle_n(self) -> int:
-        return int(self.hurdle_trials if self.hurdle_trials is not None else self.n_trials)
+    def _hurdle_n(self) -> str:
+        return _count_str(self.hurdle_trials if self.hurdle_trials is not None else self.n_trials)
 
     def verdicts(self) -> list[str]:
         """Plain-language reading of each available test (for reports)."""
         out = []
-        if self.alpha is not None and self.hurdle is not None:
+        if self.in_sample is not None and self.hurdle is not None:
+            out += self._in_sample_verdicts()
+        elif self.alpha is not None and self.hurdle is not None:
             passed = abs(self.alpha.tstat) > self.hurdle
             out.append(
                 f"HAC alpha t={fmt(self.alpha.tstat, '.2f')} "
@@ -72,12 +87,13 @@ class InferenceReport:
             out.append(
                 f"the {self.sharpe_ci.level:.0%} Sharpe interval "
                 f"{'excludes' if excl else 'includes'} zero"
+                + (" (full sample)" if self.in_sample is not None else "")
             )
         if self.deflated is not None:
             sig = "significant" if self.deflated.dsr >= 0.95 else "not significant"
             out.append(
                 f"deflated Sharpe {fmt(self.deflated.dsr, '.2f')}: {sig} at 5% after "
-                f"{self.deflated.n_trials} trials"
+                f"{_count_str(self.deflated.n_trials)} trials"
             )
         if self.pbo is not None:
             reading = (
@@ -93,6 +109,27 @@ class InferenceReport:
             )
         return out
 
+    def _in_sample_verdicts(self) -> list[str]:
+        """Read the in-sample alpha t against the in-sample hurdle, and the in-sample interval."""
+        ins = self.in_sample or {}
+        t, ci = ins.get("hac_alpha_tstat"), ins.get("sharpe_ci95")
+        full = f" (full sample t={fmt(self.alpha.tstat, '.2f')})" if self.alpha else ""
+        out = []
+        if t is not None:
+            passed = abs(t) > float(self.hurdle)
+            out.append(
+                f"in-sample HAC alpha t={fmt(t, '.2f')} "
+                f"{'clears' if passed else 'does not clear'} the in-sample hurdle "
+                f"{fmt(self.hurdle, '.2f')} for {self._hurdle_n} effective of "
+                f"{self.n_trials} trial(s){full}"
+            )
+        if ci is not None and ci[0] is not None:
+            out.append(
+                f"the in-sample 95% active Sharpe interval [{fmt(ci[0], '.2f')}, "
+                f"{fmt(ci[1], '.2f')}] {'excludes' if ci[0] > 0 else 'includes'} zero"
+            )
+        return out
+
     def summary(self) -> str:
         """Several lines: each result's summary, then the verdicts."""
         lines = ["inference:"]
@@ -104,13 +141,25 @@ class InferenceReport:
             self.placebo,
             self.walkforward,
         )
-        lines += [f"  {p.summary()}" for p in parts if p is not None]
+        full = "full sample: " if self.in_sample is not None else ""
+        lines += [
+            f"  {full if p is self.alpha or p is self.sharpe_ci else ''}{p.summary()}"
+            for p in parts
+            if p is not None
+        ]
         if self.hurdle is not None:
             lines.append(
                 f"  t-hurdle for {self._hurdle_n} effective of {self.n_trials} trial(s): "
                 f"{fmt(self.hurdle, '.2f')}"
             )
-        if self.held_out is not None:
+        h = self.held_out_active
+        if h is not None:
+            lines.append(
+                f"  held out {h.get('start')} to {h.get('end')} ({h.get('n_days')} days), "
+                f"benchmark-relative: active Sharpe {fmt(h.get('sharpe'), '.2f')}, Sharpe "
+                f"difference {fmt(h.get('sharpe_diff'), '+.2f')}"
+            )
+        elif self.held_out is not None:
             ins, oos = self.held_out["is"], self.held_out["oos"]
             lines.append(
                 f"  held out from {self.held_out['oos_start']}: Sharpe in-sample "

@@ -23,8 +23,11 @@ from backtests.report.html_pm import (
     today_section,
     years_table,
 )
+from backtests.report.html_samples import in_sample_rows, samples_notes, trials_row
+from backtests.report.html_tearsheet import tearsheet_section
 from backtests.report.metrics import STAT_KEYS
 from backtests.report.robustness import universe_html
+from backtests.report.stale_components import stale_sentence
 from backtests.study.benchmarks import benchmark_label
 
 THESIS = (
@@ -50,6 +53,8 @@ figcaption{font-size:.85rem;color:#555}code{font-size:.8rem;word-break:break-all
 .muted{color:#666;font-size:.85rem}
 """
 
+INLINE_FIGURES = ("tearsheet",)  # shown inside their own section, not with the other figures
+
 # the page loads nothing from anywhere: inline styles and scripts (plotly.js is embedded),
 # images as data: URIs; a request the page tried would be refused and logged to the console
 CSP = (
@@ -72,7 +77,6 @@ def inference_table(metrics: dict[str, Any]) -> str:
     inf = metrics["inference"]
     bench = esc(inf.get("benchmark", "the benchmark"))
     ci = inf.get("sharpe_ci95") or [None, None]
-    trials = inf.get("trials") or {}
     rows = [
         [
             "HAC alpha t-statistic",
@@ -90,11 +94,11 @@ def inference_table(metrics: dict[str, Any]) -> str:
             "the same hurdle if every raw trial were independent",
         ],
         [
-            "active Sharpe 95% CI low",
+            "active Sharpe 95% CI low (full sample)",
             num("inference.sharpe_ci95.0", ci[0]),
             "stationary bootstrap of the active return's Sharpe",
         ],
-        ["active Sharpe 95% CI high", num("inference.sharpe_ci95.1", ci[1]), "same"],
+        ["active Sharpe 95% CI high (full sample)", num("inference.sharpe_ci95.1", ci[1]), "same"],
         [
             "deflated Sharpe (default spec)",
             num("inference.deflated_sharpe", inf.get("deflated_sharpe")),
@@ -112,9 +116,9 @@ def inference_table(metrics: dict[str, Any]) -> str:
             "probability of backtest overfitting (CSCV over the in-sample sweep)",
         ],
         [
-            "SPA p-value",
+            "SPA p-value (studentized)",
             num("inference.spa_pvalue", inf.get("spa_pvalue")),
-            f"Hansen's test that no variant of the sweep beats {bench} (in-sample)",
+            f"Hansen's studentized test that no variant tried beats {bench} (in-sample)",
         ],
         [
             "StepM: variants better",
@@ -126,17 +130,8 @@ def inference_table(metrics: dict[str, Any]) -> str:
             num("inference.placebo_pvalue", inf.get("placebo_pvalue")),
             "active Sharpe among factors circularly shifted within the in-sample window",
         ],
-        [
-            "trials: raw / distinct / effective",
-            f"{num('inference.trials.raw', trials.get('raw'))} / "
-            f"{num('inference.trials.distinct', trials.get('distinct'))} / "
-            f"{num('inference.trials.effective', trials.get('effective'))}",
-            esc(
-                inf.get("trials_note")
-                or "variants tried; duplicates removed; effective "
-                "number of independent trials from the correlation of their active returns"
-            ),
-        ],
+        trials_row(metrics),
+        *in_sample_rows(metrics),
     ]
     if "walkforward_sharpe" in inf:
         rows.append(
@@ -325,6 +320,7 @@ def render_html(
         f"<p>{esc(THESIS)}</p>",
         '<h2 id="today">Today</h2>',
         today_section(metrics),
+        f"<p>{esc(stale_sentence(metrics))}</p>" if stale_sentence(metrics) else "",
         f'<div class="verdict" id="verdict"><b>Verdict ({esc(v["label"])}).</b> '
         f"{esc(v['sentence'])}</div>",
         f"<p class='muted'>Verdict rule (stated before the numbers): "
@@ -340,6 +336,7 @@ def render_html(
         "was seen by whoever chose the specification (pseudo-out-of-sample); only "
         "post-registration data was seen by nobody.</p>",
         samples_table(metrics),
+        samples_notes(metrics),
         "<h2>Which part of the thesis carries the result? (ablation)</h2>",
         "<p>Each variant is traded by the same rotation on the same dates against the same "
         "benchmark; every variant counts as a trial.</p>",
@@ -351,6 +348,7 @@ def render_html(
         "<h2>Calendar years</h2>",
         years_table(metrics),
         pm_section(metrics),
+        tearsheet_section(metrics, figures.get("tearsheet")),
         "<h2>Strategy and benchmarks (full period)</h2>",
         f"<p class='muted'>{esc(metrics['period'].get('start_note', ''))}</p>",
         stats_table(metrics),
@@ -385,12 +383,13 @@ def render_html(
         head_js = plotly_script()
         sections += ["<h2>Figures</h2>", interactive_section(interactive)]
         sections.append("<details><summary>Static figures (as in summary.md)</summary>")
-        sections += [figure(png, alt, caption) for png, alt, caption in figures.values()]
+        sections += [figure(*f) for n, f in figures.items() if n not in INLINE_FIGURES]
         sections.append("</details>")
     else:
         sections.append("<h2>Figures</h2>")
-        for _, (png, alt, caption) in figures.items():
-            sections.append(figure(png, alt, caption))
+        for n, (png, alt, caption) in figures.items():
+            if n not in INLINE_FIGURES:
+                sections.append(figure(png, alt, caption))
     sections += ["<h2>Data provenance</h2>", provenance_section(metrics, availability)]
     body = "".join(sections)
     return (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-PERCENT_KEYS = {"total_return", "cagr", "ann_vol", "max_drawdown", "turnover"}
+PERCENT_KEYS = {"total_return", "cagr", "ann_vol", "max_drawdown", "turnover", "alpha_ann", "r2_os"}
 
 
 def esc(x: Any) -> str:

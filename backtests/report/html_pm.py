@@ -180,25 +180,9 @@ def years_table(metrics: dict[str, Any]) -> str:
 
 
 def pm_section(metrics: dict[str, Any]) -> str:
-    """Drawdowns, results by regime, cost sensitivity and basket members."""
+    """Results by regime, cost sensitivity and basket members."""
     parts = []
-    dd = metrics.get("drawdowns") or []
-    if dd:
-        parts.append(
-            "<h3>Five worst drawdowns</h3>"
-            + table(
-                ["start", "trough", "recovery", "depth"],
-                [
-                    [
-                        esc(d["start"]),
-                        esc(d["trough"]),
-                        esc(d["recovery"] or "not yet"),
-                        esc(_pct(d["depth"])),
-                    ]
-                    for d in dd
-                ],
-            )
-        )
+    # the five worst drawdowns, with their durations, are in the tear sheet (html_tearsheet)
     reg = metrics.get("by_regime") or []
     if reg:
         parts.append(

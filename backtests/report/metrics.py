@@ -23,7 +23,11 @@ from backtests.report import tables as T
 from backtests.report.mechanism_files import mechanism_of
 from backtests.report.metrics_dating import dating_metrics
 from backtests.report.metrics_events import events_metrics
+from backtests.report.metrics_forecast import forecast_metrics
 from backtests.report.metrics_mechanism import mechanism_block
+from backtests.report.metrics_samples import name_samples
+from backtests.report.metrics_tearsheet import tearsheet_metrics
+from backtests.report.stale_components import stale_components, stale_sentence
 from backtests.report.today import now_block
 from backtests.study.assess import predictive_headline
 from backtests.study.benchmarks import benchmark_label
@@ -99,6 +103,8 @@ def _assessment_metrics(result: Any) -> dict[str, Any]:
         "spa_pvalue": spa.pvalue if spa is not None else None,
         "spa_pvalue_lower": spa.pvalue_lower if spa is not None else None,
         "spa_pvalue_upper": spa.pvalue_upper if spa is not None else None,
+        "spa_studentized": spa.studentized if spa is not None else None,
+        "spa_pvalue_unstudentized": spa.pvalue_unstudentized if spa is not None else None,
         "stepm_better": [str(b) for b in stepm.better] if stepm is not None else None,
         "trials": x["trials"],
         "trials_note": x.get("trials_note"),
@@ -181,13 +187,20 @@ def build_metrics(result: Any) -> dict[str, Any]:
     metrics["now"].update(dating["now"])
     metrics["events"] = events_metrics(result)
     metrics.update(mechanism_block(mechanism_of(result)))  # the thesis's links, when studied
+    metrics.update(forecast_metrics(result))  # oos_forecast, competing
+    metrics.update(tearsheet_metrics(result))  # tail, drawdowns (with durations), switches, ...
     metrics["spec_hash"] = spec_hash(cfg)
     metrics["registration"] = read_registration(cfg).to_metrics()
+    metrics = name_samples(metrics, result)  # every statistic names its sample
+    metrics["stale_components"] = stale_components(metrics)
     metrics["verdict"] = decide_verdict(
         clean(metrics),
         dict(cfg.verdict.to_dict()),
         benchmark_label=benchmark_label(metrics["inference"].get("benchmark")),
     )
+    stale = stale_sentence(metrics)  # the traded factor: parts tested in-sample, stale later
+    if stale:
+        metrics["verdict"]["sentence"] = f"{metrics['verdict']['sentence']} {stale}"
     return clean(metrics)
 
 
@@ -249,6 +262,7 @@ def pm_tables(result: Any) -> dict[str, Any]:
         "components": T.component_coverage(result.factor.availability),
         "factor_first_date": clean(result.factor.factor.first_valid_index()),
         "start_note": getattr(result, "start_note", ""),
+        "capex_events": T.events_count(result.factor.events, rets.index),
     }
     prices = extras.get("prices")
     if prices is not None:

@@ -133,7 +133,10 @@ def stale_components(components: Mapping[str, Mapping[str, Any]]) -> list[dict[s
 
 
 def live_sentence(live: Mapping[str, Any], stale: Sequence[Mapping[str, Any]]) -> str:
-    """One sentence: how many hyperscalers' capex is live, and which components are stale.
+    """One sentence: how many hyperscalers' capex is live (and "no component is stale" if so).
+
+    The stale components themselves are named, sample by sample, by
+    :func:`backtests.report.stale_components.stale_sentence` (one list, not two).
 
     Examples
     --------
@@ -144,7 +147,7 @@ def live_sentence(live: Mapping[str, Any], stale: Sequence[Mapping[str, Any]]) -
     ... # doctest: +NORMALIZE_WHITESPACE
     'At the end of the data (2026-01-30) the capex of 1 of 3 hyperscalers is live (MSFT; a
      quarter is live for 200 days after it ends): META ends with the quarter of 2021-03-31,
-     ORCL has none; stale components: capex_to_ocf (no value after 2021-10-15).'
+     ORCL has none.'
     """
     names = ", ".join(live["live"]) or "none"
     text = (
@@ -160,14 +163,7 @@ def live_sentence(live: Mapping[str, Any], stale: Sequence[Mapping[str, Any]]) -
     ]
     if gone:
         text += ": " + ", ".join(gone)
-    if stale:
-        text += "; stale components: " + ", ".join(
-            f"{c['component']} (no value after {c['last_usable']})"
-            if c["last_usable"]
-            else f"{c['component']} (never usable)"
-            for c in stale
-        )
-    else:
+    if not stale:
         text += "; no factor component is stale"
     return text + "."
 

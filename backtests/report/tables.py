@@ -243,3 +243,15 @@ def component_coverage(availability: pd.DataFrame) -> list[dict]:
             row[str(k)] = v
         out.append(row)
     return out
+
+
+def events_count(events: pd.DataFrame | None, index: pd.DatetimeIndex) -> dict[str, int]:
+    """Capex announcements in all and inside the report's window (``available_at`` in it).
+
+    Returns ``{total, in_window}``; the events figure's caption counts the same window.
+    """
+    if events is None or len(events) == 0 or len(index) == 0:
+        return {"total": 0 if events is None else len(events), "in_window": 0}
+    at = pd.to_datetime(events["available_at"])
+    inside = int(((at >= index[0]) & (at <= index[-1])).sum())
+    return {"total": len(events), "in_window": inside}

@@ -21,11 +21,21 @@ from typing import Any
 import tomli_w
 
 from backtests.report import figures as F
+from backtests.report import metrics_samples as S
 from backtests.report import words as W
+from backtests.report.figures_tearsheet import tearsheet_png
+from backtests.report.forecast_outputs import forecast_outputs
 from backtests.report.frames import returns_frame, sweep_pivot
 from backtests.report.html import render_html
 from backtests.report.html_dating import dating_markdown
+from backtests.report.html_forecast import (
+    competing_html,
+    competing_markdown,
+    forecast_html,
+    forecast_markdown,
+)
 from backtests.report.html_mechanism import mechanism_markdown
+from backtests.report.html_tearsheet import tearsheet_markdown
 from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
@@ -33,6 +43,7 @@ from backtests.report.mechanism_files import mechanism_files
 from backtests.report.metrics import build_metrics, validate_metrics
 from backtests.report.robustness import universe_markdown
 from backtests.report.staging import write_staged
+from backtests.report.stale_components import stale_sentence
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +147,7 @@ def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
         "Rolling one-year Sharpe ratio",
         "Trailing 252-day annualized Sharpe ratio.",
     )
+    figs["tearsheet"] = tearsheet_png(result, rets, synthetic=syn)
     if result.sweep is not None:
         pivot = sweep_pivot(result.sweep.table)
         if pivot is not None:
@@ -158,7 +170,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
     lines = []
     if metrics["synthetic"]:
         lines.append("> **SYNTHETIC DATA** — simulated market, not real history.\n")
-    s, inf, oos = metrics["strategy"], metrics["inference"], metrics["oos"]
+    s, inf = metrics["strategy"], metrics["inference"]
     bench = W.name(inf.get("benchmark"))
     ci = inf.get("sharpe_ci95") or [None, None]
     trials = inf.get("trials") or {}
@@ -177,7 +189,7 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
             f"**Today ({now['date']}):** factor {W.dec(now.get('factor'), sign=True)}, regime "
             f"{'exhausted' if now.get('regime') else 'not exhausted'}, holding the "
             f"{now.get('held_basket')} basket ({held or 'nothing'}). "
-            f"{now.get('coverage_sentence', '')}".rstrip(),
+            f"{now.get('coverage_sentence', '')} {stale_sentence(metrics)}".rstrip(),
             "",
         ]
     lines += [
@@ -185,14 +197,14 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
         f"{metrics['period']['end']}",
         f"- strategy: {s['rule']} ({s['rebalance']}), Sharpe {W.dec(s['sharpe'])}, total "
         f"return {W.pct(s['total_return'])}, max drawdown {W.pct(s['max_drawdown'])}",
-        f"- against {bench}: HAC alpha t {W.dec(inf.get('hac_alpha_tstat'))} (hurdle "
-        f"{W.dec(inf.get('tstat_hurdle'))} for {W.dec(trials.get('effective'), 1)} effective of "
-        f"{trials.get('raw')} trials), active Sharpe 95% CI {W.dec(ci[0])} to {W.dec(ci[1])}, "
-        f"deflated Sharpe {W.dec(inf.get('deflated_sharpe'))}, PBO {W.dec(inf.get('pbo'))}, "
-        f"SPA p {W.pval(inf.get('spa_pvalue'))}, in-sample placebo p "
-        f"{W.pval(inf.get('placebo_pvalue'))}",
-        f"- held out from {oos['start']}: Sharpe {W.dec(oos['sharpe'])}, total return "
-        f"{W.pct(oos['total_return'])}",
+        f"- against {bench}, {S.in_sample_line(metrics)}; deflated Sharpe "
+        f"{W.dec(inf.get('deflated_sharpe'))}, PBO {W.dec(inf.get('pbo'))}, studentized SPA p "
+        f"{W.pval(inf.get('spa_pvalue'))}, placebo p {W.pval(inf.get('placebo_pvalue'))} "
+        f"(all in-sample); full sample: HAC alpha t {W.dec(inf.get('hac_alpha_tstat'))}, "
+        f"active Sharpe 95% CI {W.dec(ci[0])} to {W.dec(ci[1])}",
+        f"- trials: {S.trial_counts_text(trials)}",
+        f"- {S.held_out_line(metrics, bench)}",
+        f"- registration: {S.registration_sentence(metrics)}",
         "",
         f"Against {bench}, sample by sample:",
         "",
@@ -222,9 +234,11 @@ def summary_markdown(metrics: dict[str, Any], figures: dict[str, str] | None = N
         ]
     for text in W.nested_sentences(metrics):
         lines += ["", text]
+    lines += tearsheet_markdown(metrics)
     lines += universe_markdown(metrics)
     lines += dating_markdown(metrics)
     lines += mechanism_markdown(metrics)
+    lines += forecast_markdown(metrics) + competing_markdown(metrics)
     lines.append("")
     if figures:
         lines += [f"![{alt}](figures/{name}.png)" for name, alt in figures.items()]
@@ -288,6 +302,15 @@ def _write_files(result: Any, root: Path, name: str) -> None:
     for name, (png, _alt, _caption) in {**figs, **mech_figs}.items():
         atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
     alts = {name: alt for name, (_png, alt, _caption) in {**figs, **mech_figs}.items()}
+    fc = forecast_outputs(
+        (getattr(result, "extras", {}) or {}).get("forecasts"),
+        marks={"held-out": result.cfg.run.oos_start, "registered": result.cfg.run.registered},
+        synthetic=bool(result.market.synthetic),
+    )  # forecasts.csv and the Goyal-Welch figure
+    if fc.csv is not None:
+        atomic_write_text(root / "forecasts.csv", fc.csv)
+        atomic_write_bytes(fig_dir / "goyal_welch.png", base64.b64decode(fc.png))
+        alts["goyal_welch"] = fc.alt
     atomic_write_text(root / "summary.md", summary_markdown(metrics, alts) + markdown_line(root))
     page = render_html(
         metrics,
@@ -301,6 +324,9 @@ def _write_files(result: Any, root: Path, name: str) -> None:
         },
         mechanism_figures=mech_figs,
     )
+    anchor = "<h2>Calendar years</h2>"  # forecasts and rivals after the robustness grid
+    extra = forecast_html(metrics, fc.figure_html()) + competing_html(metrics)
+    page = page.replace(anchor, extra + anchor, 1)
     link = html_paragraph(root)  # the long-history headline, when reports/history exists
     if link:  # on the first screen, after the verdict and its checks
         anchor = "<h2>Data coverage</h2>" if "<h2>Data coverage</h2>" in page else "</main>"

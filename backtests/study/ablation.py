@@ -65,11 +65,16 @@ class AblationResult:
     nested : dict
         ``{"capex_beyond_funding": ..., "liquidity_beyond_funding": ...}``: the
         :func:`nested_block` of each block given the funding block.
+    active : DataFrame, optional
+        Daily active returns (rotation minus benchmark) of the variants counted as trials
+        (every variant but the composite), dates x variants: they join the sweep's trials in
+        the effective count, SPA, StepM and PBO.
     """
 
     rows: list[dict[str, Any]]
     n_trials: int
     nested: dict[str, Any] = field(default_factory=dict)
+    active: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> str:
         """One line per variant."""
@@ -255,4 +260,5 @@ def run_ablation(
         f"{x}_beyond_funding": nested_block(spread, factors, samples, cfg, extra=f"{x} only")
         for x in ("capex", "liquidity")
     }
-    return AblationResult(rows=rows, n_trials=max(0, len(names) - 1), nested=nested)
+    trials = active.set_axis(names, axis=1).drop(columns="composite", errors="ignore")
+    return AblationResult(rows=rows, n_trials=max(0, len(names) - 1), nested=nested, active=trials)

@@ -17,7 +17,6 @@ in-sample placebo.
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,27 +24,25 @@ import numpy as np
 import pandas as pd
 
 from backtests.engines.result import BacktestResult
-from backtests.engines.stats import sharpe as sharpe_ratio
 from backtests.inference import (
     InferenceReport,
-    count_trials,
-    deflated_sharpe,
     hac_alpha,
     held_out,
-    pbo,
     placebo_test_vectorized,
     sharpe_ci,
     tstat_hurdle,
-    walk_forward,
 )
 from backtests.inference.samples import Sample, split_samples
-from backtests.inference.snooping import data_snooping
 from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import RotationSpec
 from backtests.study.evidence import active_returns, sample_blocks
+from backtests.study.trial_set import (  # noqa: F401 (grid_trial_count, selection_tests: re-exported)
+    grid_trial_count,
+    selection_tests,
+    trial_inference,
+)
 from backtests.study.variants import factor_variant_sharpes
 from backtests.sweep.core import SweepResult
-from backtests.sweep.grid import expand_grid
 from data.config import Config
 from data.errors import ConfigError, DataError
 from data.registration import registered_date
@@ -111,11 +108,6 @@ class Assessment:
         return self.summary()
 
 
-def grid_trial_count(cfg: Config) -> int:
-    """Trials of the configured ``[sweep]`` grid, counted without running it."""
-    return int(len(expand_grid(cfg.sweep.to_dict(), cfg)))
-
-
 def _placebo_for(
     cfg: Config,
     fac: pd.Series,
@@ -150,113 +142,15 @@ def _placebo_for(
     return run
 
 
-def _trial_inference(
-    sweep: SweepResult | None,
-    cfg: Config,
-    bench_is: pd.Series,
-    default_is: pd.Series,
-    oos_start: pd.Timestamp,
-    extra_raw: int,
-) -> dict[str, Any]:
-    """Trials, DSR (default and best), PBO, walk-forward, SPA and StepM on active returns."""
-    out: dict[str, Any] = {
-        "deflated": None,
-        "deflated_best": None,
-        "pbo": None,
-        "walkforward": None,
-        "spa": None,
-        "stepm": None,
+def _held_out_active(block: dict[str, Any]) -> dict[str, Any]:
+    """Return the held-out sample's dates and active Sharpe (the console's held-out line)."""
+    act = block["active"]
+    keep = ("start", "end", "n_days")
+    return {
+        **{k: block[k] for k in keep},
+        "sharpe": act["sharpe"],
+        "sharpe_diff": act["sharpe_diff"],
     }
-    if sweep is None or sweep.n_trials < 2:
-        raw = grid_trial_count(cfg) + extra_raw
-        out["trials"] = {"raw": raw, "distinct": None, "effective": None}
-        out["n_hurdle"] = raw
-        out["trials_note"] = (
-            f"no sweep was run: the hurdle assumes the configured grid's {raw} raw trials"
-        )
-        return out
-    trial_rets = sweep.returns.dropna(how="all").fillna(0.0)
-    b = bench_is.reindex(trial_rets.index).fillna(0.0)
-    active = trial_rets.sub(b, axis=0)
-    counted = count_trials(active)
-    kept = active[list(counted.kept)]
-    raw = int(counted.raw) + extra_raw
-    effective = float(counted.effective)
-    n_eff = max(1, int(math.ceil(effective)))
-    out["trials"] = {"raw": raw, "distinct": int(counted.distinct), "effective": effective}
-    out["trial_count"] = counted
-    out["n_hurdle"] = n_eff
-    trial_sr = np.asarray([sharpe_ratio(kept[c]) for c in kept.columns], dtype=float)
-    default_active = active_returns(default_is, bench_is)
-    try:
-        out["deflated"] = deflated_sharpe(
-            default_active, trial_sr, n_trials=n_eff, oos_start=oos_start
-        )
-        best = kept.iloc[:, int(np.nanargmax(trial_sr))]
-        out["deflated_best"] = deflated_sharpe(best, trial_sr, n_trials=n_eff, oos_start=oos_start)
-    except DataError as exc:
-        log.info("deflated Sharpe not computed: %s", exc)
-    out.update(selection_tests(kept, trial_rets[list(counted.kept)], b, cfg, oos_start=oos_start))
-    return out
-
-
-def selection_tests(
-    kept_active: pd.DataFrame,
-    trials: pd.DataFrame,
-    benchmark: pd.Series,
-    cfg: Config,
-    *,
-    oos_start: pd.Timestamp | None = None,
-) -> dict[str, Any]:
-    """Test the selection among trials: PBO, walk-forward, SPA and StepM.
-
-    Parameters
-    ----------
-    kept_active : DataFrame
-        Active returns of the distinct trials (PBO and walk-forward; both need two).
-    trials : DataFrame
-        The same trials' returns for SPA and StepM, judged against ``benchmark``.
-    benchmark : Series
-        Daily benchmark returns (zeros when ``trials`` are active returns already).
-    cfg : Config
-        ``[inference]`` settings.
-    oos_start : Timestamp, keyword-only, optional
-        Nothing at or after it is used.
-
-    Returns
-    -------
-    dict
-        ``{pbo, walkforward, spa, stepm}`` (the first two None with fewer than two trials).
-    """
-    inf = cfg.inference
-    out: dict[str, Any] = {"pbo": None, "walkforward": None}
-    if kept_active.shape[1] >= 2:
-        out["pbo"] = pbo(
-            kept_active,
-            n_splits=int(inf.pbo_splits),
-            metric=str(inf.get("pbo_metric", "sharpe")),
-            oos_start=oos_start,
-        )
-        out["walkforward"] = walk_forward(
-            kept_active,
-            train_days=int(inf.walkforward_train_days),
-            test_days=int(inf.walkforward_test_days),
-            metric=str(inf.get("walkforward_metric", "sharpe")),
-            expanding=bool(inf.get("walkforward_expanding", True)),
-            oos_start=oos_start,
-        )
-    block = float(inf.get("bootstrap_block_length", 0.0)) or None
-    snoop = data_snooping(
-        trials,
-        benchmark,
-        size=float(inf.get("hurdle_alpha", 0.05)),
-        reps=int(inf.bootstrap_reps),
-        block_length=block,
-        seed=int(inf.seed),
-        oos_start=oos_start,
-    )
-    out["spa"], out["stepm"] = snoop.spa, snoop.stepm
-    return out
 
 
 def assess(
@@ -271,6 +165,7 @@ def assess(
     sweep: SweepResult | None,
     *,
     extra_trials: int = 0,
+    extra_active: dict[str, pd.DataFrame | None] | None = None,
 ) -> Assessment:
     """Run the benchmark-relative inference of one pipeline run.
 
@@ -297,6 +192,9 @@ def assess(
     extra_trials : int, keyword-only
         Further variants tried outside the sweep (ablations, universes): added to the raw
         trial count.
+    extra_active : dict of str to DataFrame, keyword-only, optional
+        Their daily active returns by group: they join the sweep's trials in the effective
+        count, the deflation, SPA, StepM and PBO (:mod:`backtests.study.trial_set`).
 
     Returns
     -------
@@ -343,12 +241,12 @@ def assess(
     )
     alpha = hac_alpha(active, bench.returns.rename(name).to_frame(), lags=lags)
     ci = sharpe_ci(active, reps=int(inf.bootstrap_reps), seed=seed, level=level, block_length=block)
-    trials = _trial_inference(
-        sweep, cfg, ins.take(bench.returns), ins.take(rets), oos_start, extra_trials
+    trials = trial_inference(
+        sweep, cfg, ins.take(bench.returns), ins.take(rets), oos_start, extra_trials, extra_active
     )
     hurdle_alpha = float(inf.get("hurdle_alpha", 0.05))
     method = str(inf.get("hurdle_method", "bonferroni"))
-    hurdle = tstat_hurdle(int(trials["n_hurdle"]), alpha=hurdle_alpha, method=method)
+    hurdle = tstat_hurdle(trials["n_hurdle"], alpha=hurdle_alpha, method=method)
     hurdle_raw = tstat_hurdle(int(trials["trials"]["raw"]), alpha=hurdle_alpha, method=method)
     report = InferenceReport(
         alpha=alpha,
@@ -360,12 +258,15 @@ def assess(
         held_out=held_out(rets, oos_start),
         hurdle=hurdle,
         n_trials=int(trials["trials"]["raw"]),
-        hurdle_trials=int(trials["n_hurdle"]),
+        hurdle_trials=trials["n_hurdle"],
+        in_sample=sample_metrics["in_sample"]["active"],
+        held_out_active=_held_out_active(sample_metrics["held_out"]),
     )
     extras = {
         "trials": trials["trials"],
         "trials_note": trials.get("trials_note"),
         "trial_count": trials.get("trial_count"),
+        "null_count": trials.get("null_count"),
         "spa": trials["spa"],
         "stepm": trials["stepm"],
         "deflated_best": trials["deflated_best"],

@@ -27,7 +27,7 @@ import pandas as pd
 from backtests.engines.result import BacktestResult
 from backtests.engines.stats import STAT_NAMES, summary_stats
 from backtests.engines.stats import sharpe as sharpe_ratio
-from backtests.inference import hac_alpha, sharpe_diff_test
+from backtests.inference import hac_alpha, sharpe_ci, sharpe_diff_test
 from backtests.inference.samples import Sample
 from data.errors import DataError
 
@@ -86,13 +86,18 @@ def active_block(
     Returns
     -------
     dict
-        ``sharpe, total_return, hac_alpha_tstat, sharpe_diff, sharpe_diff_ci95,
-        sharpe_diff_pvalue`` (None where the sample is too short).
+        ``sharpe, total_return, hac_alpha_tstat, hac_alpha_ann, sharpe_ci95, sharpe_diff,
+        sharpe_diff_ci95, sharpe_diff_pvalue`` (None where the sample is too short):
+        ``hac_alpha_*`` is the Newey–West alpha of the sample's active returns on the
+        benchmark's, ``sharpe_ci95`` the stationary-bootstrap interval of the sample's
+        active Sharpe (both of this sample only).
     """
     empty = {
         "sharpe": None,
         "total_return": None,
         "hac_alpha_tstat": None,
+        "hac_alpha_ann": None,
+        "sharpe_ci95": None,
         "sharpe_diff": None,
         "sharpe_diff_ci95": None,
         "sharpe_diff_pvalue": None,
@@ -110,8 +115,14 @@ def active_block(
     try:
         alpha = hac_alpha(act, b.rename("benchmark").to_frame(), lags=hac_lags)
         out["hac_alpha_tstat"] = float(alpha.tstat)
+        out["hac_alpha_ann"] = float(alpha.alpha_ann)
     except (DataError, ValueError) as exc:
         log.info("active alpha not computed: %s", exc)
+    try:
+        ci = sharpe_ci(act, reps=reps, seed=seed, level=level, block_length=block_length)
+        out["sharpe_ci95"] = [float(ci.lower), float(ci.upper)]
+    except (DataError, ValueError) as exc:
+        log.info("active Sharpe interval not computed: %s", exc)
     try:
         diff = sharpe_diff_test(
             s,

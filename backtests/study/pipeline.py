@@ -29,9 +29,12 @@ from backtests.inference import (
 from backtests.inference.samples import split_samples
 from backtests.rotation.spec import RotationSpec
 from backtests.rotation.targets import target_weights
-from backtests.study.ablation import run_ablation
+from backtests.study.ablation import run_ablation, variant_factors
 from backtests.study.assess import Assessment, assess
 from backtests.study.benchmarks import run_benchmarks
+from backtests.study.competing import N_TRIALS as N_TREND_TRIALS
+from backtests.study.competing import french_for, run_competing, trend_active
+from backtests.study.forecasts import run_forecasts
 from backtests.study.mechanism import main_mechanism, mechanism_enabled
 from backtests.study.sweep import run_sweep_for
 from backtests.study.universes import run_universe_grid
@@ -225,6 +228,18 @@ def run_pipeline(
     if with_universes:
         stage("universes")
         universes = run_universe_grid(cfg, fac, checked, spec, samples, cash, benches)
+    stage("forecasts")  # out-of-sample forecasts against the historical mean
+    variants = {k: v[0] for k, v in variant_factors(cfg, factor).items()}
+    forecasts = run_forecasts(cfg, variants, spread, samples)
+    stage("competing")  # rivals of the factor; the trend rotation is one more trial
+    bench_c = benches.get(str(inf.get("benchmark", "fifty_fifty")))
+    competing = None
+    if bench_c is not None:
+        competing = run_competing(
+            cfg, fac, spread, samples, prices=checked, cash=cash, strategy=result.returns,
+            benchmark=bench_c.returns, dgs10=market.macro.get("DGS10"),
+            french=french_for(market, cfg, mirror),
+        )  # fmt: skip
     stage("inference")
     assessment = assess(
         cfg,
@@ -237,7 +252,13 @@ def run_pipeline(
         cash,
         sweep,
         extra_trials=(ablation.n_trials if ablation is not None else 0)
-        + (universes.n_trials if universes is not None else 0),
+        + (universes.n_trials if universes is not None else 0)
+        + (N_TREND_TRIALS if competing is not None else 0),
+        extra_active={
+            "ablation": getattr(ablation, "active", None),
+            "universe": getattr(universes, "active", None),
+            "competing": trend_active(competing, bench_c),
+        },
     )
     costs = {1.0: result}
     for mult in COST_MULTIPLES[1:]:
@@ -267,6 +288,8 @@ def run_pipeline(
             "costs": costs,
             "prices": prices,
             "mechanism": mechanism,
+            "forecasts": forecasts,
+            "competing": competing,
         },
     )
 

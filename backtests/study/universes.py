@@ -25,7 +25,7 @@ t + ``execution_lag`` in :func:`backtests.engines.engine.run_backtest`, as for t
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -83,11 +83,15 @@ class UniverseGrid:
         The benchmark each pair is measured against (``inference.benchmark``).
     n_trials : int
         Pairs that ran (added to the raw trial count).
+    active : DataFrame, optional
+        Daily active returns of the pairs that ran (``"near/long"`` columns): they join the
+        sweep's trials in the effective count, SPA, StepM and PBO.
     """
 
     rows: list[dict[str, Any]]
     benchmark: str
     n_trials: int
+    active: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def frame(self, key: str = "held_out_active_sharpe") -> pd.DataFrame:
         """Near baskets x long baskets table of one row field (NaN where a pair did not run)."""
@@ -187,6 +191,7 @@ def run_universe_grid(
     h = int(inf.get("headline_horizon", 21))
     checked = as_prices(prices)
     rows: list[dict[str, Any]] = []
+    actives: dict[str, pd.Series] = {}
     for near_name, near, long_name, long in declared_pairs(cfg):
         n_have, l_have = _present(checked.frame, near), _present(checked.frame, long)
         absent = [t for t in (*near, *long) if t not in (*n_have, *l_have)]
@@ -235,6 +240,7 @@ def run_universe_grid(
             rows.append(row)
             continue
         active = strat.returns - bench.reindex(strat.returns.index)
+        actives[f"{near_name}/{long_name}"] = active
         spread = basket_spread(pair, pair_spec)
         ins = samples["in_sample"]
         pred = predictive_regression(
@@ -254,4 +260,5 @@ def run_universe_grid(
         rows.append(row)
     n = sum(bool(r["run"]) for r in rows)
     log.info("universe grid: %d of %d pairs run", n, len(rows))
-    return UniverseGrid(rows=rows, benchmark=bname, n_trials=n)
+    active = pd.DataFrame(actives) if actives else None
+    return UniverseGrid(rows=rows, benchmark=bname, n_trials=n, active=active)

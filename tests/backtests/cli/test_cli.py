@@ -190,6 +190,8 @@ def test_report_out_no_sweep_and_stage_lines(capsys, tiny, tmp_path):
         "backtest",
         "ablation",
         "universes",
+        "forecasts",
+        "competing",
         "inference",
         "mechanism",
         "report",

@@ -188,6 +188,17 @@ def test_returns_csv_holds_the_spreads_exactly(tiny_history, tmp_path):
         assert {"start", "end", "spread_return", "strategy_return", "factor_mean"} <= set(e)
     for name in ("index.html", "metrics.json", "weights.csv", "summary.md", "factor.csv"):
         assert (tmp_path / "report" / name).is_file()
+    # forecasts against the historical mean, the main report's code: R2_OS from forecasts.csv
+    fc = pd.read_csv(tmp_path / "report" / "forecasts.csv", parse_dates=["date"])
+    scored = [r for r in m["oos_forecast"] if r["n"]]
+    assert {r["variant"] for r in scored} >= {"composite", "capex only"}
+    for r in scored:
+        part = fc[(fc["horizon"] == r["horizon"]) & fc["date"].between(r["start"], r["end"])]
+        y, f, b = part[["realized", r["variant"], "prevailing_mean"]].dropna().to_numpy().T
+        assert len(y) == r["n"]
+        want = 1 - np.sum((y - f) ** 2) / np.sum((y - b) ** 2)
+        assert r["r2_os"] == pytest.approx(want, rel=1e-6)
+    assert 'id="oos-forecast"' in (tmp_path / "report" / "index.html").read_text()
 
 
 @pytest.mark.mirror

@@ -60,12 +60,57 @@ def test_fast_engine_reproduces_arch_exactly(top, seed):
     # and arch called directly on losses = negative returns, as its docs define them
     spa = SPA(-bench.to_numpy(), -trials.to_numpy(), block_size=3.0, reps=400, seed=seed)
     spa.compute()
-    assert fast.spa.pvalue == spa.pvalues["consistent"]
-    assert fast.spa.pvalue_lower == spa.pvalues["lower"]
-    assert fast.spa.pvalue_upper == spa.pvalues["upper"]
+    raw = data_snooping(trials, bench, studentize=False, **kw)
+    assert raw.spa.pvalue == spa.pvalues["consistent"] == fast.spa.pvalue_unstudentized
+    assert raw.spa.pvalue_lower == spa.pvalues["lower"]
+    assert raw.spa.pvalue_upper == spa.pvalues["upper"]
+    assert fast.spa.studentized and not raw.spa.studentized
     stepm = StepM(-bench.to_numpy(), -trials, size=0.05, block_size=3.0, reps=400, seed=seed)
     stepm.compute()
     assert fast.stepm.better == list(stepm.superior_models)
+
+
+def _arch_studentized(trials, bench, block, reps, seed):
+    """Hansen's studentized SPA by arch itself: divide each differential by arch's omega_k."""
+    d = trials.sub(bench, axis=0).to_numpy()
+    first = SPA(np.zeros(len(d)), -d, block_size=block, reps=reps, seed=seed)
+    first.compute()  # arch's kernel variance of each column's mean differential
+    z = d / np.sqrt(first._loss_diff_var)
+    spa = SPA(np.zeros(len(d)), -z, block_size=block, reps=reps, seed=seed)
+    spa.compute()
+    return spa.pvalues
+
+
+@pytest.mark.parametrize(("top", "seed"), [(0.0008, 1), (0.0003, 2), (0.0001, 3), (0.0, 4)])
+def test_studentized_spa_equals_arch_on_the_same_draws(top, seed):
+    trials, bench = _sweep(top=top, seed=seed)
+    kw = {"reps": 400, "block_length": 3.0, "seed": seed}
+    pv = _arch_studentized(trials, bench, 3.0, 400, seed)
+    for engine in ("fast", "arch"):
+        res = data_snooping(trials, bench, engine=engine, **kw).spa
+        assert res.studentized
+        assert (res.pvalue_lower, res.pvalue, res.pvalue_upper) == (
+            pv["lower"],
+            pv["consistent"],
+            pv["upper"],
+        )
+        assert spa_test(trials, bench, engine=engine, **kw) == res
+    assert "studentized SPA" in res.summary()
+    assert res.to_metrics()["spa_studentized"] is True
+
+
+def test_studentization_changes_which_variant_drives_the_maximum():
+    # one noisy variant with the highest mean but a low t, many quiet ones with a higher t:
+    # the raw maximum is the noisy one's mean, the studentized maximum the quiet ones' t
+    rng = np.random.default_rng(3)
+    idx = pd.bdate_range("2019-01-01", periods=500, name="date")
+    bench = pd.Series(np.zeros(500), index=idx)
+    quiet = rng.normal(0.0004, 0.002, (500, 5))
+    noisy = rng.normal(0.0012, 0.05, (500, 1))
+    trials = pd.DataFrame(np.hstack([quiet, noisy]), index=idx)
+    kw = {"reps": 500, "block_length": 1.0, "seed": 0}
+    res = data_snooping(trials, bench, **kw).spa
+    assert res.pvalue < 0.05 < res.pvalue_unstudentized
 
 
 def test_the_cases_exercise_interior_pvalues_and_non_empty_sets():

@@ -88,7 +88,8 @@ def test_spec_hash_ignores_names_and_paths_only(cfg):
 
 
 def test_no_sweep_keeps_the_grid_count_and_says_so(cfg):
-    from backtests.study.assess import _trial_inference, grid_trial_count
+    from backtests.study.trial_set import grid_trial_count
+    from backtests.study.trial_set import trial_inference as _trial_inference
 
     grid = cfg.sweep.to_dict()
     n = 1

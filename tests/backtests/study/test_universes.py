@@ -119,8 +119,12 @@ def test_report_grid_counts_as_trials(golden_report):
     names = {r["near"] for r in grid}
     assert names == {"memory", "value", "energy"}
     t = m["inference"]["trials"]
-    # sweep trials + ablation variants beyond the composite + pairs that ran
-    assert t["raw"] >= t["distinct"] + (len(m["ablation"]) - 1) + len(ran)
+    # sweep trials + ablation variants beyond the composite + pairs that ran, all of them
+    # in the trial matrix (distinct, effective count, SPA, StepM, PBO)
+    trend = 1 if (m.get("competing") or {}).get("trend_rotation") else 0  # a competing rule
+    assert t["variants"] == (len(m["ablation"]) - 1) + len(ran) + trend
+    assert t["raw"] >= t["distinct"] >= t["variants"]
+    assert m["inference"]["pbo_splits"] is not None
     html = (out / "index.html").read_text()
     assert 'id="universe-grid"' in html
     assert "Universe robustness" in (out / "summary.md").read_text()
