@@ -97,8 +97,8 @@ def test_block_follows_the_contract(report):
         assert CONTRACT_THRESHOLD | {"n_boot"} <= set(t)
         assert t["n_boot"] == 49 and t["horizon"] == 0  # the one-step change
         assert t["variable"] in csv.columns
-    # the rotation's verdict ends with the sentence on the links
-    assert m["verdict"]["sentence"].endswith(mech["sentence"])
+    # the rotation's verdict says which links hold
+    assert mech["sentence"] in m["verdict"]["sentence"]
 
 
 def _design(csv: pd.DataFrame, shock: str, outcome: str, h: int, lags: int) -> pd.DataFrame:
