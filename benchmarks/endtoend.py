@@ -144,7 +144,8 @@ def measure_pipeline(
     the sweep's deflated Sharpe, PBO and walk-forward (``sweep_inference``). For comparison
     ``reference_draws`` placebo draws are also run one reference-engine backtest per draw
     (the pipeline's earlier way) and scaled to ``draws``; both placebo paths must score the
-    real factor alike.
+    real factor alike. ``mechanism_s`` is what the mechanism study adds to the report: its
+    pipeline stage (panel, local projections, threshold bootstrap) plus its report files.
     """
     import pandas as pd
 
@@ -173,6 +174,13 @@ def measure_pipeline(
     marks.append(("end", time.perf_counter()))
     for (name, start), (_, stop) in zip(marks[1:-1], marks[2:], strict=True):
         stages[name] = stop - start
+    mechanism_s = None  # the study's stage plus its report files (figures, mechanism.csv)
+    if "mechanism" in stages:
+        from backtests.report.mechanism_files import mechanism_files
+
+        t0 = time.perf_counter()
+        mechanism_files(res)
+        mechanism_s = stages["mechanism"] + time.perf_counter() - t0
 
     inf = cfg.inference
     prices = backtest_window(market.prices, cfg, res.factor.factor)[list(res.spec.tickers)]
@@ -215,6 +223,7 @@ def measure_pipeline(
         )
     return {
         "pipeline_stages_s": stages,
+        "mechanism_s": mechanism_s,
         "draws": draws,
         "bootstrap_s": t_ci,
         "placebo_s": t_vec,

@@ -13,7 +13,8 @@ else the synthetic market; ``data.source`` in the output says which):
    ratio against our per-variant cost, max absolute difference of daily returns against
    our reference engine;
 5. ``scarcity report`` on cached data, cold and warm (``report_seconds``), where its time
-   goes, and the inference suite (bootstrap, placebo, PBO) at 1,000 draws;
+   goes, and the inference suite (bootstrap, placebo, PBO) at 1,000 draws; what the
+   mechanism study adds to the report, bootstrap included (``mechanism_s``);
 6. vectorbt's own parameter-as-columns sweep of the same rotation (``peers.vectorbt``);
 7. the sweep on a long synthetic history (~16,000 bars, ``long_history``);
 8. the long-history report (``configs/long_history.toml``: load, factor, the sweep of
@@ -171,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         if phase not in skip:
             getattr(ctx, phase)(results)
     results.setdefault("sweeps", [])
+    results["mechanism_s"] = results.get("inference", {}).get("mechanism_s")
     if "report" in skip:
         results["report_seconds"] = {"cold": None, "warm": None, "skipped": "--skip report"}
     results["load_average"]["end"] = load_average()

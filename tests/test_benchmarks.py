@@ -282,6 +282,9 @@ def test_tiny_script_every_phase(tmp_path):
     # the pipeline's placebo (numba sweep) and one reference backtest per draw agree
     assert inf["placebo_statistic"] == pytest.approx(inf["placebo_statistic_reference"], abs=1e-9)
     assert set(inf["pipeline_stages_s"]) >= {"signal", "backtest", "sweep", "inference", "report"}
+    # what the mechanism study adds: its stage plus its report files (results.json mechanism_s)
+    assert inf["mechanism_s"] >= inf["pipeline_stages_s"]["mechanism"] > 0
+    assert res["mechanism_s"] == inf["mechanism_s"] and "mechanism_s" in res["targets"]
 
 
 def test_first_output_times_every_long_command(tmp_path):

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("scarcity")
 
 SYNTHETIC_LINE = "*** SYNTHETIC DATA: simulated market, not real history ***"
-STAGES = ("data", "signal", "backtest", "sweep", "ablation", "universes", "inference", "report")
+STAGES = ("data", "signal", "backtest", "sweep", "ablation", "universes", "forecasts")
+STAGES += ("competing", "inference", "mechanism", "report")
 
 
 def _out(msg: str = "") -> None:

@@ -40,6 +40,7 @@ from backtests.inference import (
 from backtests.inference.samples import split_samples
 from backtests.inference.trial_null import null_trial_count
 from backtests.inference.verdict import decide_verdict
+from backtests.report.metrics_mechanism import mechanism_block
 from backtests.rotation.rules import rebalance_mask
 from backtests.rotation.spec import RotationSpec
 from backtests.study.ablation import nested_block
@@ -360,6 +361,7 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         "spec_hash": spec_hash(cfg),
         "registration": read_registration(cfg).to_metrics(),
     }
+    m.update(mechanism_block(res.mechanism))  # before the verdict, whose sentence names it
     rule = cfg.verdict.to_dict() if hasattr(cfg, "verdict") else {}
     m["verdict"] = decide_verdict(m, rule, benchmark_label=f"holding {res.headline} (static)")
     return clean(m)

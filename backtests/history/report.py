@@ -5,7 +5,8 @@
 ``returns.csv`` (``strategy`` and one column per target spread, lowercase, holding exactly its
 daily return without costs), ``weights.csv`` (the headline position and cash),
 ``factor.csv``, ``forecasts.csv`` (recursive forecasts against the historical mean, as in the
-main report), ``summary.md`` and ``config.json``.
+main report), ``summary.md``, ``config.json`` and ``mechanism.csv`` (the mechanism study's
+monthly panel, when it ran).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from backtests.report.figures import readable_log_axis
 from backtests.report.forecast_outputs import forecast_outputs
 from backtests.report.html_base import figure
 from backtests.report.html_forecast import forecast_html, forecast_markdown
+from backtests.report.html_mechanism import mechanism_link, mechanism_markdown, mechanism_section
+from backtests.report.mechanism_files import mechanism_files
 from backtests.report.metrics import validate_metrics
 from backtests.report.plain import plain
 from backtests.report.staging import write_staged
@@ -240,6 +243,7 @@ def summary_markdown(m: dict[str, Any], note: str = "") -> str:
     inc = capex_increment_line(m)
     if inc:
         lines += ["", inc]
+    lines += mechanism_markdown(m)
     lines += forecast_markdown(m)
     return "\n".join(lines) + "\n"
 
@@ -284,6 +288,12 @@ def _write_history_files(res: HistoryResult, out: Path) -> None:
     fig_dir = out / "figures"
     for name, png in figures(res).items():  # beside the page, not inside it
         atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
+    mech_csv, mech_figs = mechanism_files(res)  # the mechanism study, when it ran
+    if mech_csv is not None:
+        atomic_write_text(out / "mechanism.csv", mech_csv)
+    for name, (png, _alt, _cap) in mech_figs.items():  # beside the page too
+        atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
+    mech_files = {n: (f"figures/{n}.png", alt, cap) for n, (_png, alt, cap) in mech_figs.items()}
     fc = forecast_outputs(
         res.forecasts, marks={"post-2000": res.cfg.run.oos_start}, synthetic=False
     )  # forecasts.csv and the Goyal-Welch figure (the main report's code)
@@ -330,8 +340,8 @@ def _write_history_files(res: HistoryResult, out: Path) -> None:
         increment=capex_increment_line(m),
         cfg=res.cfg,
         out_dir=out,
-        extra=forecast_html(
-            m, figure("figures/goyal_welch.png", fc.alt, fc.caption) if fc.png else ""
-        ),
+        lead=mechanism_link(m),
+        extra=mechanism_section(m, mech_files)
+        + forecast_html(m, figure("figures/goyal_welch.png", fc.alt, fc.caption) if fc.png else ""),
     )
     atomic_write_text(out / "index.html", page)

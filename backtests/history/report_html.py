@@ -139,6 +139,7 @@ def history_page(
     increment: str,
     cfg: Any,
     out_dir: Path | None = None,
+    lead: str = "",
     extra: str = "",
 ) -> str:
     """Render the long-history page.
@@ -157,8 +158,10 @@ def history_page(
         The long-history configuration (the stale inputs' series and lags).
     out_dir : Path, optional
         Where the page goes (to find the main report beside it).
+    lead : str, optional
+        HTML placed right after Today on the first screen (the link to the mechanism study).
     extra : str, optional
-        More HTML sections (the forecast section), placed before the glossary.
+        More HTML sections (the mechanism and forecast sections), placed before the glossary.
     """
     e = html.escape
     target = str(m.get("target", "")).lower()
@@ -177,6 +180,7 @@ hyperscaler capex, near and long baskets)</nav>
 {e(plain(m["verdict"]["sentence"]))}</div>
 <h2 id="today">Today</h2>
 <p>{e(today)}{(" " + e(note)) if note else ""}</p>
+{lead}
 <p>Target: {e(TARGET_WORDS.get(target, target.upper()))}. The rule holds +{e(target.upper())}
 when scarcity is high and {"shorts it" if m["off_position"] == "short" else "holds cash"}
 otherwise; the benchmark is holding the spread all along.</p>

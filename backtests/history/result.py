@@ -26,6 +26,7 @@ class HistoryResult:
     benchmark: Any
     trials: dict[str, Any]
     metrics: dict[str, Any] = field(default_factory=dict)
+    mechanism: Any = None  # signals.mechanism.MechanismResult when [mechanism] enabled
     forecasts: Any = None  # backtests.study.forecasts.ForecastStudy, set with the metrics
 
     @property

@@ -99,7 +99,8 @@ def decide_verdict(
         ``text``), ``checks`` (name -> True / False / None), ``failed``, ``unavailable``,
         ``later`` (per later sample: ``consistent``, ``long_enough``) and ``sentence``
         (ending with ``now.coverage_sentence`` when the metrics have one: whose capex is
-        live and which components are stale; it changes no check).
+        live and which components are stale; then ``mechanism.sentence`` when the mechanism
+        study ran: which links of the chain hold; neither changes a check).
 
     Examples
     --------
@@ -202,6 +203,9 @@ def decide_verdict(
     coverage = _get(metrics, "now.coverage_sentence")  # data behind the answer; not a check
     if coverage:
         parts.append(str(coverage))
+    mechanism = _get(metrics, "mechanism.sentence")  # which links of the chain hold; not a check
+    if mechanism:
+        parts.append(str(mechanism))
     return {
         "label": label,
         "rule": {**r, "text": rule_text(r)},

@@ -16,6 +16,7 @@ from backtests.report import glossary as G
 from backtests.report.html_base import SAMPLE_TITLES, esc, figure, num, table
 from backtests.report.html_dating import events_html
 from backtests.report.html_first import advice_html, rule_words
+from backtests.report.html_mechanism import mechanism_link, mechanism_section
 from backtests.report.html_pm import (
     ablation_table,
     coverage_section,
@@ -282,6 +283,7 @@ def render_html(
     title: str = "capital-scarcity report",
     interactive: dict[str, tuple[str, str]] | None = None,
     spec: Any = None,
+    mechanism_figures: dict[str, tuple[str, str, str]] | None = None,
 ) -> str:
     """Assemble the page.
 
@@ -302,6 +304,8 @@ def render_html(
         given, plotly.js is embedded once in the page and the PNGs move to a folded section.
     spec : RotationSpec, optional
         The rotation's specification: the rule in words on the first screen.
+    mechanism_figures : dict, optional
+        The mechanism section's figures (:mod:`backtests.report.figures_mechanism`).
 
     Returns
     -------
@@ -329,6 +333,7 @@ def render_html(
         f"{esc(plain(v['sentence']))}</div>",
         f"<p class='muted'>Verdict rule (stated before the numbers): "
         f"{esc(plain(v.get('rule', {}).get('text', '')))}.</p>",
+        mechanism_link(metrics),
         checks_table(metrics),
         "<h2>Data coverage</h2>",
         coverage_section(metrics),
@@ -375,6 +380,7 @@ def render_html(
             robust_predictive_table(fm.get("predictive") or []),
             predictive_table(predictive),
         ]
+    sections.append(mechanism_section(metrics, mechanism_figures))  # empty without the block
     if metrics.get("events"):
         sections += ["<h2 id='events'>Around capex announcements</h2>", events_html(metrics)]
     head_js = ""

@@ -29,6 +29,8 @@ def fmt_value(key: str, value: Any) -> str:
         leaf = key.rsplit(".", 1)[-1]
         if leaf in PERCENT_KEYS:
             return f"{value * 100:.2f}%"
+        if key.startswith("mechanism.") and "pvalue" not in leaf:  # slopes in any units
+            return f"{value:.4g}"
         return f"{value:.3f}"
     return str(value)
 

@@ -20,9 +20,11 @@ from backtests.engines.stats import STAT_NAMES
 from backtests.engines.stats import sharpe as sharpe_of
 from backtests.inference.verdict import decide_verdict
 from backtests.report import tables as T
+from backtests.report.mechanism_files import mechanism_of
 from backtests.report.metrics_dating import dating_metrics
 from backtests.report.metrics_events import events_metrics
 from backtests.report.metrics_forecast import forecast_metrics
+from backtests.report.metrics_mechanism import mechanism_block
 from backtests.report.metrics_samples import name_samples
 from backtests.report.metrics_tearsheet import tearsheet_metrics
 from backtests.report.stale_components import stale_components, stale_sentence
@@ -184,6 +186,7 @@ def build_metrics(result: Any) -> dict[str, Any]:
     metrics["coverage"].update(dating["coverage"])
     metrics["now"].update(dating["now"])
     metrics["events"] = events_metrics(result)
+    metrics.update(mechanism_block(mechanism_of(result)))  # the thesis's links, when studied
     metrics.update(forecast_metrics(result))  # oos_forecast, competing
     metrics.update(tearsheet_metrics(result))  # tail, drawdowns (with durations), switches, ...
     metrics["spec_hash"] = spec_hash(cfg)

@@ -2,7 +2,8 @@
 
 ``reports/<name>/`` receives ``index.html``, ``metrics.json``, ``summary.md``,
 ``returns.csv``, ``weights.csv``, ``config.toml`` (the configuration used), and the signal
-files (``factor.csv``, ``components.csv``, ``events.csv``) and ``sweep.csv`` when a sweep ran.
+files (``factor.csv``, ``components.csv``, ``events.csv``), ``sweep.csv`` when a sweep ran
+and ``mechanism.csv`` when the mechanism study ran.
 Every file is written atomically (temporary file, then rename).
 """
 
@@ -35,10 +36,12 @@ from backtests.report.html_forecast import (
     forecast_html,
     forecast_markdown,
 )
+from backtests.report.html_mechanism import mechanism_markdown
 from backtests.report.html_tearsheet import tearsheet_markdown
 from backtests.report.interactive import build_interactive
 from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
+from backtests.report.mechanism_files import mechanism_files
 from backtests.report.metrics import build_metrics, validate_metrics
 from backtests.report.plain import plain
 from backtests.report.robustness import universe_markdown
@@ -243,6 +246,7 @@ def summary_markdown(
     lines += tearsheet_markdown(metrics)
     lines += universe_markdown(metrics)
     lines += dating_markdown(metrics)
+    lines += mechanism_markdown(metrics)
     lines += forecast_markdown(metrics) + competing_markdown(metrics)
     lines.append("")
     if figures:
@@ -300,11 +304,14 @@ def _write_files(result: Any, root: Path, name: str) -> None:
     predictive = getattr(result.predictive, "table", None)
     availability = getattr(result.factor, "availability", None)
     figs = make_figures(result)
+    mech_csv, mech_figs = mechanism_files(result)  # the mechanism study, when it ran
+    if mech_csv is not None:
+        atomic_write_text(root / "mechanism.csv", mech_csv)
     fig_dir = root / "figures"
     fig_dir.mkdir(exist_ok=True)
-    for name, (png, _alt, _caption) in figs.items():
+    for name, (png, _alt, _caption) in {**figs, **mech_figs}.items():
         atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
-    alts = {name: alt for name, (_png, alt, _caption) in figs.items()}
+    alts = {name: alt for name, (_png, alt, _caption) in {**figs, **mech_figs}.items()}
     fc = forecast_outputs(
         (getattr(result, "extras", {}) or {}).get("forecasts"),
         marks={"held-out": result.cfg.run.oos_start, "registered": result.cfg.run.registered},
@@ -329,6 +336,9 @@ def _write_files(result: Any, root: Path, name: str) -> None:
             **build_table_figures(result, returns_frame(result)),
         },
         spec=getattr(result, "spec", None),
+        mechanism_figures={
+            n: (f"figures/{n}.png", alt, cap) for n, (_png, alt, cap) in mech_figs.items()
+        },  # files beside the page
     )
     anchor = "<h2>Calendar years</h2>"  # forecasts and rivals after the robustness grid
     gw = figure("figures/goyal_welch.png", fc.alt, fc.caption) if fc.png else ""  # a file

@@ -35,6 +35,7 @@ from backtests.study.benchmarks import run_benchmarks
 from backtests.study.competing import N_TRIALS as N_TREND_TRIALS
 from backtests.study.competing import french_for, run_competing, trend_active
 from backtests.study.forecasts import run_forecasts
+from backtests.study.mechanism import main_mechanism, mechanism_enabled
 from backtests.study.sweep import run_sweep_for
 from backtests.study.universes import run_universe_grid
 from backtests.study.variants import factor_variant_sharpes  # noqa: F401 (public re-export)
@@ -263,6 +264,10 @@ def run_pipeline(
     for mult in COST_MULTIPLES[1:]:
         costly = spec.replace(**{k: getattr(spec, k) * mult for k in COST_FIELDS})
         costs[mult] = run_backtest(checked, targets, costly, engine="vectorbt", cash_rate=cash)
+    mechanism = None  # the thesis's links, month by month (signals.mechanism); trades nothing
+    if mechanism_enabled(cfg):
+        stage("mechanism")
+        mechanism = main_mechanism(cfg, factor, market, spread)
     return PipelineResult(
         cfg=cfg,
         market=market,
@@ -282,6 +287,7 @@ def run_pipeline(
             "universes": universes,
             "costs": costs,
             "prices": prices,
+            "mechanism": mechanism,
             "forecasts": forecasts,
             "competing": competing,
         },

@@ -99,19 +99,39 @@ def align(y: pd.Series, x: pd.Series, controls: pd.DataFrame | None) -> pd.DataF
     return frame
 
 
+def _shift(a: np.ndarray, k: int) -> np.ndarray:
+    """Return ``a`` moved down ``k`` rows (up for k < 0), NaN where nothing moves in."""
+    out = np.full(a.shape, np.nan)
+    n = len(a)
+    if k == 0:
+        out[:] = a
+    elif 0 < k < n:
+        out[k:] = a[:-k]
+    elif -n < k < 0:
+        out[:k] = a[-k:]
+    return out
+
+
 def design(frame: pd.DataFrame, h: int, lags: int) -> pd.DataFrame:
-    """Return the regression frame at horizon ``h`` (``outcome``, regressors; no NaN rows)."""
-    y = frame["y"]
-    cols: dict[str, pd.Series] = {"outcome": y.shift(-h) - y.shift(1)}
-    cols["const"] = pd.Series(1.0, index=frame.index)
-    cols["x"] = frame["x"]
-    dy = y.diff()
+    """Return the regression frame at horizon ``h`` (``outcome``, regressors; no NaN rows).
+
+    Built with numpy (one frame at the end: this runs for every link, state and horizon);
+    the same numbers as the pandas shifts ``y.shift(-h) - y.shift(1)``, ``y.diff().shift(j)``.
+    """
+    y = frame["y"].to_numpy(dtype=float)
+    x = frame["x"].to_numpy(dtype=float)
+    dy = y - _shift(y, 1)
+    names = ["outcome", "const", "x"]
+    cols = [_shift(y, -h) - _shift(y, 1), np.ones(len(y)), x]
     for j in range(1, lags + 1):
-        cols[f"dy_lag{j}"] = dy.shift(j)
-        cols[f"x_lag{j}"] = frame["x"].shift(j)
+        names += [f"dy_lag{j}", f"x_lag{j}"]
+        cols += [_shift(dy, j), _shift(x, j)]
     for c in frame.columns[2:]:
-        cols[c] = frame[c]
-    return pd.DataFrame(cols).dropna()
+        names.append(c)
+        cols.append(frame[c].to_numpy(dtype=float))
+    arr = np.column_stack(cols) if cols else np.empty((len(y), 0))
+    keep = ~np.isnan(arr).any(axis=1)
+    return pd.DataFrame(arr[keep], index=frame.index[keep], columns=names)
 
 
 def hac_lags(errors: str, h: int, lags: int) -> int:

@@ -127,6 +127,12 @@ class MechanismSpec:
                     f"[mechanism] uses variable `{name}`, which has no "
                     f"[mechanism.variables.{name}] table"
                 )
+        for link in spec.links:
+            if link.horizon > spec.horizons:
+                raise ConfigError(
+                    f"[mechanism.links.{link.name}] `horizon` {link.horizon} is beyond "
+                    f"[mechanism] horizons = {spec.horizons}"
+                )
         for name in spec.threshold_links:
             if name not in {link.name for link in spec.links}:
                 raise ConfigError(

@@ -206,12 +206,10 @@ def _one_horizon(
     ind = d.pop("_state").to_numpy()
     outcome = d.pop("outcome").to_numpy()
     n_state = {"exhausted": int((ind == 1.0).sum()), "slack": int((ind == 0.0).sum())}
-    X = pd.concat(
-        [
-            d.mul(ind, axis=0).add_suffix("@exhausted"),
-            d.mul(1.0 - ind, axis=0).add_suffix("@slack"),
-        ],
-        axis=1,
+    dv = d.to_numpy()
+    X = pd.DataFrame(
+        np.hstack([dv * ind[:, None], dv * (1.0 - ind)[:, None]]),
+        columns=[f"{c}@exhausted" for c in d.columns] + [f"{c}@slack" for c in d.columns],
     )
     k = d.shape[1]
     fit = None

@@ -8,7 +8,9 @@ primary links (Holm), and a label: ``supported`` (adjusted p at most ``alpha``),
 (the slope has the other sign and its two-sided raw p is at most ``alpha``), ``not supported``,
 or ``no data`` (fewer than ``min_obs`` months). For the links in ``threshold_links`` the switch
 itself is tested: a threshold in the idle-liquidity variable with an unknown level
-(:func:`~signals.mechanism.threshold.threshold_regression`).
+(:func:`~signals.mechanism.threshold.threshold_regression`) for the slope of the outcome's
+one-step change on the shock (:func:`threshold_frame`: on the h-step change the bootstrap
+over-rejects in samples of about 130 months, docs/POWER.md).
 
 Nothing here trades; the numbers describe the sample. Every horizon but the primary one is
 descriptive.
@@ -23,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from signals.mechanism._design import error_label
 from signals.mechanism.lp import LPResult, local_projection
 from signals.mechanism.multiplicity import holm
 from signals.mechanism.spec import LinkSpec, MechanismSpec
@@ -30,6 +33,7 @@ from signals.mechanism.state import StateLPResult, state_local_projection
 from signals.mechanism.threshold import ThresholdResult, threshold_regression
 
 LABELS = ("supported", "not supported", "wrong sign", "no data")
+STATE_KEYS = ("exhausted", "ample")
 
 
 def _f(x: Any) -> float | None:
@@ -70,7 +74,7 @@ class LinkResult:
             "pvalue_adjusted": self.pvalue_adjusted,
             "label": self.label,
             "n": self.n,
-            "by_state": {"exhausted": None, "ample": None},
+            "by_state": {k: {"beta": None, "se": None, "n": 0, "irf": []} for k in STATE_KEYS},
             "state_diff_pvalue": None,
             "irf": [],
         }
@@ -104,6 +108,8 @@ class LinkResult:
                             "beta": _f(v["beta"]),
                             "lo90": _f(v["lo90"]),
                             "hi90": _f(v["hi90"]),
+                            "lo68": _f(v["lo68"]),
+                            "hi68": _f(v["hi68"]),
                         }
                         for k, v in frame.iterrows()
                     ],
@@ -176,9 +182,7 @@ class MechanismResult:
             "frequency": "monthly",
             "lags": s.lags,
             "errors": s.errors,
-            "hac": "Newey-West with max(h + 1, lags) lags"
-            if s.errors == "nw"
-            else "HC1, lag-augmented (Montiel Olea & Plagborg-Moller 2021)",
+            "hac": error_label(s.errors, True),
             "alpha": s.alpha,
             "adjust": s.adjust,
             "state": {
@@ -262,19 +266,31 @@ def _label(r: LinkResult, alpha: float) -> str:
     return "not supported"
 
 
-def _threshold(panel: pd.DataFrame, link: LinkSpec, spec: MechanismSpec, seed: int):
-    h, p = link.horizon, spec.lags
+def threshold_frame(panel: pd.DataFrame, link: LinkSpec, spec: MechanismSpec) -> pd.DataFrame:
+    """Return the threshold test's rows: ``y`` (the one-step change), ``x``, ``q``, lag controls.
+
+    The outcome is the one-step change ``y[t] - y[t-1]`` (h = 0), not the link's h-step
+    change: with overlapping h-step outcomes the fixed-regressor bootstrap over-rejects at
+    n of about 130 (15% at 5% with blocks of h + 1), while on the one-step change its size is
+    about 5% (docs/POWER.md). The controls are the lags 1..``lags`` of the one-step change
+    and of the shock, as in the local projection; ``q`` is the threshold variable at t.
+    """
+    p = spec.lags
     y, x = panel[link.outcome], panel[link.shock]
     dy = y.diff()
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "y": y.shift(-h) - y.shift(1),
+            "y": dy,
             "x": x,
             "q": panel[spec.threshold_variable],
             **{f"dy_l{j}": dy.shift(j) for j in range(1, p + 1)},
             **{f"x_l{j}": x.shift(j) for j in range(1, p + 1)},
         }
     ).dropna()
+
+
+def _threshold(panel: pd.DataFrame, link: LinkSpec, spec: MechanismSpec, seed: int):
+    frame = threshold_frame(panel, link, spec)
     if len(frame) < spec.min_obs or frame["q"].nunique() < 10:
         return None
     z = frame.drop(columns=["y", "x", "q"])
@@ -286,7 +302,7 @@ def _threshold(panel: pd.DataFrame, link: LinkSpec, spec: MechanismSpec, seed: i
         trim=spec.threshold_trim,
         n_boot=spec.threshold_boot,
         seed=seed,
-        block=h + 1,
+        block=1,
     )
 
 
@@ -331,13 +347,15 @@ def run_mechanism(panel: pd.DataFrame, spec: MechanismSpec) -> MechanismResult:
             "shock": link.shock,
             "outcome": link.outcome,
             "variable": spec.threshold_variable,
-            "horizon": link.horizon,
+            "horizon": 0,
             "gamma": None,
             "gamma_ci": None,
             "sup_wald": None,
             "pvalue": None,
             "n_boot": spec.threshold_boot,
             "n": 0,
+            "trim": spec.threshold_trim,
+            "ci_level": 0.9,
         }
         if fit is not None:
             fits[name] = fit

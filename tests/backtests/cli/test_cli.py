@@ -185,9 +185,17 @@ def test_report_out_no_sweep_and_stage_lines(capsys, tiny, tmp_path):
     stages = [ln.split()[2] for ln in lines if " done in " in ln]
     # no sweep
     assert stages == [
-        "data", "signal", "backtest", "ablation", "universes", "forecasts", "competing",
-        "inference", "report",
-    ]  # fmt: skip
+        "data",
+        "signal",
+        "backtest",
+        "ablation",
+        "universes",
+        "forecasts",
+        "competing",
+        "inference",
+        "mechanism",
+        "report",
+    ]
     assert "\r" not in err
     # draws are detail: their lines only with -v (bars on a terminal)
     assert "bootstrap" not in err and "placebo" not in err
