@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from backtests.report.html_base import esc, figure, num, table
+from backtests.report.plain import plain
 
 ERRORS_WORDS = {
     "lag_augmented": (
@@ -45,7 +46,7 @@ LABEL_WORDS = (
 def _state_words(mech: dict[str, Any]) -> str:
     st = mech.get("state") or {}
     return (
-        f"State at t: {esc(st.get('rule', ''))} "
+        f"State at t: {esc(plain(str(st.get('rule', ''))))} "
         f"({num('mechanism.state.exhausted_months', st.get('exhausted_months'))} months "
         f"exhausted, {num('mechanism.state.ample_months', st.get('ample_months'))} ample)."
     )
@@ -62,10 +63,11 @@ def links_table(mech: dict[str, Any]) -> str:
         k = f"mechanism.links.{i}"
         bs = r.get("by_state") or {}
         ex, am = bs.get("exhausted") or {}, bs.get("ample") or {}
-        name = esc(r["name"]) + ("" if r.get("primary", True) else " <i>(robustness)</i>")
+        name = esc(plain(r["name"])) + ("" if r.get("primary", True) else " <i>(robustness)</i>")
         rows.append(
             [
-                f"{name}<br><span class='muted'>{esc(r['shock'])} → {esc(r['outcome'])}</span>",
+                f"{name}<br><span class='muted'>{esc(_words(mech, r['shock']))} → "
+                f"{esc(_words(mech, r['outcome']))}</span>",
                 esc(r.get("block", "")),
                 num(f"{k}.horizon", r.get("horizon")),
                 esc(_sign(r.get("sign"))),
@@ -105,8 +107,8 @@ def threshold_table(mech: dict[str, Any]) -> str:
         ci = t.get("gamma_ci") or [None, None]
         rows.append(
             [
-                f"{esc(t.get('shock'))} → {esc(t.get('outcome'))}",
-                esc(t.get("variable")),
+                f"{esc(_words(mech, t.get('shock')))} → {esc(_words(mech, t.get('outcome')))}",
+                esc(_words(mech, t.get("variable"))),
                 num(f"{k}.gamma", t.get("gamma")),
                 f"{num(f'{k}.gamma_ci.0', ci[0])} to {num(f'{k}.gamma_ci.1', ci[1])}",
                 f"{num(f'{k}.beta_below', t.get('beta_below'))} / "
@@ -131,6 +133,11 @@ def threshold_table(mech: dict[str, Any]) -> str:
     return table(heads, rows)
 
 
+def _words(mech: dict[str, Any], name: Any) -> str:
+    """Return a variable or link name in words: its label, else the name without underscores."""
+    return str((mech.get("variables") or {}).get(name) or plain(str(name)))
+
+
 def mechanism_link(metrics: dict[str, Any]) -> str:
     """Return the first-screen line linking to the section (empty without the block)."""
     mech = metrics.get("mechanism")
@@ -138,7 +145,7 @@ def mechanism_link(metrics: dict[str, Any]) -> str:
         return ""
     return (
         f"<p id='mechanism-link'><a href='#mechanism'>Does the mechanism hold?</a> "
-        f"{esc(mech.get('sentence', ''))}</p>"
+        f"{esc(plain(mech.get('sentence', '')))}</p>"
     )
 
 
@@ -164,7 +171,7 @@ def mechanism_section(
         f"{num('mechanism.lags', mech.get('lags'))} lags of the outcome's change and of the "
         "shock as controls. The links, their primary horizons and their predicted signs were "
         "declared in the configuration ([mechanism]) before any number was looked at.</p>",
-        f"<p><b>{esc(mech.get('sentence', ''))}</b></p>",
+        f"<p><b>{esc(plain(mech.get('sentence', '')))}</b></p>",
         f"<p>Only the primary horizon of each link is tested: one one-sided test per link, "
         f"p-values shown raw and adjusted across the {n_primary} primary links ({adjust}); "
         "every other horizon in the figure is descriptive. "
@@ -216,14 +223,15 @@ def mechanism_markdown(metrics: dict[str, Any]) -> list[str]:
         "",
         "## Does the mechanism hold?",
         "",
-        str(mech.get("sentence", "")),
+        plain(str(mech.get("sentence", ""))),
         "",
         "| link | h | sign | beta | se | p | p adjusted | label | n | state diff p |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in mech.get("links") or []:
         lines.append(
-            f"| {r['name']} ({r['shock']} → {r['outcome']}) | {r['horizon']} | "
+            f"| {plain(r['name'])} ({_words(mech, r['shock'])} → {_words(mech, r['outcome'])}) | "
+            f"{r['horizon']} | "
             f"{_sign(r['sign'])} | {f(r.get('beta'), '.4g')} | {f(r.get('se'), '.4g')} | "
             f"{f(r.get('pvalue'))} | {f(r.get('pvalue_adjusted'))} | {r['label']} | "
             f"{r['n']} | {f(r.get('state_diff_pvalue'))} |"
@@ -231,8 +239,8 @@ def mechanism_markdown(metrics: dict[str, Any]) -> list[str]:
     for t in mech.get("threshold") or []:
         ci = t.get("gamma_ci") or [None, None]
         lines.append(
-            f"\nThreshold ({t['shock']} → {t['outcome']}, one-step change, in "
-            f"{t['variable']}): gamma {f(t.get('gamma'), '.4g')} (90% set "
+            f"\nThreshold ({_words(mech, t['shock'])} → {_words(mech, t['outcome'])}, one-step "
+            f"change, in {_words(mech, t['variable'])}): gamma {f(t.get('gamma'), '.4g')} (90% set "
             f"{f(ci[0], '.4g')} to {f(ci[1], '.4g')}), sup-Wald {f(t.get('sup_wald'), '.2f')}, "
             f"bootstrap p {f(t.get('pvalue'))} ({t.get('n_boot')} draws)."
         )

@@ -199,6 +199,11 @@ class MechanismResult:
             "threshold": list(self.threshold),
             "counts": self.counts(),
             "sentence": self.sentence(),
+            "variables": {
+                n: self.spec.variables[n].label or n
+                for n in self.spec.needed
+                if n in self.spec.variables
+            },
         }
 
     def summary(self) -> str:

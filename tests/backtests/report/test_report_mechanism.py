@@ -112,5 +112,5 @@ def test_link_and_markdown():
     m = {"mechanism": block()}
     assert "href='#mechanism'" in mechanism_link(m) and "1 of 1 primary" in mechanism_link(m)
     md = "\n".join(mechanism_markdown(m))
-    assert "| capex_10y (capex_growth → dgs10) | 2 | + | 0.0001235 |" in md
+    assert "| capex 10y (capex growth → dgs10) | 2 | + | 0.0001235 |" in md
     assert "gamma 1385 (90% set 157.8 to 1416)" in md
