@@ -174,11 +174,13 @@ def simulate(
 
 def filled_close_ffill(close: np.ndarray) -> np.ndarray:
     """Valuation prices: the last known close at or before each bar (NaN before the first)."""
-    out = close.copy()
-    for i in range(1, out.shape[0]):
-        missing = np.isnan(out[i])
-        out[i, missing] = out[i - 1, missing]
-    return out
+    n_rows, n_cols = close.shape
+    if not n_rows:
+        return close.copy()
+    # row of the last price at or before each bar (row 0, NaN there, before the first)
+    last = np.where(np.isnan(close), 0, np.arange(n_rows)[:, None])
+    np.maximum.accumulate(last, axis=0, out=last)
+    return close[last, np.arange(n_cols)[None, :]]
 
 
 def _valuation(close: np.ndarray, orders: np.ndarray, init_cash: float) -> SimOutput:
