@@ -183,6 +183,27 @@ def filled_close_ffill(close: np.ndarray) -> np.ndarray:
     return close[last, np.arange(n_cols)[None, :]]
 
 
+def _running_add(steps: np.ndarray, start: float) -> np.ndarray:
+    """Return the running ``now = _add(now, step)`` over ``steps`` from ``start``.
+
+    Adding an exact zero only snaps a near-zero total to 0 and snapping twice changes
+    nothing, so a run of zero steps repeats one value: only the nonzero steps (and NaN)
+    are added one by one, each run of zeros is filled at once.
+    """
+    out = np.empty(len(steps))
+    now, prev = float(start), 0
+    for j in np.flatnonzero(steps != 0.0).tolist():
+        if j > prev:
+            now = _add(now, 0.0)
+            out[prev:j] = now
+        now = _add(now, float(steps[j]))
+        out[j] = now
+        prev = j + 1
+    if prev < len(steps):
+        out[prev:] = _add(now, 0.0)
+    return out
+
+
 def _valuation(close: np.ndarray, orders: np.ndarray, init_cash: float) -> SimOutput:
     """End-of-day shares, cash and equity from the filled orders (vectorbt's post-step)."""
     n_rows, n_cols = close.shape
@@ -195,17 +216,8 @@ def _valuation(close: np.ndarray, orders: np.ndarray, init_cash: float) -> SimOu
         cash_flow[i, c] = _add(float(cash_flow[i, c]), -s * p - f)
     assets = np.zeros((n_rows, n_cols))
     for c in range(n_cols):
-        held = 0.0
-        col = flow[:, c].tolist()
-        for i in range(n_rows):
-            held = _add(held, col[i])
-            assets[i, c] = held
-    cash = np.empty(n_rows)
-    now = init_cash
-    grouped = cash_flow.sum(axis=1).tolist()
-    for i in range(n_rows):
-        now = _add(now, grouped[i])
-        cash[i] = now
+        assets[:, c] = _running_add(flow[:, c], 0.0)
+    cash = _running_add(cash_flow.sum(axis=1), init_cash)
     fc = filled_close(close)
     pv = np.where(assets == 0, 0.0, assets * fc)
     value = cash + pv.sum(axis=1)
