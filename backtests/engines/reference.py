@@ -25,16 +25,11 @@ def _is_close(a: float, b: float) -> bool:
     return abs(a - b) <= max(REL_TOL * max(abs(a), abs(b)), ABS_TOL)
 
 
-def _sign(a: float) -> float:
-    if math.isnan(a):
-        return math.nan
-    return float((a > 0) - (a < 0))
-
-
 def _add(a: float, b: float) -> float:
     """Add ``a + b``, giving exactly 0 when the two cancel to within tolerance."""
-    sa, sb = _sign(a), _sign(b)
-    if sa != sb or (math.isnan(sa) and math.isnan(sb)):
+    if a != a or b != b:  # NaN: never close (the signs differ, _is_close is False)
+        return a + b
+    if (a > 0) - (a < 0) != (b > 0) - (b < 0):
         zero = _is_close(abs(a), abs(b))
     else:
         zero = _is_close(a + b, 0.0)
@@ -42,7 +37,11 @@ def _add(a: float, b: float) -> float:
 
 
 def _snap(a: float) -> float:
-    return 0.0 if _is_close(a, 0.0) else a
+    """Return 0 when ``_is_close(a, 0)``, else ``a``.
+
+    With ``REL_TOL`` < 1 that is ``|a| <= ABS_TOL`` (NaN and inf compare False).
+    """
+    return 0.0 if abs(a) <= ABS_TOL else a
 
 
 def _argsort_insertion(values: list[float]) -> list[int]:

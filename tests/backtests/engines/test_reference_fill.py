@@ -72,3 +72,38 @@ def test_running_add_by_hand():
     got = _running_add(np.array([0.0, 0.0, 2.0, 0.0, -(2.0 - 1e-12), 0.0]), 3e-13)
     assert got.tolist() == [0.0, 0.0, 2.0, 2.0, 0.0, 0.0]
     assert _running_add(np.array([0.0, 1.5, 0.0]), 1.0).tolist() == [1.0, 2.5, 2.5]
+
+
+def _add_spec(a, b):
+    """vectorbt's ``add_nb``, as written in the specification (signs, then closeness)."""
+    import math
+
+    from backtests.engines.reference import _is_close
+
+    def sign(x):
+        return math.nan if math.isnan(x) else float((x > 0) - (x < 0))
+
+    sa, sb = sign(a), sign(b)
+    if sa != sb or (math.isnan(sa) and math.isnan(sb)):
+        zero = _is_close(abs(a), abs(b))
+    else:
+        zero = _is_close(a + b, 0.0)
+    return 0.0 if zero else a + b
+
+
+def test_add_and_snap_equal_their_specification():
+    from backtests.engines.reference import _add, _is_close, _snap
+
+    inf = float("inf")
+    special = [0.0, -0.0, 1e-13, -1e-13, 1e-12, -1e-12, 2e-12, 1.0, -1.0, 1.0 + 1e-10]
+    special += [1e-3, -1e-3, 5e-4, nan, inf, -inf, 1e300, -1e300]
+    rng = np.random.default_rng(11)
+    values = special + (rng.normal(size=200) * 10.0 ** rng.integers(-15, 4, size=200)).tolist()
+    for a in values:
+        snapped = 0.0 if _is_close(a, 0.0) else a
+        assert np.array_equal(_snap(a), snapped, equal_nan=True)
+        assert np.signbit(_snap(a)) == np.signbit(snapped)
+        for b in special + [-a, -a * (1 + 1e-10), a * 0.5]:
+            got, want = _add(a, b), _add_spec(a, b)
+            assert np.array_equal(got, want, equal_nan=True), (a, b)
+            assert np.signbit(got) == np.signbit(want), (a, b)
