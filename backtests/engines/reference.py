@@ -203,16 +203,33 @@ def _running_add(steps: np.ndarray, start: float) -> np.ndarray:
     return out
 
 
+def _flows(orders: np.ndarray, n_rows: int, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Share and cash flow per bar and column: ``_add`` of each order's size and cash.
+
+    :func:`simulate` fills at most one order per bar and column; then each cell is
+    ``_add(0.0, x)``, which is ``x`` unless ``|x| <= ABS_TOL`` (then 0), computed at once.
+    """
+    flow = np.zeros((n_rows, n_cols))
+    cash_flow = np.zeros((n_rows, n_cols))
+    i, c = orders["idx"].astype(np.intp), orders["col"].astype(np.intp)
+    if len(np.unique(i * n_cols + c)) == len(orders):
+        size = orders["size"].astype(float)
+        paid = -size * orders["price"] - orders["fees"]
+        flow[i, c] = np.where(np.abs(size) <= ABS_TOL, 0.0, size)
+        cash_flow[i, c] = np.where(np.abs(paid) <= ABS_TOL, 0.0, paid)
+        return flow, cash_flow
+    for rec in orders:  # several orders in a cell: add them in order
+        r, k = int(rec["idx"]), int(rec["col"])
+        s, p, f = float(rec["size"]), float(rec["price"]), float(rec["fees"])
+        flow[r, k] = _add(float(flow[r, k]), s)
+        cash_flow[r, k] = _add(float(cash_flow[r, k]), -s * p - f)
+    return flow, cash_flow
+
+
 def _valuation(close: np.ndarray, orders: np.ndarray, init_cash: float) -> SimOutput:
     """End-of-day shares, cash and equity from the filled orders (vectorbt's post-step)."""
     n_rows, n_cols = close.shape
-    flow = np.zeros((n_rows, n_cols))
-    cash_flow = np.zeros((n_rows, n_cols))
-    for rec in orders:
-        i, c = int(rec["idx"]), int(rec["col"])
-        s, p, f = float(rec["size"]), float(rec["price"]), float(rec["fees"])
-        flow[i, c] = _add(float(flow[i, c]), s)
-        cash_flow[i, c] = _add(float(cash_flow[i, c]), -s * p - f)
+    flow, cash_flow = _flows(orders, n_rows, n_cols)
     assets = np.zeros((n_rows, n_cols))
     for c in range(n_cols):
         assets[:, c] = _running_add(flow[:, c], 0.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from backtests.engines.reference import filled_close_ffill
 
@@ -107,3 +108,35 @@ def test_add_and_snap_equal_their_specification():
             got, want = _add(a, b), _add_spec(a, b)
             assert np.array_equal(got, want, equal_nan=True), (a, b)
             assert np.signbit(got) == np.signbit(want), (a, b)
+
+
+def _flows_loop(orders, n_rows, n_cols):
+    from backtests.engines.reference import _add
+
+    flow, cash_flow = np.zeros((n_rows, n_cols)), np.zeros((n_rows, n_cols))
+    for rec in orders:
+        i, c = int(rec["idx"]), int(rec["col"])
+        s, p, f = float(rec["size"]), float(rec["price"]), float(rec["fees"])
+        flow[i, c] = _add(float(flow[i, c]), s)
+        cash_flow[i, c] = _add(float(cash_flow[i, c]), -s * p - f)
+    return flow, cash_flow
+
+
+@pytest.mark.parametrize("unique", [True, False])
+def test_flows_equal_the_loop_over_orders(unique):
+    from backtests.engines.reference import _flows
+    from backtests.engines.simulation import ORDER_DTYPE
+
+    rng = np.random.default_rng(5 if unique else 6)
+    n_rows, n_cols, n = 40, 4, 60
+    cells = rng.choice(n_rows * n_cols, size=n, replace=not unique)
+    orders = np.zeros(n, dtype=ORDER_DTYPE)
+    orders["idx"], orders["col"] = cells // n_cols, cells % n_cols
+    orders["size"] = rng.normal(size=n) * 10.0 ** rng.integers(-15, 3, size=n)
+    orders["size"][:3] = [1e-13, -0.0, 2e-12]
+    orders["price"] = rng.uniform(1, 100, size=n)
+    orders["fees"] = rng.uniform(0, 0.01, size=n)
+    orders = orders[np.argsort(orders["idx"], kind="stable")]
+    got, want = _flows(orders, n_rows, n_cols), _flows_loop(orders, n_rows, n_cols)
+    for g, w in zip(got, want, strict=True):
+        assert np.array_equal(g, w) and np.array_equal(np.signbit(g), np.signbit(w))
