@@ -88,8 +88,37 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def build_capex_block(capex: pd.DataFrame, index: pd.DatetimeIndex, cfg: Config) -> tuple[Any, ...]:
+    """Compute the capex block of the factor: :func:`signals.capex.capex_demand` as configured.
+
+    It reads the capex settings of ``[factor]`` (not the z-score or change windows), so
+    builds that vary only those windows can share it (``build_factor_tables(capex_block=)``).
+
+    Returns
+    -------
+    tuple
+        ``(components, ages, events)`` on ``index``.
+    """
+    f = cfg.factor
+    return capex_demand(
+        _plain(capex),
+        pd.DatetimeIndex(index),
+        list(cfg.universe.hyperscalers),
+        quarters=int(f.capex_growth_quarters),
+        stale_days=int(f.staleness_days["quarterly"]),
+        surprise_window_days=int(f.get("surprise_window_days", 100)),
+        trend_quarters=int(f.get("surprise_trend_quarters", f.capex_growth_quarters)),
+        max_missing=int(f.get("capex_max_missing_quarters", 0)),
+    )
+
+
 def build_factor_tables(
-    macro: pd.DataFrame, capex: pd.DataFrame, index: pd.DatetimeIndex, cfg: Config
+    macro: pd.DataFrame,
+    capex: pd.DataFrame,
+    index: pd.DatetimeIndex,
+    cfg: Config,
+    *,
+    capex_block: tuple[Any, ...] | None = None,
 ) -> FactorResult:
     """Build the factor from the canonical tables.
 
@@ -103,6 +132,9 @@ def build_factor_tables(
         Business days on which the factor is wanted.
     cfg : Config
         ``[factor]`` (weights, windows, staleness, regime), ``[universe] hyperscalers``.
+    capex_block : tuple, optional, keyword-only
+        :func:`build_capex_block` of the same capex, index and capex settings, already computed
+        (a sweep over the windows builds it once).
 
     Returns
     -------
@@ -119,17 +151,10 @@ def build_factor_tables(
     idx = pd.DatetimeIndex(index)
     stale = f.staleness_days
     # provenance in .attrs is deep-copied by every pandas operation: compute on plain frames
-    macro, capex = _plain(macro), _plain(capex)
-    cap, cap_age, events = capex_demand(
-        capex,
-        idx,
-        list(cfg.universe.hyperscalers),
-        quarters=int(f.capex_growth_quarters),
-        stale_days=int(stale["quarterly"]),
-        surprise_window_days=int(f.get("surprise_window_days", 100)),
-        trend_quarters=int(f.get("surprise_trend_quarters", f.capex_growth_quarters)),
-        max_missing=int(f.get("capex_max_missing_quarters", 0)),
-    )
+    macro = _plain(macro)
+    if capex_block is None:
+        capex_block = build_capex_block(capex, idx, cfg)
+    cap, cap_age, events = capex_block
     liq, liq_age, regime = idle_liquidity(macro, idx, cfg)
     fun, fun_age = funding_price(macro, idx, cfg)
     mac, mac_age, recipes = macro_components(macro, idx, cfg)  # configured, none by default
@@ -277,6 +302,7 @@ __all__ = [
     "build_factor",
     "build_factor_from_market",
     "build_factor_tables",
+    "build_capex_block",
     "combine",
     "pca_loadings",
     "reweight",

@@ -25,16 +25,11 @@ def _is_close(a: float, b: float) -> bool:
     return abs(a - b) <= max(REL_TOL * max(abs(a), abs(b)), ABS_TOL)
 
 
-def _sign(a: float) -> float:
-    if math.isnan(a):
-        return math.nan
-    return float((a > 0) - (a < 0))
-
-
 def _add(a: float, b: float) -> float:
     """Add ``a + b``, giving exactly 0 when the two cancel to within tolerance."""
-    sa, sb = _sign(a), _sign(b)
-    if sa != sb or (math.isnan(sa) and math.isnan(sb)):
+    if a != a or b != b:  # NaN: never close (the signs differ, _is_close is False)
+        return a + b
+    if (a > 0) - (a < 0) != (b > 0) - (b < 0):
         zero = _is_close(abs(a), abs(b))
     else:
         zero = _is_close(a + b, 0.0)
@@ -42,7 +37,11 @@ def _add(a: float, b: float) -> float:
 
 
 def _snap(a: float) -> float:
-    return 0.0 if _is_close(a, 0.0) else a
+    """Return 0 when ``_is_close(a, 0)``, else ``a``.
+
+    With ``REL_TOL`` < 1 that is ``|a| <= ABS_TOL`` (NaN and inf compare False).
+    """
+    return 0.0 if abs(a) <= ABS_TOL else a
 
 
 def _argsort_insertion(values: list[float]) -> list[int]:
@@ -174,36 +173,67 @@ def simulate(
 
 def filled_close_ffill(close: np.ndarray) -> np.ndarray:
     """Valuation prices: the last known close at or before each bar (NaN before the first)."""
-    out = close.copy()
-    for i in range(1, out.shape[0]):
-        missing = np.isnan(out[i])
-        out[i, missing] = out[i - 1, missing]
+    n_rows, n_cols = close.shape
+    if not n_rows:
+        return close.copy()
+    # row of the last price at or before each bar (row 0, NaN there, before the first)
+    last = np.where(np.isnan(close), 0, np.arange(n_rows)[:, None])
+    np.maximum.accumulate(last, axis=0, out=last)
+    return close[last, np.arange(n_cols)[None, :]]
+
+
+def _running_add(steps: np.ndarray, start: float) -> np.ndarray:
+    """Return the running ``now = _add(now, step)`` over ``steps`` from ``start``.
+
+    Adding an exact zero only snaps a near-zero total to 0 and snapping twice changes
+    nothing, so a run of zero steps repeats one value: only the nonzero steps (and NaN)
+    are added one by one, each run of zeros is filled at once.
+    """
+    out = np.empty(len(steps))
+    now, prev = float(start), 0
+    for j in np.flatnonzero(steps != 0.0).tolist():
+        if j > prev:
+            now = _add(now, 0.0)
+            out[prev:j] = now
+        now = _add(now, float(steps[j]))
+        out[j] = now
+        prev = j + 1
+    if prev < len(steps):
+        out[prev:] = _add(now, 0.0)
     return out
+
+
+def _flows(orders: np.ndarray, n_rows: int, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Share and cash flow per bar and column: ``_add`` of each order's size and cash.
+
+    :func:`simulate` fills at most one order per bar and column; then each cell is
+    ``_add(0.0, x)``, which is ``x`` unless ``|x| <= ABS_TOL`` (then 0), computed at once.
+    """
+    flow = np.zeros((n_rows, n_cols))
+    cash_flow = np.zeros((n_rows, n_cols))
+    i, c = orders["idx"].astype(np.intp), orders["col"].astype(np.intp)
+    if len(np.unique(i * n_cols + c)) == len(orders):
+        size = orders["size"].astype(float)
+        paid = -size * orders["price"] - orders["fees"]
+        flow[i, c] = np.where(np.abs(size) <= ABS_TOL, 0.0, size)
+        cash_flow[i, c] = np.where(np.abs(paid) <= ABS_TOL, 0.0, paid)
+        return flow, cash_flow
+    for rec in orders:  # several orders in a cell: add them in order
+        r, k = int(rec["idx"]), int(rec["col"])
+        s, p, f = float(rec["size"]), float(rec["price"]), float(rec["fees"])
+        flow[r, k] = _add(float(flow[r, k]), s)
+        cash_flow[r, k] = _add(float(cash_flow[r, k]), -s * p - f)
+    return flow, cash_flow
 
 
 def _valuation(close: np.ndarray, orders: np.ndarray, init_cash: float) -> SimOutput:
     """End-of-day shares, cash and equity from the filled orders (vectorbt's post-step)."""
     n_rows, n_cols = close.shape
-    flow = np.zeros((n_rows, n_cols))
-    cash_flow = np.zeros((n_rows, n_cols))
-    for rec in orders:
-        i, c = int(rec["idx"]), int(rec["col"])
-        s, p, f = float(rec["size"]), float(rec["price"]), float(rec["fees"])
-        flow[i, c] = _add(float(flow[i, c]), s)
-        cash_flow[i, c] = _add(float(cash_flow[i, c]), -s * p - f)
+    flow, cash_flow = _flows(orders, n_rows, n_cols)
     assets = np.zeros((n_rows, n_cols))
     for c in range(n_cols):
-        held = 0.0
-        col = flow[:, c].tolist()
-        for i in range(n_rows):
-            held = _add(held, col[i])
-            assets[i, c] = held
-    cash = np.empty(n_rows)
-    now = init_cash
-    grouped = cash_flow.sum(axis=1).tolist()
-    for i in range(n_rows):
-        now = _add(now, grouped[i])
-        cash[i] = now
+        assets[:, c] = _running_add(flow[:, c], 0.0)
+    cash = _running_add(cash_flow.sum(axis=1), init_cash)
     fc = filled_close(close)
     pv = np.where(assets == 0, 0.0, assets * fc)
     value = cash + pv.sum(axis=1)

@@ -25,7 +25,7 @@ from backtests.study.window import backtest_window, cash_rate_series, window_pri
 from backtests.sweep.core import SweepResult, run_sweep
 from data.config import Config
 from data.loaders import MarketData
-from signals import build_factor
+from signals.composite import build_capex_block, build_factor_tables
 
 
 def factor_function(
@@ -39,12 +39,17 @@ def factor_function(
     cache: dict[tuple[int, int], pd.Series] = {}
     if default is not None:
         cache[(int(cfg.factor.zscore_window), int(cfg.factor.change_window))] = default
+    capex: list[tuple[Any, ...]] = []  # the capex block reads neither window: built once
 
     def factor_fn(zscore_window: int, change_window: int) -> pd.Series:
         key = (int(zscore_window), int(change_window))
         if key not in cache:
             alt = cfg.replace(factor={"zscore_window": key[0], "change_window": key[1]})
-            cache[key] = build_factor(market, alt).factor
+            if not capex:
+                capex.append(build_capex_block(market.capex, market.prices.index, cfg))
+            cache[key] = build_factor_tables(
+                market.macro, market.capex, market.prices.index, alt, capex_block=capex[0]
+            ).factor
         return cache[key]
 
     return factor_fn

@@ -46,3 +46,27 @@ def test_backtest_window_starts_with_the_factor(setup, cfg):
     _, fac, prices = setup
     assert prices.index[0] == fac.first_valid_index()
     assert prices.index[0] >= pd.Timestamp(cfg.run.start)
+
+
+@pytest.mark.slow
+def test_pipeline_engine_gives_vectorbt_numbers_bit_for_bit(setup, cfg):
+    """The report runs its backtests on ENGINE (no vectorbt import) only because it is exact."""
+    from backtests.study.benchmarks import run_benchmarks
+    from backtests.study.pipeline import ENGINE
+
+    market, fac, prices = setup
+    cash = cash_rate_series(market, cfg, prices.index)
+    spec = RotationSpec.from_config(cfg)
+    targets = target_weights(fac, prices, spec)
+    costly = spec.replace(equity_bps=spec.equity_bps * 5, slippage_bps=spec.slippage_bps * 5)
+    for sp in (spec, costly):
+        ours = run_backtest(prices, targets, sp, engine=ENGINE, cash_rate=cash)
+        vbt = run_backtest(prices, targets, sp, engine="vectorbt", cash_rate=cash)
+        for attr in ("returns", "weights", "equity", "turnover", "trades"):
+            assert getattr(ours, attr).equals(getattr(vbt, attr)), attr
+    ours_b = run_benchmarks(prices, spec, cfg, engine=ENGINE, cash_rate=cash)
+    vbt_b = run_benchmarks(prices, spec, cfg, engine="vectorbt", cash_rate=cash)
+    assert list(ours_b) == list(vbt_b)
+    for name in ours_b:
+        assert ours_b[name].returns.equals(vbt_b[name].returns), name
+        assert ours_b[name].weights.equals(vbt_b[name].weights), name
