@@ -90,7 +90,7 @@ def test_banner_and_labels_when_synthetic(report):
     # plotly.js is embedded once, inline; nothing else is a script from anywhere, and nothing
     # outside plotly.js's own source names a URL
     assert page.count('id="plotly-js"') == 1 and "<script src" not in page
-    start = page.index('<script type="text/javascript" id="plotly-js">')
+    start = page.index('<script type="application/gzip;base64" id="plotly-js">')
     rest = page[:start] + page[page.index("</script>", start) :]
     assert "http://" not in rest and "https://" not in rest
     assert rest.count("Plotly.newPlot(") >= 4
