@@ -157,7 +157,9 @@ def mechanism_section(
     if not mech:
         return ""
     figs = figures or {}
-    n_primary = sum(1 for r in mech.get("links") or [] if r.get("primary", True))
+    n_primary = sum(  # the primary links that have data: the adjustment's family
+        1 for r in mech.get("links") or [] if r.get("primary", True) and r.get("pvalue") is not None
+    )
     adjust = "Holm" if mech.get("adjust") == "holm" else "no adjustment"
     parts = [
         "<h2 id='mechanism'>Does the mechanism hold?</h2>",
@@ -173,7 +175,8 @@ def mechanism_section(
         "declared in the configuration ([mechanism]) before any number was looked at.</p>",
         f"<p><b>{esc(plain(mech.get('sentence', '')))}</b></p>",
         f"<p>Only the primary horizon of each link is tested: one one-sided test per link, "
-        f"p-values shown raw and adjusted across the {n_primary} primary links ({adjust}); "
+        f"p-values shown raw and adjusted across the {n_primary} primary links with data "
+        f"({adjust}); "
         "every other horizon in the figure is descriptive. "
         + LABEL_WORDS.format(alpha=esc(mech.get("alpha", 0.05)))
         + "</p>",
