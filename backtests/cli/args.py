@@ -192,6 +192,11 @@ def _cache_parser(sub) -> None:
         metavar="DIR",
         help="cache directory (default: SCARCITY_CACHE, else data.cache_dir of the config)",
     )
+    _no_data_flags(p)
+
+
+def _no_data_flags(p: argparse.ArgumentParser) -> None:
+    """``--config`` and ``-v`` for a command that reads no market data (``cache``, ``register``)."""
     p.add_argument(
         "--config",
         default=None,
@@ -215,24 +220,12 @@ def _register_parser(sub) -> None:
     )
     p = sub.add_parser("register", help=text, description=text, formatter_class=HelpFormatter)
     p.add_argument(
-        "--config",
-        default=None,
-        metavar="FILE",
-        help="TOML file overriding data/default.toml key by key (default: the defaults)",
-    )
-    p.add_argument(
         "--dir",
         default=None,
         metavar="DIR",
         help="where records live (default: SCARCITY_REGISTRATIONS, else registrations/)",
     )
-    p.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="log details at INFO (default: off)",
-    )
-    p.set_defaults(seed=None, effect_size=None, mirror=None, source="cache")
+    _no_data_flags(p)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
