@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from benchmarks.page_weight import FLAGS as BASE_FLAGS
+from benchmarks.page_weight import chromium
+
 pytestmark = pytest.mark.browser
 
 FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *BASE_FLAGS,  # the bench's headless flags (benchmarks/page_weight.py)
     "--enable-logging=stderr",
     "--v=0",
     # let plotly draw before the screenshot and the DOM dump
@@ -29,11 +24,12 @@ FLAGS = [
 
 
 def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("headless Chromium not installed (make setup-browser installs Debian's chromium)")
+    path = chromium()
+    if path is None:
+        pytest.skip(
+            "headless Chromium not installed (make setup-browser installs Debian's chromium)"
+        )
+    return path
 
 
 # hosts Chromium itself contacts (updates, accounts, clock) whatever the page is
