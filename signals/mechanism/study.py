@@ -19,7 +19,7 @@ descriptive.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -335,12 +335,8 @@ def run_mechanism(panel: pd.DataFrame, spec: MechanismSpec) -> MechanismResult:
     adjusted = dict(zip(prim, adj, strict=True))
     results = []
     for i, r in enumerate(raw):
-        r = LinkResult(r.link, r.lp, r.by_state, r.n, r.pvalue, _f(adjusted.get(i)))
-        results.append(
-            LinkResult(
-                r.link, r.lp, r.by_state, r.n, r.pvalue, r.pvalue_adjusted, _label(r, spec.alpha)
-            )
-        )
+        r = replace(r, pvalue_adjusted=_f(adjusted.get(i)))
+        results.append(replace(r, label=_label(r, spec.alpha)))
     thresholds: list[dict[str, Any]] = []
     fits: dict[str, ThresholdResult] = {}
     by_name = {link.name: link for link in spec.links}
