@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from backtests.cli.commands import main
+from backtests.cli.commands import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

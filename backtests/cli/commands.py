@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from backtests.cli.announce import first_line
 from backtests.cli.args import parse_args
@@ -229,12 +229,14 @@ def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
 def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity report``: the main job, with progress over its stages."""
     from backtests.report import write_report
+    from backtests.report.figure_jobs import FigureJob
     from backtests.study.pipeline import run_pipeline
 
     check_report_output(args.out)
     if _is_history(cfg):  # the long history (Ken French spreads)
         return _report_history(args, cfg)
     stages = Stages("report", STAGES if not args.no_sweep else [s for s in STAGES if s != "sweep"])
+    figures = FigureJob()  # drawn in the background from the partial run (figure_jobs)
     res = run_pipeline(
         cfg,
         source=args.source,
@@ -242,9 +244,10 @@ def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
         with_sweep=not args.no_sweep,
         stage=stages,
         progress=True,
+        on_partial=figures.start,
     )
     stages("report")
-    paths = write_report(res, args.out)
+    paths = write_report(res, args.out, figures=figures)
     stages.finish()
     _out(res.summary())
     _out(
@@ -307,6 +310,17 @@ COMMANDS = {
     "cache": cmd_cache,
     "register": cmd_register,
 }
+
+
+def run() -> NoReturn:
+    """Console-script entry: :func:`main` on ``sys.argv``, then a quick exit.
+
+    The process ends through :func:`backtests.cli.exit.exit_now` (``atexit`` handlers and
+    flushed streams, no interpreter teardown); call :func:`main` to get the code back.
+    """
+    from backtests.cli.exit import exit_now
+
+    exit_now(main())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from backtests.report.figures import to_png_base64
+from backtests.report.frames import declared_benchmark
 from backtests.report.tearsheet import return_histogram, rolling_volatility, underwater
 from backtests.study.benchmarks import benchmark_label
 
@@ -98,8 +99,7 @@ def tearsheet_png(
     ``returns`` is the run's ``returns.csv`` frame (``strategy`` and one column per
     benchmark); the benchmark is the run's ``inference.benchmark``.
     """
-    a = getattr(result, "assessment", None)
-    name = a.benchmark if a is not None else "fifty_fifty"
+    name = declared_benchmark(result)
     s, b = returns["strategy"], returns[name]
     label = benchmark_label(name).removeprefix("the ")
     fig = tearsheet_figure(s, b, return_histogram(s, b), benchmark_label=label, synthetic=synthetic)

@@ -23,6 +23,19 @@ def returns_frame(result: Any) -> pd.DataFrame:
     return out
 
 
+def declared_benchmark(result: Any) -> str:
+    """Return the benchmark the run's inference is against.
+
+    The assessment's (``result.assessment.benchmark``) once the run is finished; before it
+    (the partial result of ``run_pipeline(..., on_partial=...)``) ``[inference] benchmark``
+    read as :func:`backtests.study.assess.assess` reads it, which is the same name.
+    """
+    a = getattr(result, "assessment", None)
+    if a is not None:
+        return str(a.benchmark)
+    return str(result.cfg.inference.get("benchmark", "fifty_fifty"))
+
+
 def sweep_pivot(table: pd.DataFrame) -> pd.DataFrame | None:
     """Mean in-sample Sharpe by rule/rebalance (rows) and threshold (columns)."""
     need = {"rule", "rebalance", "threshold", "sharpe"}

@@ -284,6 +284,7 @@ def render_html(
     interactive: dict[str, tuple[str, str]] | None = None,
     spec: Any = None,
     mechanism_figures: dict[str, tuple[str, str, str]] | None = None,
+    plotly: str | None = None,
 ) -> str:
     """Assemble the page.
 
@@ -306,6 +307,9 @@ def render_html(
         The rotation's specification: the rule in words on the first screen.
     mechanism_figures : dict, optional
         The mechanism section's figures (:mod:`backtests.report.figures_mechanism`).
+    plotly : str, optional
+        The page's plotly.js block when already built
+        (:func:`backtests.report.interactive_base.plotly_script`; built here when None).
 
     Returns
     -------
@@ -387,7 +391,7 @@ def render_html(
     if interactive:
         from backtests.report.interactive_base import interactive_section, plotly_script
 
-        head_js = plotly_script()
+        head_js = plotly if plotly is not None else plotly_script()
         sections += ["<h2>Figures</h2>", interactive_section(interactive)]
         sections.append("<details><summary>Static figures (as in summary.md)</summary>")
         sections += [figure(*f) for n, f in figures.items() if n not in INLINE_FIGURES]

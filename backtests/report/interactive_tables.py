@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from backtests.report.frames import declared_benchmark
 from backtests.report.interactive_base import _layout, figure_div
 from backtests.report.tables import monthly_returns, rolling_beta
 
@@ -79,7 +80,7 @@ def build_table_figures(
             "Compounded monthly net return of the strategy, in percent.",
         )
     }
-    bench = str(getattr(result.assessment, "benchmark", "") or "")
+    bench = declared_benchmark(result)
     if bench in returns.columns:
         label = benchmark_label(bench)
         beta = rolling_beta(returns["strategy"], returns[bench], window=window)

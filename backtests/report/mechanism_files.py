@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from backtests.report.figures_mechanism import mechanism_figures
 from signals.mechanism import mechanism_frame
 
 
@@ -38,6 +37,8 @@ def mechanism_files(result: Any) -> tuple[str | None, dict[str, tuple[str, str, 
         The CSV text (10 significant digits) or None, and name -> (base64 PNG, alt, caption)
         (:func:`backtests.report.figures_mechanism.mechanism_figures`).
     """
+    from backtests.report.figures_mechanism import mechanism_figures  # matplotlib: on use
+
     mech = mechanism_of(result)
     if mech is None:
         return None, {}

@@ -20,16 +20,14 @@ from typing import Any
 
 import tomli_w
 
-from backtests.report import figures as F
 from backtests.report import metrics_samples as S
 from backtests.report import words as W
-from backtests.report.figures_tearsheet import tearsheet_png
-from backtests.report.forecast_outputs import forecast_outputs
-from backtests.report.frames import returns_frame, sweep_pivot
+from backtests.report.figure_jobs import FigureJob
+from backtests.report.frames import returns_frame
 from backtests.report.html import render_html
 from backtests.report.html_base import figure
 from backtests.report.html_dating import dating_markdown
-from backtests.report.html_first import advice_markdown, rule_words, switch_levels
+from backtests.report.html_first import advice_markdown, rule_words
 from backtests.report.html_forecast import (
     competing_html,
     competing_markdown,
@@ -38,10 +36,7 @@ from backtests.report.html_forecast import (
 )
 from backtests.report.html_mechanism import mechanism_markdown
 from backtests.report.html_tearsheet import tearsheet_markdown
-from backtests.report.interactive import build_interactive
-from backtests.report.interactive_tables import build_table_figures
 from backtests.report.long_history import html_paragraph, markdown_line
-from backtests.report.mechanism_files import mechanism_files
 from backtests.report.metrics import build_metrics, validate_metrics
 from backtests.report.plain import plain
 from backtests.report.robustness import universe_markdown
@@ -105,65 +100,6 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def make_figures(result: Any) -> dict[str, tuple[str, str, str]]:
-    """All report figures as name -> (base64 PNG, alt text, caption)."""
-    syn = bool(result.market.synthetic)
-    rets = returns_frame(result)
-    fac = result.factor
-    window = rets.index
-    figs: dict[str, tuple[str, str, str]] = {}
-    figs["factor"] = (
-        F.to_png_base64(
-            F.factor_figure(
-                fac.factor.reindex(window),
-                fac.zscores.reindex(window),
-                fac.regime.reindex(window),
-                synthetic=syn,
-                levels=switch_levels(getattr(result, "spec", None)),
-            )
-        ),
-        "Line chart of the capital-scarcity factor and its component z-scores",
-        "The composite factor (top) and its signed component z-scores (bottom); shaded spans are "
-        "dates when idle money was exhausted.",
-    )
-    car = getattr(result.events, "car", None)
-    figs["events"] = (
-        F.to_png_base64(F.events_figure(fac.events, car, synthetic=syn)),
-        "Scatter of capex surprises and the mean spread return around filings",
-        f"Capex announcements: {W.events_in_window(fac.events, window)} inside the report's "
-        "window: the surprise at each (left) and the mean cumulative near-minus-long return "
-        "around them with a 95% band (right).",
-    )
-    figs["equity"] = (
-        F.to_png_base64(F.equity_figure(rets, synthetic=syn)),
-        "Equity curves of the strategy and benchmarks",
-        "Growth of one dollar, net of all costs, log scale.",
-    )
-    figs["drawdown"] = (
-        F.to_png_base64(F.drawdown_figure(rets, synthetic=syn)),
-        "Drawdowns of the strategy and benchmarks",
-        "Drawdown from the running peak.",
-    )
-    figs["rolling_sharpe"] = (
-        F.to_png_base64(F.rolling_sharpe_figure(rets, synthetic=syn)),
-        "Rolling one-year Sharpe ratio",
-        "Trailing 252-day annualized Sharpe ratio.",
-    )
-    figs["tearsheet"] = tearsheet_png(result, rets, synthetic=syn)
-    if result.sweep is not None:
-        pivot = sweep_pivot(result.sweep.table)
-        if pivot is not None:
-            figs["sweep"] = (
-                F.to_png_base64(
-                    F.sweep_heatmap(pivot, title="Sweep: in-sample Sharpe", synthetic=syn)
-                ),
-                "Heatmap of in-sample Sharpe ratios across the parameter sweep",
-                f"Mean in-sample Sharpe over {result.sweep.n_trials} trials (before the "
-                "held-out start), by rule, rebalance frequency and threshold.",
-            )
-    return figs
 
 
 def summary_markdown(
@@ -255,7 +191,9 @@ def summary_markdown(
     return "\n".join(lines)
 
 
-def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
+def write_report(
+    result: Any, out_dir: str | Path, *, figures: FigureJob | None = None
+) -> ReportPaths:
     """Write every report file for ``result`` into ``out_dir``, all at once.
 
     The files go into a staging folder beside ``out_dir`` that is renamed into place when
@@ -269,6 +207,9 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
     out_dir : str or Path
         The report directory (created if needed; an existing one is replaced as a whole,
         only when it is empty or holds a report).
+    figures : FigureJob, optional, keyword-only
+        The figures, started from the run's partial result
+        (``run_pipeline(..., on_partial=figures.start)``); None: drawn here.
 
     Returns
     -------
@@ -280,14 +221,22 @@ def write_report(result: Any, out_dir: str | Path) -> ReportPaths:
         When ``out_dir`` is a file or a non-empty folder that holds no report.
     """
     final = Path(out_dir)
-    write_staged(final, lambda stage: _write_files(result, stage, final.name))
+    write_staged(final, lambda stage: _write_files(result, stage, final.name, figures))
     log.info("report written to %s", final)
     return ReportPaths(final, final / "index.html", final / "metrics.json", final / "summary.md")
 
 
-def _write_files(result: Any, root: Path, name: str) -> None:
-    """Write every report file into ``root`` (the staging folder of report ``name``)."""
+def _write_files(result: Any, root: Path, name: str, figures: FigureJob | None = None) -> None:
+    """Write every report file into ``root`` (the staging folder of report ``name``).
+
+    The figures are drawn in background processes (:mod:`backtests.report.figure_jobs`)
+    while this one writes the tables: ``figures`` when the caller started them during the
+    run, else from here.
+    """
     report_name = name  # the loops below reuse ``name`` for files and figures
+    if figures is None:  # not started during the run: draw while the tables are written
+        figures = FigureJob()
+        figures.start(result)
     metrics = build_metrics(result)
     validate_metrics(metrics)
     atomic_write_text(root / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
@@ -303,21 +252,16 @@ def _write_files(result: Any, root: Path, name: str) -> None:
         atomic_write_text(root / "sweep.csv", result.sweep.table.to_csv(index=False))
     predictive = getattr(result.predictive, "table", None)
     availability = getattr(result.factor, "availability", None)
-    figs = make_figures(result)
-    mech_csv, mech_figs = mechanism_files(result)  # the mechanism study, when it ran
-    if mech_csv is not None:
-        atomic_write_text(root / "mechanism.csv", mech_csv)
+    core, late = figures.core(result), figures.late(result)
+    figs, mech_figs, fc = core.png, late.mechanism, late.forecasts
+    if late.mechanism_csv is not None:
+        atomic_write_text(root / "mechanism.csv", late.mechanism_csv)
     fig_dir = root / "figures"
     fig_dir.mkdir(exist_ok=True)
     for name, (png, _alt, _caption) in {**figs, **mech_figs}.items():
         atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
     alts = {name: alt for name, (_png, alt, _caption) in {**figs, **mech_figs}.items()}
-    fc = forecast_outputs(
-        (getattr(result, "extras", {}) or {}).get("forecasts"),
-        marks={"held-out": result.cfg.run.oos_start, "registered": result.cfg.run.registered},
-        synthetic=bool(result.market.synthetic),
-    )  # forecasts.csv and the Goyal-Welch figure
-    if fc.csv is not None:
+    if fc.csv is not None:  # forecasts.csv and the Goyal-Welch figure
         atomic_write_text(root / "forecasts.csv", fc.csv)
         atomic_write_bytes(fig_dir / "goyal_welch.png", base64.b64decode(fc.png))
         alts["goyal_welch"] = fc.alt
@@ -331,14 +275,12 @@ def _write_files(result: Any, root: Path, name: str) -> None:
         predictive=predictive,
         availability=availability,
         title=f"capital-scarcity report: {report_name}",
-        interactive={
-            **build_interactive(result, returns_frame(result)),
-            **build_table_figures(result, returns_frame(result)),
-        },
+        interactive=core.interactive,
         spec=getattr(result, "spec", None),
         mechanism_figures={
             n: (f"figures/{n}.png", alt, cap) for n, (_png, alt, cap) in mech_figs.items()
         },  # files beside the page
+        plotly=core.plotly,
     )
     anchor = "<h2>Calendar years</h2>"  # forecasts and rivals after the robustness grid
     gw = figure("figures/goyal_welch.png", fc.alt, fc.caption) if fc.png else ""  # a file

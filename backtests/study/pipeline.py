@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import pandas as pd
@@ -47,6 +47,7 @@ from backtests.study.window import (
     window_prices,
 )
 from backtests.sweep.core import SweepResult
+from data.background import Background
 from data.config import Config
 from data.loaders import MarketData, load_market
 from data.registration import registered_date
@@ -160,6 +161,7 @@ def run_pipeline(
     with_universes: bool = True,
     stage: Stage = _noop,
     progress: bool = False,
+    on_partial: Callable[[PipelineResult], Any] | None = None,
 ) -> PipelineResult:
     """Run the whole study once.
 
@@ -185,10 +187,25 @@ def run_pipeline(
         Progress over the sweep's chunks: a bar on a terminal, one log line elsewhere
         (:mod:`data.progress`; bootstrap and placebo draws follow
         :func:`data.progress.showing_progress`).
+    on_partial : callable, optional
+        Called with a partial result as soon as figures can be drawn from it, twice: before
+        the ablation stage (data, factor, spec, backtest, benchmarks, spread, predictive,
+        events and sweep are final; ``inference`` and ``assessment`` are None and
+        ``extras`` is empty), then after the forecasts stage with ``extras`` holding
+        ``forecasts`` and ``mechanism``. ``scarcity report`` draws the report's figures from
+        them in background processes while the study goes on
+        (:class:`backtests.report.figure_jobs.FigureJob`); the callback must not change them.
 
     Returns
     -------
     PipelineResult
+
+    Notes
+    -----
+    The mechanism study (:mod:`backtests.study.mechanism`) needs only the factor, the macro
+    table and the spread: it runs in a forked child from the end of the backtest stage
+    (:class:`data.background.Background`, in this process where forking is unavailable) and
+    is collected after the forecasts stage. Its numbers do not depend on where it ran.
     """
     stage("data")
     if market is None:
@@ -211,6 +228,11 @@ def run_pipeline(
         spread, fac, horizons=tuple(inf.horizons), lags=int(inf.hac_lags) or None
     )
     events = event_study(spread, factor.events, window=tuple(inf.event_window))
+    mech_job = (  # the thesis's links, month by month (signals.mechanism); trades nothing
+        Background(main_mechanism, cfg, factor, market, spread, name="mechanism study")
+        if mechanism_enabled(cfg)
+        else None
+    )
 
     oos_start = pd.Timestamp(cfg.run.oos_start)
     is_prices = checked.between(end=oos_start - pd.Timedelta(days=1))
@@ -221,6 +243,13 @@ def run_pipeline(
             cfg, market, prices=is_prices, cash_rate=cash, factor=factor.factor, progress=progress
         )
 
+    partial = PipelineResult(
+        cfg=cfg, market=market, factor=factor, spec=spec, backtest=result, benchmarks=benches,
+        spread=spread, predictive=predictive, events=events, sweep=sweep, inference=None,
+        start_note=start_note(cfg, factor.factor, prices),
+    )  # fmt: skip
+    if on_partial is not None:
+        on_partial(partial)
     samples = split_samples(prices.index, oos_start, registered_date(cfg, prices.index))
     ablation = None
     if with_ablation:
@@ -235,6 +264,9 @@ def run_pipeline(
     stage("forecasts")  # out-of-sample forecasts against the historical mean
     variants = {k: v[0] for k, v in variant_factors(cfg, factor).items()}
     forecasts = run_forecasts(cfg, variants, spread, samples)
+    mechanism = mech_job.result() if mech_job is not None else None
+    if on_partial is not None:  # the forecasts and the mechanism study are final too
+        on_partial(replace(partial, extras={"forecasts": forecasts, "mechanism": mechanism}))
     stage("competing")  # rivals of the factor; the trend rotation is one more trial
     bench_c = benches.get(str(inf.get("benchmark", "fifty_fifty")))
     competing = None
@@ -268,10 +300,8 @@ def run_pipeline(
     for mult in COST_MULTIPLES[1:]:
         costly = spec.replace(**{k: getattr(spec, k) * mult for k in COST_FIELDS})
         costs[mult] = run_backtest(checked, targets, costly, engine=ENGINE, cash_rate=cash)
-    mechanism = None  # the thesis's links, month by month (signals.mechanism); trades nothing
-    if mechanism_enabled(cfg):
-        stage("mechanism")
-        mechanism = main_mechanism(cfg, factor, market, spread)
+    if mech_job is not None:
+        stage("mechanism")  # collected after the forecasts (above)
     return PipelineResult(
         cfg=cfg,
         market=market,
