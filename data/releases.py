@@ -144,6 +144,14 @@ class Releases:
         return self.summary()
 
 
+def _positions(m: pd.DataFrame) -> dict[tuple[str, pd.Timestamp], list[int]]:
+    """Row positions of ``m`` per (ticker, period end), in row order (``groupby``'s groups)."""
+    out: dict[tuple[str, pd.Timestamp], list[int]] = {}
+    for i, key in enumerate(zip(m["ticker"], m["period_end"], strict=True)):
+        out.setdefault(key, []).append(i)
+    return out
+
+
 def _is_202(items: pd.Series) -> pd.Series:
     return items.fillna("").map(lambda s: "2.02" in [x.strip() for x in str(s).split(",")])
 
@@ -189,28 +197,34 @@ def earnings_releases(
     ends = quarter_ends(filings, capex)
     per = periodic_filings(filings)
     local_day = cand["accepted_at"].dt.tz_convert(NY).dt.tz_localize(None).dt.normalize()
+    empty = pd.DatetimeIndex([])
+    end_days = {t: e.to_numpy(dtype="datetime64[ns]") for t, e in ends.items()}
     matched: list[tuple] = []
     for (t, acc, at, form), day in zip(
         cand[["ticker", "accession", "accepted_at", "form"]].itertuples(index=False),
-        local_day,
+        local_day.to_numpy(dtype="datetime64[ns]"),
         strict=True,
     ):
-        e = ends.get(t, pd.DatetimeIndex([]))
-        lag = (day - e).days
-        ok = e[(lag >= lo) & (lag <= hi)]
-        what = f"{t} 2.02 filing {acc} accepted {at.strftime('%Y-%m-%d %H:%M')} UTC ({form})"
-        if len(ok) == 0:
-            notes.append(f"{what}: no quarter ended {lo}-{hi} days before it; not used")
-        elif form != RELEASE_FORM:
-            notes.append(f"{what}: an amendment; not used")
+        e = ends.get(t, empty)
+        lag = (day - end_days.get(t, e.to_numpy(dtype="datetime64[ns]"))) // np.timedelta64(1, "D")
+        inside = (lag >= lo) & (lag <= hi)
+        found = bool(inside.any())
+        if not found or form != RELEASE_FORM:
+            what = f"{t} 2.02 filing {acc} accepted {at.strftime('%Y-%m-%d %H:%M')} UTC ({form})"
+            why = "an amendment" if found else f"no quarter ended {lo}-{hi} days before it"
+            notes.append(f"{what}: {why}; not used")
         else:
-            matched.append((t, ok.max(), acc, at))
+            matched.append((t, e[inside].max(), acc, at))
     rows = []
     m = pd.DataFrame(matched, columns=["ticker", "period_end", "accession", "accepted_at"])
     reports = {t: (g["report_date"].to_numpy(), g["accepted_at"]) for t, g in per.groupby("ticker")}
-    for (t, end), g in m.groupby(["ticker", "period_end"], sort=True):
+    for (t, end), pos in sorted(_positions(m).items()):
+        if len(pos) == 1:  # one 2.02 filing for the quarter: it is the release
+            rows.append((t, end, m["accession"].iat[pos[0]], m["accepted_at"].iat[pos[0]]))
+            continue
+        g = m.iloc[pos]
         keep = g
-        if len(g) > 1 and t in reports:
+        if t in reports:
             dates, accepted = reports[t]
             near = np.abs(dates - np.datetime64(end)) <= np.timedelta64(MATCH_DAYS, "D")
             if near.any():
