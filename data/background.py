@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SERIAL_ENV = "SCARCITY_SERIAL"
+NICE = 10  # added to a child's niceness: it runs when the caller leaves a core idle
 _IN_CHILD = False  # True in a Background child: nested jobs run inline
 
 
@@ -57,6 +58,10 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None
     """Body of the forked child: send ``("ok", value)`` or ``("error", text)``."""
     global _IN_CHILD
     _IN_CHILD = True
+    try:
+        os.nice(NICE)  # the caller's own work comes first; the child takes the idle core
+    except OSError:
+        pass
     try:
         value = fn(*args, **kwargs)
         payload = pickle.dumps(("ok", value), protocol=pickle.HIGHEST_PROTOCOL)
