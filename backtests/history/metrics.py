@@ -18,6 +18,7 @@ factor at close t uses only FRED-MD/QD values released by t (configured lags).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -231,8 +232,18 @@ def _now(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
     return out
 
 
-def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
-    """Build ``metrics.json`` of the long-history report (the main keys plus ``episodes``)."""
+def history_metrics(
+    res: HistoryResult,
+    spec: RotationSpec,
+    *,
+    mechanism: Callable[[], Any] | None = None,
+) -> dict[str, Any]:
+    """Build ``metrics.json`` of the long-history report (the main keys plus ``episodes``).
+
+    ``mechanism``, when given, returns the mechanism study; it is called (and its value
+    stored in ``res.mechanism``) only when the block is written, after the rest of the
+    study, so that :func:`backtests.history.run.run_history` can compute it meanwhile.
+    """
     from backtests.report import tables as T
     from backtests.report.metrics import clean, spec_hash, stat_block
 
@@ -361,6 +372,8 @@ def history_metrics(res: HistoryResult, spec: RotationSpec) -> dict[str, Any]:
         "spec_hash": spec_hash(cfg),
         "registration": read_registration(cfg).to_metrics(),
     }
+    if mechanism is not None:
+        res.mechanism = mechanism()
     m.update(mechanism_block(res.mechanism))  # before the verdict, whose sentence names it
     rule = cfg.verdict.to_dict() if hasattr(cfg, "verdict") else {}
     m["verdict"] = decide_verdict(m, rule, benchmark_label=f"holding {res.headline} (static)")

@@ -33,6 +33,7 @@ from backtests.report.metrics import validate_metrics
 from backtests.report.plain import plain
 from backtests.report.staging import write_staged
 from backtests.report.writer import ReportPaths, atomic_write_bytes, atomic_write_text
+from data.background import Background
 
 SAMPLE_LABELS = {
     "in_sample": "pre-2000 (in-sample)",
@@ -261,8 +262,22 @@ def write_history_report(res: HistoryResult, out_dir: str | Path) -> ReportPaths
     )
 
 
+def _plots(res: HistoryResult) -> tuple[dict[str, str], Any]:
+    """Draw the report's own figures; build the forecasts' files (CSV, Goyal-Welch figure)."""
+    fc = forecast_outputs(
+        res.forecasts, marks={"post-2000": res.cfg.run.oos_start}, synthetic=False
+    )
+    return figures(res), fc
+
+
 def _write_history_files(res: HistoryResult, out: Path) -> None:
-    """Write every file of the long-history report into ``out`` (its staging folder)."""
+    """Write every file of the long-history report into ``out`` (its staging folder).
+
+    The figures are drawn in two forked children (:class:`data.background.Background`)
+    while this process writes the tables.
+    """
+    plots = Background(_plots, res, name="long-history figures")
+    mech = Background(mechanism_files, res, name="long-history mechanism figures")
     m = dict(res.metrics)
     t = res.cfg.targets
     m["episode_rule"] = (
@@ -286,18 +301,16 @@ def _write_history_files(res: HistoryResult, out: Path) -> None:
         out / "config.json", json.dumps(res.cfg.to_dict(), indent=2, default=str) + "\n"
     )
     fig_dir = out / "figures"
-    for name, png in figures(res).items():  # beside the page, not inside it
+    pngs, fc = plots.result()
+    for name, png in pngs.items():  # beside the page, not inside it
         atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
-    mech_csv, mech_figs = mechanism_files(res)  # the mechanism study, when it ran
+    mech_csv, mech_figs = mech.result()  # the mechanism study, when it ran
     if mech_csv is not None:
         atomic_write_text(out / "mechanism.csv", mech_csv)
     for name, (png, _alt, _cap) in mech_figs.items():  # beside the page too
         atomic_write_bytes(fig_dir / f"{name}.png", base64.b64decode(png))
     mech_files = {n: (f"figures/{n}.png", alt, cap) for n, (_png, alt, cap) in mech_figs.items()}
-    fc = forecast_outputs(
-        res.forecasts, marks={"post-2000": res.cfg.run.oos_start}, synthetic=False
-    )  # forecasts.csv and the Goyal-Welch figure (the main report's code)
-    if fc.csv is not None:
+    if fc.csv is not None:  # forecasts.csv and the Goyal-Welch figure (the main report's code)
         atomic_write_text(out / "forecasts.csv", fc.csv)
         atomic_write_bytes(fig_dir / "goyal_welch.png", base64.b64decode(fc.png))
     ep_rows = [

@@ -29,6 +29,7 @@ from backtests.history.result import HistoryResult
 from backtests.history.spreads import run_spread
 from backtests.rotation.spec import RotationSpec
 from backtests.study.mechanism import mechanism_enabled, mechanism_study
+from data.background import Background
 from data.config import Config
 from data.history import HistoryData, load_history
 from signals.composite import build_factor_tables
@@ -98,13 +99,16 @@ def run_history(
     strat = results[(headline, off)]
     bench = run_spread(targets[headline], None, spec, cost_bps=0.0, name=headline, position=ones)
     res = HistoryResult(cfg, market, factor, fac, targets, headline, strat, bench, results)
+    job = None
     if mechanism_enabled(cfg):  # the same links code as the main report, on FRED-MD/QD
-        res.mechanism = mechanism_study(
+        job = Background(  # in a forked child while the study below runs (data.background)
+            mechanism_study,
             cfg,
             components=factor.components,
             macro=market.macro,
             targets={str(c): targets[c] for c in targets.columns},
             regime=factor.regime,
+            name="mechanism study",
         )
-    res.metrics = history_metrics(res, spec)
+    res.metrics = history_metrics(res, spec, mechanism=None if job is None else job.result)
     return res
