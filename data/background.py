@@ -10,8 +10,9 @@ value is asked for. Either way the value is the same: the function runs on the s
 in the same order of operations.
 
 A child that fails (an exception, a value that cannot be pickled, a crash) is not trusted
-for anything: :meth:`Background.result` logs why and runs the function again in the
-caller's process, where an exception is raised as usual. The functions given here must not
+for anything: :meth:`Background.result` runs the function again in the caller's process,
+where an exception is raised as usual (a crash or an unpicklable value is logged as a
+warning, an exception at INFO: the caller sees it anyway). The functions given here must not
 call numba's parallel kernels: with numba's OpenMP threading layer a forked child cannot
 start threads its parent has used.
 """
@@ -55,7 +56,10 @@ def forking_available() -> bool:
 
 
 def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
-    """Body of the forked child: send ``("ok", value)`` or ``("error", text)``."""
+    """Run ``fn`` in the forked child and send its outcome to the parent.
+
+    ``("ok", value)``, ``("raised", traceback)`` or ``("unpicklable", traceback)``.
+    """
     global _IN_CHILD
     _IN_CHILD = True
     try:
@@ -64,9 +68,13 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None
         pass
     try:
         value = fn(*args, **kwargs)
-        payload = pickle.dumps(("ok", value), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:  # noqa: BLE001 - reported to the parent, which runs it again
-        payload = pickle.dumps(("error", traceback.format_exc()))
+        payload = pickle.dumps(("raised", traceback.format_exc()))
+    else:
+        try:
+            payload = pickle.dumps(("ok", value), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a value that cannot travel: run it in the parent
+            payload = pickle.dumps(("unpicklable", traceback.format_exc()))
     try:
         conn.send_bytes(payload)
     finally:
@@ -135,13 +143,15 @@ class Background(Generic[T]):
             try:
                 status, value = pickle.loads(self._conn.recv_bytes())
                 ok = status == "ok"
-                why = "" if ok else f"it raised:\n{value}"
+                why = "" if ok else f"{status}:\n{value}"
             except (EOFError, OSError, pickle.UnpicklingError) as exc:
                 why = f"the child sent nothing ({type(exc).__name__})"
             finally:
                 self._conn.close()
                 self._proc.join()
-            if not ok:
+            if not ok and why.startswith("raised"):  # raised again here, as usual
+                log.info("%s: the background process raised; computing here (%s)", self.name, why)
+            elif not ok:
                 log.warning("%s: background process failed (%s); computing here", self.name, why)
             else:
                 log.debug("%s: collected after %.2f s", self.name, time.perf_counter() - self._t0)

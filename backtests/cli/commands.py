@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from backtests.cli.announce import first_line
 from backtests.cli.args import parse_args
@@ -228,19 +228,25 @@ def cmd_sweep(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
     """``scarcity report``: the main job, with progress over its stages."""
-    from backtests.report import write_report
-    from backtests.report.figure_jobs import FigureJob
-    from backtests.study.pipeline import run_pipeline
+    from data.background import Background
 
     check_report_output(args.out)
     if _is_history(cfg):  # the long history (Ken French spreads)
         return _report_history(args, cfg)
+    # the data are read in a forked child while this process imports the study's libraries
+    # (statsmodels, arch, scipy, numba: about 1.4 s); the tables come back pickled
+    market = Background(_load_market, cfg, args.source, args.mirror, name="report data")
+    from backtests.report import write_report
+    from backtests.report.figure_jobs import FigureJob
+    from backtests.study.pipeline import run_pipeline
+
     stages = Stages("report", STAGES if not args.no_sweep else [s for s in STAGES if s != "sweep"])
     figures = FigureJob()  # drawn in the background from the partial run (figure_jobs)
     res = run_pipeline(
         cfg,
         source=args.source,
         mirror=args.mirror,
+        market=market.result,
         with_sweep=not args.no_sweep,
         stage=stages,
         progress=True,
@@ -254,6 +260,13 @@ def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
         f"report: {paths.html}  (data: {res.market.source}{', SYNTHETIC' if res.synthetic else ''})"
     )
     return 0
+
+
+def _load_market(cfg: Config, source: str, mirror: str | None) -> Any:
+    """Load the report's tables (run in a background child by :func:`cmd_report`)."""
+    from data.loaders import load_market
+
+    return load_market(cfg, source=source, mirror=mirror)
 
 
 def _report_history(args: argparse.Namespace, cfg: Config) -> int:

@@ -155,7 +155,7 @@ def run_pipeline(
     *,
     source: str = "auto",
     mirror: str | None = None,
-    market: MarketData | None = None,
+    market: MarketData | Callable[[], MarketData] | None = None,
     with_sweep: bool = True,
     with_ablation: bool = True,
     with_universes: bool = True,
@@ -173,8 +173,9 @@ def run_pipeline(
         Where the data comes from (see ``data.loaders.load_market``).
     mirror : str, optional
         Mirror directory for ``source="mirror"`` or ``"auto"``.
-    market : MarketData, optional
-        Already loaded tables (skips loading).
+    market : MarketData or callable, optional
+        Already loaded tables (skips loading), or a callable returning them, called at the
+        data stage (``scarcity report`` passes a background load's ``result``).
     with_sweep : bool
         Run the parameter sweep (needed for deflated Sharpe, PBO and walk-forward).
     with_ablation : bool
@@ -208,6 +209,8 @@ def run_pipeline(
     is collected after the forecasts stage. Its numbers do not depend on where it ran.
     """
     stage("data")
+    if callable(market):
+        market = market()
     if market is None:
         market = load_market(cfg, source=source, mirror=mirror)
     stage("signal")

@@ -52,12 +52,14 @@ def test_child_sees_the_arguments_as_they_were_at_construction():
 
 
 def test_an_exception_is_raised_in_the_caller(caplog):
+    caplog.set_level("INFO", logger="data.background")
     job = Background(_raise, "bad input in the child", name="raising")
     with pytest.raises(ValueError, match="bad input in the child"):
         job.result()
     if job.forked:
-        assert "background process failed" in caplog.text
+        assert "the background process raised" in caplog.text
         assert "ValueError" in caplog.text
+        assert "WARNING" not in caplog.text
 
 
 def test_an_unpicklable_value_is_computed_here(caplog):
