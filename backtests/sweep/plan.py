@@ -244,11 +244,17 @@ def run_plan_chunk(
     Returns ``stats`` (K, 9), ``n_rebalances`` (K,), ``moments`` (K, blocks, 3) and, when
     ``returns_out`` is None and ``plan.info["keep"]`` is true, ``returns`` (K, T).
     Trials equal in every parameter their rule reads are computed once and their rows
-    copied (:func:`backtests.sweep.dedup.distinct_trials`; identical bit for bit).
+    copied (:func:`backtests.sweep.dedup.distinct_trials`; identical bit for bit), and so
+    are trials whose decisions are the same events with the same simulation parameters
+    (:func:`backtests.sweep.dedup_events.distinct_events`).
     """
     from backtests.sweep.dedup import distinct_trials
+    from backtests.sweep.dedup_events import distinct_events, worth_checking
 
     first, inverse = distinct_trials({name: a[lo:hi] for name, a in plan.trial.items()})
+    if worth_checking(plan.trial, lo + first):  # same decisions from different parameters
+        same, inv = distinct_events(plan.shared, plan.trial, lo + first)
+        first, inverse = first[same], inv[inverse]
     if first.shape[0] == hi - lo:
         return _run_trials(plan, lo + first, returns_out)
     keep = returns_out is not None or bool(plan.info.get("keep", True))
