@@ -102,7 +102,7 @@ def worth_checking(trial: dict[str, np.ndarray], rows: np.ndarray) -> bool:
     if rows.shape[0] < 2:
         return False
     keys = np.stack([np.asarray(trial[f])[rows] for f in DECISION_INPUTS], axis=1)
-    n_inputs = np.unique(keys, axis=0).shape[0]
+    n_inputs = len(set(map(tuple, keys.tolist())))
     return 2 * n_inputs <= rows.shape[0]
 
 
