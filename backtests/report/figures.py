@@ -28,6 +28,17 @@ def _new(title: str, *, rows: int = 1, height: float = 3.2, synthetic: bool = Fa
     return fig, axes[:, 0]
 
 
+def _margins(fig: Figure, left: float, bottom: float, top: float, **space: float) -> None:
+    """Set fixed margins (fractions of the figure) instead of calling ``tight_layout``.
+
+    ``tight_layout`` lays every label out once more before the figure is drawn: about a
+    third of the time of these figures. Their labels are short numbers and fixed titles,
+    so the margins it found on the real and the synthetic market (within 0.01 of each
+    other), widened a little, are used as they are.
+    """
+    fig.subplots_adjust(left=left, right=0.983, bottom=bottom, top=top, **space)
+
+
 def _shade(ax: plt.Axes, regime: pd.Series | None) -> None:
     """Shade the dates where the boolean ``regime`` is True."""
     if regime is None or regime.empty:
@@ -75,7 +86,7 @@ def factor_figure(
     ax2.set_ylabel("component z-score (signed)")
     ax2.set_xlabel("date")
     ax2.legend(loc="upper left", fontsize=6, ncol=4)
-    fig.tight_layout()
+    _margins(fig, left=0.095, bottom=0.09, top=0.925, hspace=0.1)
     return fig
 
 
@@ -110,7 +121,7 @@ def events_figure(
     ax.set_title("near-minus-long cumulative return", fontsize=9)
     ax.set_xlabel("business days from filing")
     ax.set_ylabel("cumulative return")
-    fig.tight_layout()
+    _margins(fig, left=0.085, bottom=0.17, top=0.805, wspace=0.24)
     return fig
 
 
@@ -135,7 +146,7 @@ def equity_figure(returns: pd.DataFrame, *, synthetic: bool = False) -> Figure:
     ax.set_ylabel("growth of $1 (log)")
     ax.set_xlabel("date")
     ax.legend(fontsize=8)
-    fig.tight_layout()
+    _margins(fig, left=0.095, bottom=0.15, top=0.87)
     return fig
 
 
@@ -149,7 +160,7 @@ def drawdown_figure(returns: pd.DataFrame, *, synthetic: bool = False) -> Figure
     ax.set_ylabel("drawdown")
     ax.set_xlabel("date")
     ax.legend(fontsize=8)
-    fig.tight_layout()
+    _margins(fig, left=0.095, bottom=0.18, top=0.845)
     return fig
 
 
@@ -167,7 +178,7 @@ def rolling_sharpe_figure(
     ax.set_ylabel("annualized Sharpe")
     ax.set_xlabel("date")
     ax.legend(fontsize=8)
-    fig.tight_layout()
+    _margins(fig, left=0.085, bottom=0.18, top=0.845)
     return fig
 
 

@@ -87,7 +87,8 @@ def tearsheet_figure(
     ax3.set_xlabel("daily return (%)")
     ax3.set_ylabel("days")
     ax3.legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
+    # fixed margins: tight_layout lays every label out once more (see figures._margins)
+    fig.subplots_adjust(left=0.09, right=0.983, bottom=0.07, top=0.92, hspace=0.3)
     return fig
 
 

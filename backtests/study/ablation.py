@@ -69,12 +69,16 @@ class AblationResult:
         Daily active returns (rotation minus benchmark) of the variants counted as trials
         (every variant but the composite), dates x variants: they join the sweep's trials in
         the effective count, SPA, StepM and PBO.
+    composite_placebo : PlaceboResult, optional
+        The composite's in-sample placebo: the very computation of the in-sample placebo of
+        :func:`backtests.study.assess.assess`, which takes it instead of running it again.
     """
 
     rows: list[dict[str, Any]]
     n_trials: int
     nested: dict[str, Any] = field(default_factory=dict)
     active: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    composite_placebo: Any = field(default=None, repr=False, compare=False)
 
     def summary(self) -> str:
         """One line per variant."""
@@ -222,6 +226,7 @@ def run_ablation(
     inf = cfg.inference
     h = int(inf.get("headline_horizon", 21))
     rows = []
+    composite_placebo = None
     for i, name in enumerate(names):
         col = active.iloc[:, i]
         fac = frame[name]
@@ -231,7 +236,7 @@ def run_ablation(
         try:
             p_ins, p_fac, p_b = prices.take(ins), ins.take(fac), ins.take(benchmark)
             c = None if cash is None else ins.take(cash)
-            placebo = placebo_test_vectorized(
+            found = placebo_test_vectorized(
                 lambda frames, p=p_ins, c=c, b=p_b: factor_variant_sharpes(
                     frames, p, cfg, c, benchmark=b
                 ),
@@ -241,7 +246,10 @@ def run_ablation(
                 block=int(inf.get("placebo_block", 21)),
                 min_shift=int(inf.get("placebo_min_shift", 63)),
                 seed=int(inf.seed),
-            ).pvalue
+            )
+            placebo = found.pvalue
+            if name == "composite":
+                composite_placebo = found
         except (DataError, ValueError) as exc:
             log.info("ablation placebo for %s not computed: %s", name, exc)
             placebo = None
@@ -261,4 +269,10 @@ def run_ablation(
         for x in ("capex", "liquidity")
     }
     trials = active.set_axis(names, axis=1).drop(columns="composite", errors="ignore")
-    return AblationResult(rows=rows, n_trials=max(0, len(names) - 1), nested=nested, active=trials)
+    return AblationResult(
+        rows=rows,
+        n_trials=max(0, len(names) - 1),
+        nested=nested,
+        active=trials,
+        composite_placebo=composite_placebo,
+    )

@@ -115,10 +115,14 @@ def _placebo_for(
     cash: pd.Series | None,
     bench: pd.Series,
     store: dict[str, Any],
+    known: dict[str, Any] | None = None,
 ):
     inf = cfg.inference
 
     def run(smp: Sample) -> float | None:
+        if known and known.get(smp.name) is not None:  # computed already (the ablation's)
+            store[smp.name] = known[smp.name]
+            return float(known[smp.name].pvalue)
         p = prices.take(smp)
         f = smp.take(fac)
         b = smp.take(bench)
@@ -166,6 +170,7 @@ def assess(
     *,
     extra_trials: int = 0,
     extra_active: dict[str, pd.DataFrame | None] | None = None,
+    known_placebos: dict[str, Any] | None = None,
 ) -> Assessment:
     """Run the benchmark-relative inference of one pipeline run.
 
@@ -195,6 +200,9 @@ def assess(
     extra_active : dict of str to DataFrame, keyword-only, optional
         Their daily active returns by group: they join the sweep's trials in the effective
         count, the deflation, SPA, StepM and PBO (:mod:`backtests.study.trial_set`).
+    known_placebos : dict of str to PlaceboResult, keyword-only, optional
+        Placebo results by sample name computed already with exactly these inputs (the
+        pipeline passes the ablation's composite in-sample placebo); not run again.
 
     Returns
     -------
@@ -227,7 +235,7 @@ def assess(
         result,
         bench,
         samples,
-        placebo=_placebo_for(cfg, fac, prices, cash, bench.returns, placebos),
+        placebo=_placebo_for(cfg, fac, prices, cash, bench.returns, placebos, known_placebos),
         reps=int(inf.bootstrap_reps),
         level=level,
         block_length=block,

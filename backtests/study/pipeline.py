@@ -298,6 +298,7 @@ def run_pipeline(
             "universe": getattr(universes, "active", None),
             "competing": trend_active(competing, bench_c),
         },
+        known_placebos={"in_sample": getattr(ablation, "composite_placebo", None)},
     )
     costs = {1.0: result}
     for mult in COST_MULTIPLES[1:]:
