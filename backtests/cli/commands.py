@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("scarcity")
 
 SYNTHETIC_LINE = "*** SYNTHETIC DATA: simulated market, not real history ***"
-STAGES = ("data", "signal", "backtest", "sweep", "ablation", "universes", "forecasts")
+STAGES = ("data", "signal", "backtest", "sweep", "forecasts", "ablation", "universes")
 STAGES += ("competing", "inference", "mechanism", "report")
 
 

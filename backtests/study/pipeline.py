@@ -36,7 +36,7 @@ from backtests.study.competing import N_TRIALS as N_TREND_TRIALS
 from backtests.study.competing import french_for, run_competing, trend_active
 from backtests.study.forecasts import run_forecasts
 from backtests.study.mechanism import main_mechanism, mechanism_enabled
-from backtests.study.sweep import run_sweep_for
+from backtests.study.sweep import grid_factors, run_sweep_for
 from backtests.study.universes import run_universe_grid
 from backtests.study.variants import factor_variant_sharpes  # noqa: F401 (public re-export)
 from backtests.study.window import (
@@ -189,13 +189,14 @@ def run_pipeline(
         (:mod:`data.progress`; bootstrap and placebo draws follow
         :func:`data.progress.showing_progress`).
     on_partial : callable, optional
-        Called with a partial result as soon as figures can be drawn from it, twice: before
-        the ablation stage (data, factor, spec, backtest, benchmarks, spread, predictive,
-        events and sweep are final; ``inference`` and ``assessment`` are None and
-        ``extras`` is empty), then after the forecasts stage with ``extras`` holding
-        ``forecasts`` and ``mechanism``. ``scarcity report`` draws the report's figures from
-        them in background processes while the study goes on
-        (:class:`backtests.report.figure_jobs.FigureJob`); the callback must not change them.
+        Called with a partial result as soon as figures can be drawn from it, twice: after
+        the sweep (data, factor, spec, backtest, benchmarks, spread, predictive, events and
+        sweep are final; ``inference`` and ``assessment`` are None and ``extras`` is empty),
+        then after the forecasts stage (run before the ablation, whose numbers do not
+        depend on the order) with ``extras`` holding ``forecasts`` and ``mechanism``.
+        ``scarcity report`` draws the report's figures from them in background processes
+        while the study goes on (:class:`backtests.report.figure_jobs.FigureJob`); the
+        callback must not change them.
 
     Returns
     -------
@@ -203,10 +204,12 @@ def run_pipeline(
 
     Notes
     -----
-    The mechanism study (:mod:`backtests.study.mechanism`) needs only the factor, the macro
-    table and the spread: it runs in a forked child from the end of the backtest stage
-    (:class:`data.background.Background`, in this process where forking is unavailable) and
-    is collected after the forecasts stage. Its numbers do not depend on where it ran.
+    Two pieces run in forked children (:class:`data.background.Background`; in this process
+    where forking is unavailable) while this process goes on: the sweep's factors for its
+    other window pairs (:func:`backtests.study.sweep.grid_factors`, from the signal stage,
+    collected by the sweep) and the mechanism study (:mod:`backtests.study.mechanism`: the
+    factor, the macro table and the spread; from the end of the backtest stage, collected
+    after the forecasts). Their numbers do not depend on where they ran.
     """
     stage("data")
     if callable(market):
@@ -215,6 +218,11 @@ def run_pipeline(
         market = load_market(cfg, source=source, mirror=mirror)
     stage("signal")
     factor = build_factor(market, cfg)
+    factors_job = (  # the sweep's other factor windows, built while the backtest stage runs
+        Background(grid_factors, market, cfg, factor.factor, name="sweep factors")
+        if with_sweep
+        else None
+    )
     prices = backtest_window(market.prices, cfg, factor.factor)
     checked = window_prices(prices, cfg)  # the one price check of the run: every step trusts it
     fac = factor.factor.reindex(prices.index)
@@ -243,8 +251,9 @@ def run_pipeline(
     if with_sweep:
         stage("sweep")
         sweep = run_sweep_for(
-            cfg, market, prices=is_prices, cash_rate=cash, factor=factor.factor, progress=progress
-        )
+            cfg, market, prices=is_prices, cash_rate=cash, factor=factor.factor,
+            progress=progress, factors=factors_job.result() if factors_job else None,
+        )  # fmt: skip
 
     partial = PipelineResult(
         cfg=cfg, market=market, factor=factor, spec=spec, backtest=result, benchmarks=benches,
@@ -254,6 +263,12 @@ def run_pipeline(
     if on_partial is not None:
         on_partial(partial)
     samples = split_samples(prices.index, oos_start, registered_date(cfg, prices.index))
+    stage("forecasts")  # out-of-sample forecasts against the historical mean
+    variants = {k: v[0] for k, v in variant_factors(cfg, factor).items()}
+    forecasts = run_forecasts(cfg, variants, spread, samples)
+    mechanism = mech_job.result() if mech_job is not None else None
+    if on_partial is not None:  # the forecasts and the mechanism study are final too
+        on_partial(replace(partial, extras={"forecasts": forecasts, "mechanism": mechanism}))
     ablation = None
     if with_ablation:
         stage("ablation")
@@ -264,12 +279,6 @@ def run_pipeline(
     if with_universes:
         stage("universes")
         universes = run_universe_grid(cfg, fac, checked, spec, samples, cash, benches)
-    stage("forecasts")  # out-of-sample forecasts against the historical mean
-    variants = {k: v[0] for k, v in variant_factors(cfg, factor).items()}
-    forecasts = run_forecasts(cfg, variants, spread, samples)
-    mechanism = mech_job.result() if mech_job is not None else None
-    if on_partial is not None:  # the forecasts and the mechanism study are final too
-        on_partial(replace(partial, extras={"forecasts": forecasts, "mechanism": mechanism}))
     stage("competing")  # rivals of the factor; the trend rotation is one more trial
     bench_c = benches.get(str(inf.get("benchmark", "fifty_fifty")))
     competing = None

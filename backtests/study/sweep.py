@@ -12,7 +12,7 @@ Every trial's factor uses only data public at each close; nothing at or after
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -29,14 +29,19 @@ from signals.composite import build_capex_block, build_factor_tables
 
 
 def factor_function(
-    market: MarketData, cfg: Config, *, default: pd.Series | None = None
+    market: MarketData,
+    cfg: Config,
+    *,
+    default: pd.Series | None = None,
+    built: Mapping[tuple[int, int], pd.Series] | None = None,
 ) -> Callable[[int, int], pd.Series]:
     """Return a cached ``(zscore_window, change_window) -> factor`` callable for sweeps.
 
-    ``default``, when given, is the factor already built with ``cfg``'s own windows; it
-    seeds the cache so that factor is not built again.
+    ``default``, when given, is the factor already built with ``cfg``'s own windows, and
+    ``built`` factors already built for other windows (:func:`grid_factors`); they seed the
+    cache so that those factors are not built again.
     """
-    cache: dict[tuple[int, int], pd.Series] = {}
+    cache: dict[tuple[int, int], pd.Series] = dict(built or {})
     if default is not None:
         cache[(int(cfg.factor.zscore_window), int(cfg.factor.change_window))] = default
     capex: list[tuple[Any, ...]] = []  # the capex block reads neither window: built once
@@ -55,6 +60,25 @@ def factor_function(
     return factor_fn
 
 
+def grid_factors(
+    market: MarketData, cfg: Config, default: pd.Series | None = None
+) -> dict[tuple[int, int], pd.Series]:
+    """Build the factor of every window pair of ``[sweep]`` (the pipeline's sweep grid).
+
+    The pipeline runs this in a background child from the signal stage on
+    (:class:`data.background.Background`) and hands the result to :func:`run_sweep_for`
+    (``factors=``): the same builds, done while the backtest stage runs.
+    """
+    grid = cfg.sweep.to_dict()
+
+    def values(name: str) -> list[int]:
+        v = grid.get(name, cfg.factor[name])
+        return [int(x) for x in (v if isinstance(v, list | tuple) else [v])]
+
+    fn = factor_function(market, cfg, default=default)
+    return {(z, c): fn(z, c) for z in values("zscore_window") for c in values("change_window")}
+
+
 def run_sweep_for(
     cfg: Config,
     market: MarketData,
@@ -67,6 +91,7 @@ def run_sweep_for(
     progress: bool = False,
     factor: pd.Series | None = None,
     returns_path: str | None = None,
+    factors: Mapping[tuple[int, int], pd.Series] | None = None,
 ) -> SweepResult:
     """Run the configured (or a TOML file's) grid on the in-sample window, before ``oos_start``.
 
@@ -93,6 +118,8 @@ def run_sweep_for(
         The factor already built with ``cfg``'s windows (reused, not rebuilt).
     returns_path : str, optional
         Stream the returns to this ``.npy`` file and map it (numba engine only).
+    factors : mapping, optional
+        Factors already built by window pair (:func:`grid_factors`), reused.
 
     Returns
     -------
@@ -100,7 +127,7 @@ def run_sweep_for(
     """
     from backtests.sweep.core import load_grid
 
-    factor_fn = factor_function(market, cfg, default=factor)
+    factor_fn = factor_function(market, cfg, default=factor, built=factors)
     if prices is None:
         default = factor_fn(int(cfg.factor.zscore_window), int(cfg.factor.change_window))
         window = backtest_window(market.prices, cfg, default)
