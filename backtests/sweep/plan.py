@@ -87,10 +87,12 @@ def validated_values(base: RotationSpec, table: pd.DataFrame) -> dict[str, np.nd
 def _codes(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
     """Integer code per row of the combined columns, and the distinct combinations."""
     parts = [pd.factorize(pd.Series(c, dtype=object), sort=False) for c in columns]
-    stacked = np.stack([p[0] for p in parts], axis=1)
-    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    rows = list(zip(*(p[0].tolist() for p in parts), strict=True))
+    uniq = sorted(set(rows))  # the order of np.unique(axis=0): rows sorted by their codes
+    where = {u: i for i, u in enumerate(uniq)}
+    inverse = np.fromiter((where[r] for r in rows), dtype=np.int64, count=len(rows))
     keys = [tuple(parts[j][1][u[j]] for j in range(len(parts))) for u in uniq]
-    return inverse.reshape(-1).astype(np.int64), keys
+    return inverse, keys
 
 
 def _block_ids(
