@@ -64,12 +64,12 @@ def decide_chunk_nb(
     comparison, never trusted alone.
     """
     n_trials = rule.shape[0]
-    n_rows = factors.shape[1]
     for k in prange(n_trials):
         g = group_idx[k]
         nm = n_members[g]
-        ev_row = np.empty(n_rows, dtype=np.int64)
-        ev_w = np.empty((n_rows, nm))
+        cap = max(offsets[k + 1] - offsets[k], 1)  # the calendar's decision bars
+        ev_row = np.empty(cap, dtype=np.int64)
+        ev_w = np.empty((cap, nm))
         n_ev = _decide(
             k, factors[factor_idx[k]], shares[share_idx[k]], vols[vol_idx[k]],
             masks[mask_idx[k]], weights[g], member_rets[g], members[g, :nm], is_near[g, :nm],

@@ -123,6 +123,16 @@ def _decide(
     return n_ev
 
 
+@njit(cache=True)
+def _decision_bars(mask):  # fmt: skip
+    """Return how many bars of a rebalancing calendar are decision bars (at least 1)."""
+    n = 0
+    for t in range(mask.shape[0]):
+        if mask[t]:
+            n += 1
+    return max(n, 1)
+
+
 @njit(cache=True, parallel=True)
 def sweep_chunk_nb(
     close, val_close, fill_close, cash_accrual, day_frac, block_id, n_blocks,
@@ -146,8 +156,9 @@ def sweep_chunk_nb(
     for k in prange(n_trials):
         g = group_idx[k]
         nm = n_members[g]
-        ev_row = np.empty(n_rows, dtype=np.int64)
-        ev_w = np.empty((n_rows, nm))
+        cap = _decision_bars(masks[mask_idx[k]])  # events come only on decision bars
+        ev_row = np.empty(cap, dtype=np.int64)
+        ev_w = np.empty((cap, nm))  # small: heap memory, not a fresh mapping per trial
         mem = members[g, :nm]
         n_ev = _decide(
             k, factors[factor_idx[k]], shares[share_idx[k]], vols[vol_idx[k]],
