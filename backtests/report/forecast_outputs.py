@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backtests.report.figures import to_png_base64
-from backtests.report.figures_forecast import goyal_welch_figure
 from backtests.report.html_base import figure
 
 
@@ -50,6 +48,9 @@ def forecast_outputs(study: Any, *, marks: dict[str, Any], synthetic: bool) -> F
     )
     if study is None or not study.frames:
         return ForecastOutputs(None, None, alt, caption)
+    from backtests.report.figures import to_png_base64  # matplotlib: only where it draws
+    from backtests.report.figures_forecast import goyal_welch_figure
+
     csv = study.long_frame().to_csv(index=False, float_format="%.10g", date_format="%Y-%m-%d")
     lines = {h: study.cumulative(h) for h in study.horizons}
     fig = goyal_welch_figure(lines, marks=marks, synthetic=synthetic)

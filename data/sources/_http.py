@@ -8,10 +8,12 @@ import socket
 import threading
 import time
 from collections.abc import Mapping
-
-import requests
+from typing import TYPE_CHECKING
 
 from data.errors import FetchError, NetworkError
+
+if TYPE_CHECKING:  # imported by get_with_retries: a report that fetches nothing never loads it
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,8 @@ def http_get(
     FetchError
         404 (not found), another 4xx, a timeout, or 429/5xx still failing after the retries.
     """
+    import requests
+
     if retries < 0:
         raise ValueError(f"`retries` must be >= 0, got {retries}")
 
