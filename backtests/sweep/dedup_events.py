@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from backtests.sweep.kernels import _decide
+from backtests.sweep.kernels import trial_events
 
 __all__ = ["decide_chunk_nb", "distinct_events", "same_events_nb", "worth_checking"]
 
@@ -54,7 +54,7 @@ def decide_chunk_nb(
     member_rets, members, is_near, n_members, group_idx, rule, threshold, band, vol_target,
     leverage_cap, drift_band, lag, n_cols, offsets, ev_row_out, ev_w_out, n_ev_out, digest,
 ):  # fmt: skip
-    """Make every trial's decisions (``_decide``, as the sweep kernel) and store the events.
+    """Make every trial's decisions (``trial_events``, as the sweep kernel); store the events.
 
     Trial ``k``'s events go to rows ``offsets[k] .. offsets[k] + n_ev_out[k] - 1`` of
     ``ev_row_out`` (bar of each event) and ``ev_w_out`` (its target weights, the group's
@@ -65,16 +65,12 @@ def decide_chunk_nb(
     """
     n_trials = rule.shape[0]
     for k in prange(n_trials):
-        g = group_idx[k]
-        nm = n_members[g]
-        cap = max(offsets[k + 1] - offsets[k], 1)  # the calendar's decision bars
-        ev_row = np.empty(cap, dtype=np.int64)
-        ev_w = np.empty((cap, nm))
-        n_ev = _decide(
-            k, factors[factor_idx[k]], shares[share_idx[k]], vols[vol_idx[k]],
-            masks[mask_idx[k]], weights[g], member_rets[g], members[g, :nm], is_near[g, :nm],
-            nm, rule[k], threshold[k], band[k], vol_target[k], leverage_cap[k],
-            drift_band[k], lag[k], n_cols, ev_row, ev_w,
+        nm = n_members[group_idx[k]]
+        n_ev, ev_row, ev_w = trial_events(
+            k, factors, factor_idx, shares, share_idx, vols, vol_idx, masks, mask_idx, weights,
+            member_rets, members, is_near, n_members, group_idx, rule, threshold, band,
+            vol_target, leverage_cap, drift_band, lag, n_cols,
+            max(offsets[k + 1] - offsets[k], 1),  # the calendar's decision bars
         )  # fmt: skip
         n_ev_out[k] = n_ev
         o = offsets[k]

@@ -42,7 +42,7 @@ from backtests.sweep.kernel_stats import (
     pairwise_sum,
 )
 
-__all__ = ["N_STATS", "RULE_CODES", "pairwise_sum", "sweep_chunk_nb"]
+__all__ = ["N_STATS", "RULE_CODES", "pairwise_sum", "sweep_chunk_nb", "trial_events"]
 
 RULE_CODES = {"switch": 0, "tilt": 1, "longshort": 2}
 
@@ -124,6 +124,30 @@ def _decide(
 
 
 @njit(cache=True)
+def trial_events(
+    k, factors, factor_idx, shares, share_idx, vols, vol_idx, masks, mask_idx, weights,
+    member_rets, members, is_near, n_members, group_idx, rule, threshold, band, vol_target,
+    leverage_cap, drift_band, lag, n_cols, cap,
+):  # fmt: skip
+    """Trial ``k``'s decisions from the sweep's shared and per-trial arrays (``_decide``).
+
+    Returns the number of events and the buffers (``cap`` rows, at least the trial's
+    decision bars: small, heap memory rather than a fresh mapping per trial) holding them.
+    """
+    g = group_idx[k]
+    nm = n_members[g]
+    ev_row = np.empty(cap, dtype=np.int64)
+    ev_w = np.empty((cap, nm))
+    n_ev = _decide(
+        k, factors[factor_idx[k]], shares[share_idx[k]], vols[vol_idx[k]],
+        masks[mask_idx[k]], weights[g], member_rets[g], members[g, :nm], is_near[g, :nm],
+        nm, rule[k], threshold[k], band[k], vol_target[k], leverage_cap[k],
+        drift_band[k], lag[k], n_cols, ev_row, ev_w,
+    )  # fmt: skip
+    return n_ev, ev_row, ev_w
+
+
+@njit(cache=True)
 def _decision_bars(mask):  # fmt: skip
     """Return how many bars of a rebalancing calendar are decision bars (at least 1)."""
     n = 0
@@ -156,15 +180,12 @@ def sweep_chunk_nb(
     for k in prange(n_trials):
         g = group_idx[k]
         nm = n_members[g]
-        cap = _decision_bars(masks[mask_idx[k]])  # events come only on decision bars
-        ev_row = np.empty(cap, dtype=np.int64)
-        ev_w = np.empty((cap, nm))  # small: heap memory, not a fresh mapping per trial
         mem = members[g, :nm]
-        n_ev = _decide(
-            k, factors[factor_idx[k]], shares[share_idx[k]], vols[vol_idx[k]],
-            masks[mask_idx[k]], weights[g], member_rets[g], members[g, :nm], is_near[g, :nm],
-            nm, rule[k], threshold[k], band[k], vol_target[k], leverage_cap[k],
-            drift_band[k], lag[k], n_cols, ev_row, ev_w,
+        n_ev, ev_row, ev_w = trial_events(
+            k, factors, factor_idx, shares, share_idx, vols, vol_idx, masks, mask_idx, weights,
+            member_rets, members, is_near, n_members, group_idx, rule, threshold, band,
+            vol_target, leverage_cap, drift_band, lag, n_cols,
+            _decision_bars(masks[mask_idx[k]]),  # events come only on decision bars
         )  # fmt: skip
         ret = returns_out[k] if keep else np.empty(n_rows)
         turn = np.empty(n_rows)
