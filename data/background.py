@@ -41,10 +41,13 @@ _IN_CHILD = False  # True in a Background child: nested jobs run inline
 def forking_available() -> bool:
     """Return True when :class:`Background` runs work in a forked child.
 
-    False off Linux, with fewer than two usable CPUs, inside a Background child, or when
-    ``SCARCITY_SERIAL`` is set to anything but ``""`` or ``"0"``.
+    False off Linux, with fewer than two usable CPUs, inside a Background child or another
+    daemonic process (a process pool's worker), or when ``SCARCITY_SERIAL`` is set to
+    anything but ``""`` or ``"0"``.
     """
     if os.environ.get(SERIAL_ENV, "") not in ("", "0") or _IN_CHILD:
+        return False
+    if multiprocessing.current_process().daemon:  # a pool's worker may not have children
         return False
     if not sys.platform.startswith("linux"):
         return False
@@ -125,7 +128,7 @@ class Background(Generic[T]):
         proc = ctx.Process(target=_child, args=(send, self.fn, self.args, self.kwargs), daemon=True)
         try:
             proc.start()
-        except OSError as exc:  # no fork (memory, process limits): run inline later
+        except (OSError, AssertionError) as exc:  # no fork (memory, limits, daemonic caller)
             log.info("%s: cannot fork (%s); computed in this process", self.name, exc)
             recv.close()
             send.close()

@@ -91,3 +91,18 @@ def test_cancel_stops_the_child():
     proc = job._proc
     job.cancel()
     assert not proc.is_alive()
+
+
+def _in_pool_worker() -> tuple[bool, int]:
+    job = Background(os.getpid, name="inside a pool")
+    return job.forked, job.result()
+
+
+@needs_fork
+def test_a_process_pool_worker_runs_jobs_inline():
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        forked, pid = pool.apply(_in_pool_worker)
+    assert forked is False
+    assert pid != os.getpid()
