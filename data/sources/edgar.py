@@ -268,6 +268,40 @@ def sec_rate_limiter(max_per_s: float = 10.0) -> RateLimiter:
         return _LIMITERS[max_per_s]
 
 
+def sec_request(
+    padded: str,
+    user_agent: str | None,
+    max_per_s: float,
+    timeout_s: float,
+    retries: int,
+    backoff_s: float,
+) -> dict[str, Any]:
+    """Return :func:`~data.sources._http.http_get`'s keyword arguments for data.sec.gov.
+
+    The User-Agent is ``user_agent`` or ``SEC_USER_AGENT``; the limiter is the process-wide
+    one (:func:`sec_rate_limiter`).
+
+    Raises
+    ------
+    FetchError
+        No User-Agent: the SEC answers 403 to anonymous requests (names CIK ``padded``).
+    """
+    ua = user_agent if user_agent is not None else os.environ.get("SEC_USER_AGENT", "")
+    if not ua.strip():
+        raise FetchError(
+            "SEC_USER_AGENT is not set: data.sec.gov answers 403 to requests without a "
+            "User-Agent naming a contact; set e.g. SEC_USER_AGENT='Jane Doe jane@example.com'",
+            source=f"CIK{padded}",
+        )
+    return {
+        "headers": {"User-Agent": ua, "Accept-Encoding": "gzip, deflate"},
+        "timeout_s": timeout_s,
+        "retries": retries,
+        "backoff_s": backoff_s,
+        "limiter": sec_rate_limiter(max_per_s),
+    }
+
+
 def fetch_companyfacts(
     cik: str | int,
     *,
@@ -309,22 +343,8 @@ def fetch_companyfacts(
         errors after retries; names the CIK.
     """
     padded = pad_cik(cik)
-    ua = user_agent if user_agent is not None else os.environ.get("SEC_USER_AGENT", "")
-    if not ua.strip():
-        raise FetchError(
-            "SEC_USER_AGENT is not set: data.sec.gov answers 403 to requests without a "
-            "User-Agent naming a contact; set e.g. SEC_USER_AGENT='Jane Doe jane@example.com'",
-            source=f"CIK{padded}",
-        )
+    get = sec_request(padded, user_agent, max_per_s, timeout_s, retries, backoff_s)
     url = COMPANYFACTS_URL.format(cik=padded)
-    resp = http_get(
-        url,
-        what=f"CIK{padded}",
-        headers={"User-Agent": ua, "Accept-Encoding": "gzip, deflate"},
-        timeout_s=timeout_s,
-        retries=retries,
-        backoff_s=backoff_s,
-        limiter=sec_rate_limiter(max_per_s),
-    )
+    resp = http_get(url, what=f"CIK{padded}", **get)
     out = parse_companyfacts(resp.content, ticker, source=url, require_capex=require_capex)
     return set_provenance(out, source="edgar", request=url, fetched_at=utc_now())

@@ -17,7 +17,6 @@ business day). :mod:`data.releases` turns ``accepted_at`` into the first tradabl
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,9 +24,9 @@ from typing import Any
 
 import pandas as pd
 
-from data.errors import FetchError, ParseError, PlausibilityError
+from data.errors import ParseError, PlausibilityError
 from data.sources._http import http_get
-from data.sources.edgar import EDGAR_START, pad_cik, sec_rate_limiter
+from data.sources.edgar import EDGAR_START, pad_cik, sec_request
 from data.tables import set_provenance, sha256_bytes, utc_now
 
 SUBMISSIONS_URL = "https://data.sec.gov/submissions/CIK{cik}.json"
@@ -311,20 +310,7 @@ def fetch_submissions(
         A payload is truncated or malformed (names the URL).
     """
     padded = pad_cik(cik)
-    ua = user_agent if user_agent is not None else os.environ.get("SEC_USER_AGENT", "")
-    if not ua.strip():
-        raise FetchError(
-            "SEC_USER_AGENT is not set: data.sec.gov answers 403 to requests without a "
-            "User-Agent naming a contact; set e.g. SEC_USER_AGENT='Jane Doe jane@example.com'",
-            source=f"CIK{padded}",
-        )
-    get = {
-        "headers": {"User-Agent": ua, "Accept-Encoding": "gzip, deflate"},
-        "timeout_s": timeout_s,
-        "retries": retries,
-        "backoff_s": backoff_s,
-        "limiter": sec_rate_limiter(max_per_s),
-    }
+    get = sec_request(padded, user_agent, max_per_s, timeout_s, retries, backoff_s)
     url = SUBMISSIONS_URL.format(cik=padded)
     main = http_get(url, what=f"CIK{padded} submissions", **get).content
     pages = {}
