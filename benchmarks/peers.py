@@ -2,17 +2,8 @@
 
 Both peers run the *same* strategy as :func:`backtests.rotation.targets.target_weights` +
 :func:`backtests.engines.engine.run_backtest`, written natively for each engine from the rule's
-definition (not from this package's code), so the comparison checks the rule as well as the
-accounting:
-
-- **rule**: the switch with hysteresis on a precomputed factor, updated every bar: near
-  basket when factor > threshold + band/2, long basket when factor < threshold - band/2,
-  otherwise the previous state (a NaN factor holds; cash before the factor first exists);
-- **calendar**: decisions on the first bar of each Monday-to-Sunday week (and the first bar);
-- **baskets**: equal weights over the members that have had a price;
-- **execution**: a decision at close t trades at close t+1 (next bar) at the close moved
-  by the slippage against the trade; fees are basis points of traded notional by asset class
-  (crypto or equity); fractional shares; equity starts at ``init_cash``.
+definition in :mod:`benchmarks.peer_rule` (not from this package's code), so the comparison
+checks the rule as well as the accounting.
 
 The engines' own accounting differs from this package's in documented ways
 (docs/PERFORMANCE.md):
