@@ -20,6 +20,16 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
+def _config_flag(p: argparse.ArgumentParser) -> None:
+    """``--config FILE``, shared by every command."""
+    p.add_argument(
+        "--config",
+        default=None,
+        metavar="FILE",
+        help="TOML file overriding data/default.toml key by key (default: the defaults)",
+    )
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--source",
@@ -35,12 +45,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="offline mirror directory (prices/, fred/, edgar/, capex/; env SCARCITY_MIRROR; "
         "default: none, or ../shared/market-data through make)",
     )
-    p.add_argument(
-        "--config",
-        default=None,
-        metavar="FILE",
-        help="TOML file overriding data/default.toml key by key (default: the defaults)",
-    )
+    _config_flag(p)
     p.add_argument(
         "--seed",
         type=int,
@@ -197,12 +202,7 @@ def _cache_parser(sub) -> None:
 
 def _no_data_flags(p: argparse.ArgumentParser) -> None:
     """``--config`` and ``-v`` for a command that reads no market data (``cache``, ``register``)."""
-    p.add_argument(
-        "--config",
-        default=None,
-        metavar="FILE",
-        help="TOML file overriding data/default.toml key by key (default: the defaults)",
-    )
+    _config_flag(p)
     p.add_argument(
         "-v",
         "--verbose",
