@@ -157,6 +157,22 @@ def decide(
     )
 
 
+def spec_inputs(prices: Prices, spec: RotationSpec) -> RotationInputs:
+    """Return :func:`rotation_inputs` for ``spec``'s baskets on checked ``prices``.
+
+    Weighting and volatility window from ``spec``; members leave their basket where
+    ``prices`` says their prices stop (``Prices.leaves``).
+    """
+    return rotation_inputs(
+        prices.frame,
+        spec.near,
+        spec.long,
+        weighting=spec.weighting,
+        basket_vol_window=spec.basket_vol_window,
+        stops=prices.leaves,
+    )
+
+
 def target_weights(
     factor: pd.Series, prices: pd.DataFrame | Prices, spec: RotationSpec
 ) -> pd.DataFrame:
@@ -205,13 +221,6 @@ def target_weights(
             f"({len(prices)} rows); pass factor.reindex(prices.index)",
             source="factor",
         )
-    inputs = rotation_inputs(
-        prices,
-        spec.near,
-        spec.long,
-        weighting=spec.weighting,
-        basket_vol_window=spec.basket_vol_window,
-        stops=checked.leaves,
-    )
+    inputs = spec_inputs(checked, spec)
     out = decide(factor.to_numpy(dtype=float), inputs, spec)
     return pd.DataFrame(out, index=prices.index.rename("date"), columns=list(inputs.columns))

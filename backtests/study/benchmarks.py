@@ -28,7 +28,7 @@ from backtests.engines.result import BacktestResult
 from backtests.rotation import rules
 from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import RotationSpec
-from backtests.rotation.targets import rotation_inputs
+from backtests.rotation.targets import spec_inputs
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +61,7 @@ def basket_mix_targets(
     """
     checked = as_prices(prices)
     prices = checked.frame
-    inputs = rotation_inputs(
-        prices,
-        spec.near,
-        spec.long,
-        weighting=spec.weighting,
-        basket_vol_window=spec.basket_vol_window,
-        stops=checked.leaves,
-    )
+    inputs = spec_inputs(checked, spec)
     share = np.full(len(prices), float(near_share))
     raw = rules.long_only_targets(share, inputs.near_w, inputs.long_w)
     sched = rules.on_schedule(raw, rules.rebalance_mask(prices.index, spec.rebalance))

@@ -37,7 +37,7 @@ from backtests.inference.samples import Sample
 from backtests.rotation import rules
 from backtests.rotation.prices import Prices, as_prices
 from backtests.rotation.spec import RotationSpec
-from backtests.rotation.targets import rotation_inputs, target_weights
+from backtests.rotation.targets import spec_inputs, target_weights
 from backtests.study.assess import predictive_headline
 from backtests.study.benchmarks import NEAR_SHARES, basket_mix_targets
 from data.config import Config
@@ -56,14 +56,7 @@ def basket_spread(prices: Prices, spec: RotationSpec) -> pd.Series:
     Members are weighted as the rotation weights them
     (:func:`backtests.rotation.rules.spread_returns`).
     """
-    inputs = rotation_inputs(
-        prices.frame,
-        spec.near,
-        spec.long,
-        weighting=spec.weighting,
-        basket_vol_window=spec.basket_vol_window,
-        stops=prices.leaves,
-    )
+    inputs = spec_inputs(prices, spec)
     out = rules.spread_returns(inputs.near_w, inputs.long_w, inputs.returns)
     return pd.Series(out, index=inputs.index, name="spread")
 
