@@ -24,17 +24,7 @@ from statsmodels.tools.tools import add_constant
 
 from data.errors import DataError
 from data.pit import available_date
-
-
-def _check_series(s: pd.Series, name: str) -> pd.Series:
-    if not isinstance(s, pd.Series) or not isinstance(s.index, pd.DatetimeIndex):
-        raise DataError("expected a pandas Series with a DatetimeIndex", source=name)
-    if not s.index.is_monotonic_increasing or s.index.has_duplicates:
-        raise DataError("dates must be sorted and unique", source=name)
-    try:
-        return s.astype(float)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"values must be numeric, got dtype {s.dtype}", source=name) from exc
+from signals.forecast import check_daily_series
 
 
 def spread_trend(spread: pd.Series, *, lookback: int = 252, skip: int = 21) -> pd.Series:
@@ -71,7 +61,7 @@ def spread_trend(spread: pd.Series, *, lookback: int = 252, skip: int = 21) -> p
         raise ValueError(
             f"need integers `lookback` > `skip` >= 0, got lookback={lookback!r}, skip={skip!r}"
         )
-    r = _check_series(spread, "spread")
+    r = check_daily_series(spread, "spread")
     return r.rolling(lookback - skip).sum().shift(skip).rename("spread_trend")
 
 
@@ -116,7 +106,7 @@ def rates_rule(
     """
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise ValueError(f"`window` must be an integer >= 1, got {window!r}")
-    y = _check_series(dgs10, "dgs10").dropna()
+    y = check_daily_series(dgs10, "dgs10").dropna()
     if y.empty:
         raise DataError("no observations", source="dgs10")
     if release_lag is None:
@@ -174,9 +164,9 @@ def nested_given_rival(
     name = rival_name if rival_name is not None else str(rival.name)
     d = pd.concat(
         {
-            "y": _check_series(target, "target"),
-            "x": _check_series(factor, "factor"),
-            "z": _check_series(rival, "rival"),
+            "y": check_daily_series(target, "target"),
+            "x": check_daily_series(factor, "factor"),
+            "z": check_daily_series(rival, "rival"),
         },
         axis=1,
     ).dropna()

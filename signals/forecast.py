@@ -31,7 +31,12 @@ log = logging.getLogger(__name__)
 RESERVED = ("realized", "prevailing_mean")
 
 
-def _check_series(s: pd.Series, name: str) -> pd.Series:
+def check_daily_series(s: pd.Series, name: str) -> pd.Series:
+    """Return ``s`` as floats, or raise ``DataError`` naming ``name``.
+
+    ``s`` must be a Series on a sorted, unique DatetimeIndex with numeric values (the
+    forecasts' and the rivals' inputs).
+    """
     if not isinstance(s, pd.Series):
         raise DataError(f"expected a pandas Series, got {type(s).__name__}", source=name)
     if not isinstance(s.index, pd.DatetimeIndex):
@@ -62,7 +67,7 @@ def forward_target(spread: pd.Series, horizon: int) -> pd.Series:
     [5.0, 7.0, nan, nan]
     """
     horizon = _check_int(horizon, "horizon", 1)
-    r = _check_series(spread, "spread")
+    r = check_daily_series(spread, "spread")
     return r.rolling(horizon).sum().shift(-horizon).rename("realized")
 
 
@@ -148,9 +153,9 @@ def forecast_variants(
     clash = [c for c in factors.columns if c in RESERVED]
     if clash:
         raise DataError(f"variant names {clash} are reserved output columns", source="factors")
-    r = _check_series(spread, "spread")
+    r = check_daily_series(spread, "spread")
     for c in factors.columns:
-        _check_series(factors[c], f"factors[{c!r}]")
+        check_daily_series(factors[c], f"factors[{c!r}]")
     idx = r.index
     y = forward_target(r, horizon).to_numpy()
     x = factors.reindex(idx).to_numpy(dtype=float)
