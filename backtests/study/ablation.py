@@ -191,6 +191,8 @@ def run_ablation(
     spread: pd.Series,
     samples: dict[str, Sample],
     cash: pd.Series | None,
+    *,
+    variants: dict[str, tuple[pd.Series, str]] | None = None,
 ) -> AblationResult:
     """Run every variant (see the module docstring) and return the table.
 
@@ -211,13 +213,16 @@ def run_ablation(
         The run's samples.
     cash : Series or None
         Cash rate known at each date.
+    variants : dict, keyword-only, optional
+        :func:`variant_factors` of ``composite`` when the caller has it already.
 
     Returns
     -------
     AblationResult
     """
     prices = as_prices(prices)
-    variants = variant_factors(cfg, composite)
+    if variants is None:
+        variants = variant_factors(cfg, composite)
     names = list(variants)
     frame = pd.DataFrame({n: variants[n][0].reindex(prices.index) for n in names})
     rets = variant_returns(frame, prices, cfg, cash)

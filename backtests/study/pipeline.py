@@ -264,8 +264,8 @@ def run_pipeline(
         on_partial(partial)
     samples = split_samples(prices.index, oos_start, registered_date(cfg, prices.index))
     stage("forecasts")  # out-of-sample forecasts against the historical mean
-    variants = {k: v[0] for k, v in variant_factors(cfg, factor).items()}
-    forecasts = run_forecasts(cfg, variants, spread, samples)
+    variants = variant_factors(cfg, factor)  # also the ablation's
+    forecasts = run_forecasts(cfg, {k: v[0] for k, v in variants.items()}, spread, samples)
     mechanism = mech_job.result() if mech_job is not None else None
     if on_partial is not None:  # the forecasts and the mechanism study are final too
         on_partial(replace(partial, extras={"forecasts": forecasts, "mechanism": mechanism}))
@@ -274,7 +274,9 @@ def run_pipeline(
         stage("ablation")
         bench = benches.get(str(inf.get("benchmark", "fifty_fifty")))
         if bench is not None:
-            ablation = run_ablation(cfg, factor, checked, bench.returns, spread, samples, cash)
+            ablation = run_ablation(
+                cfg, factor, checked, bench.returns, spread, samples, cash, variants=variants
+            )
     universes = None
     if with_universes:
         stage("universes")
