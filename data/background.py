@@ -140,24 +140,27 @@ class Background(Generic[T]):
         """Return the value, waiting for the child (or computing it here, see the class)."""
         if self._done:
             return self._value
-        value, ok = None, False
+        status, value = "inline", None
         if self._proc is not None:
-            why = ""
             try:
                 status, value = pickle.loads(self._conn.recv_bytes())
-                ok = status == "ok"
-                why = "" if ok else f"{status}:\n{value}"
             except (EOFError, OSError, pickle.UnpicklingError) as exc:
-                why = f"the child sent nothing ({type(exc).__name__})"
+                status, value = "lost", f"the child sent nothing ({type(exc).__name__})"
             finally:
                 self._conn.close()
                 self._proc.join()
-            if not ok and why.startswith("raised"):  # raised again here, as usual
-                log.info("%s: the background process raised; computing here (%s)", self.name, why)
-            elif not ok:
-                log.warning("%s: background process failed (%s); computing here", self.name, why)
+            if status == "raised":  # raised again here, as usual
+                log.info("%s: the background process raised; computing here (%s)", self.name, value)
+            elif status != "ok":
+                log.warning(
+                    "%s: background process failed (%s: %s); computing here",
+                    self.name,
+                    status,
+                    value,
+                )
             else:
                 log.debug("%s: collected after %.2f s", self.name, time.perf_counter() - self._t0)
+        ok = status == "ok"
         if not ok:
             value = self.fn(*self.args, **self.kwargs)
         self._value, self._done = value, True

@@ -166,22 +166,11 @@ class FigureJob:
     :func:`backtests.report.writer.write_report` (``figures=job``): the pipeline's first
     partial result starts :func:`core_figures`, its second (with ``extras``) starts
     :func:`late_figures`.
-
-    Examples
-    --------
-    >>> job = FigureJob()
-    >>> job.started
-    False
     """
 
     def __init__(self) -> None:
         self._core: Background[CoreFigures] | None = None
         self._late: Background[LateFigures] | None = None
-
-    @property
-    def started(self) -> bool:
-        """True once :meth:`start` was called."""
-        return self._core is not None
 
     def start(self, partial: Any) -> None:
         """Start every figure set ``partial`` allows that is not started yet."""
