@@ -28,7 +28,7 @@ def _new(title: str, *, rows: int = 1, height: float = 3.2, synthetic: bool = Fa
     return fig, axes[:, 0]
 
 
-def _margins(fig: Figure, left: float, bottom: float, top: float, **space: float) -> None:
+def fixed_margins(fig: Figure, left: float, bottom: float, top: float, **space: float) -> None:
     """Set fixed margins (fractions of the figure) instead of calling ``tight_layout``.
 
     ``tight_layout`` lays every label out once more before the figure is drawn: about a
@@ -86,7 +86,7 @@ def factor_figure(
     ax2.set_ylabel("component z-score (signed)")
     ax2.set_xlabel("date")
     ax2.legend(loc="upper left", fontsize=6, ncol=4)
-    _margins(fig, left=0.095, bottom=0.09, top=0.925, hspace=0.1)
+    fixed_margins(fig, left=0.095, bottom=0.09, top=0.925, hspace=0.1)
     return fig
 
 
@@ -121,7 +121,7 @@ def events_figure(
     ax.set_title("near-minus-long cumulative return", fontsize=9)
     ax.set_xlabel("business days from filing")
     ax.set_ylabel("cumulative return")
-    _margins(fig, left=0.085, bottom=0.17, top=0.805, wspace=0.24)
+    fixed_margins(fig, left=0.085, bottom=0.17, top=0.805, wspace=0.24)
     return fig
 
 
@@ -146,7 +146,7 @@ def equity_figure(returns: pd.DataFrame, *, synthetic: bool = False) -> Figure:
     ax.set_ylabel("growth of $1 (log)")
     ax.set_xlabel("date")
     ax.legend(fontsize=8)
-    _margins(fig, left=0.095, bottom=0.15, top=0.87)
+    fixed_margins(fig, left=0.095, bottom=0.15, top=0.87)
     return fig
 
 
@@ -160,7 +160,7 @@ def drawdown_figure(returns: pd.DataFrame, *, synthetic: bool = False) -> Figure
     ax.set_ylabel("drawdown")
     ax.set_xlabel("date")
     ax.legend(fontsize=8)
-    _margins(fig, left=0.095, bottom=0.18, top=0.845)
+    fixed_margins(fig, left=0.095, bottom=0.18, top=0.845)
     return fig
 
 
@@ -178,7 +178,7 @@ def rolling_sharpe_figure(
     ax.set_ylabel("annualized Sharpe")
     ax.set_xlabel("date")
     ax.legend(fontsize=8)
-    _margins(fig, left=0.085, bottom=0.18, top=0.845)
+    fixed_margins(fig, left=0.085, bottom=0.18, top=0.845)
     return fig
 
 

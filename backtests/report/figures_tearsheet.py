@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from backtests.report.figures import to_png_base64
+from backtests.report.figures import fixed_margins, to_png_base64
 from backtests.report.frames import declared_benchmark
 from backtests.report.tearsheet import return_histogram, rolling_volatility, underwater
 from backtests.study.benchmarks import benchmark_label
@@ -87,8 +87,7 @@ def tearsheet_figure(
     ax3.set_xlabel("daily return (%)")
     ax3.set_ylabel("days")
     ax3.legend(loc="upper left", fontsize=8)
-    # fixed margins: tight_layout lays every label out once more (see figures._margins)
-    fig.subplots_adjust(left=0.09, right=0.983, bottom=0.07, top=0.92, hspace=0.3)
+    fixed_margins(fig, left=0.09, bottom=0.07, top=0.92, hspace=0.3)
     return fig
 
 
